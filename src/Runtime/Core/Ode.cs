@@ -1,0 +1,31 @@
+using static TorchSharp.torch;
+
+namespace NodeDsl.Runtime;
+
+/// <summary>The one entry point for solving ODEs.</summary>
+public static class Ode
+{
+    /// <summary>
+    /// Solves <c>dy/dt = f(t, y)</c> for a batch of initial states and returns the states at the output times.
+    /// </summary>
+    /// <param name="system">The vector field.</param>
+    /// <param name="y0">Initial states, <c>[batch, n]</c>, floating point; their dtype and device are the solve's.</param>
+    /// <param name="ts">Output times, <c>[T]</c> with T ≥ 2, strictly increasing or strictly decreasing, same dtype and device as <paramref name="y0"/>.</param>
+    /// <param name="solver">The method, e.g. <c>Solvers.Dopri5</c>.</param>
+    /// <param name="options">Tolerances, step sizes and limits; defaults when null.</param>
+    /// <returns>States <c>[T, batch, n]</c> and statistics.</returns>
+    /// <exception cref="OdeArgumentException">Bad shapes, dtypes, devices, times or options.</exception>
+    /// <exception cref="OdeSolverException">The integration failed (step-size underflow, non-finite state, max steps).</exception>
+    public static OdeSolution Solve(IOdeSystem system, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(solver);
+        options ??= new SolverOptions();
+        SolveArguments.Validate(y0, ts, solver, options);
+        return solver.Integrate(system, y0, ts, options);
+    }
+
+    /// <inheritdoc cref="Solve(IOdeSystem, Tensor, Tensor, IOdeSolver, SolverOptions?)"/>
+    public static OdeSolution Solve(OdeFunc rates, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions? options = null)
+        => Solve(new DelegateOdeSystem(rates), y0, ts, solver, options);
+}

@@ -1,0 +1,24 @@
+using static TorchSharp.torch;
+
+namespace NodeDsl.Runtime;
+
+/// <summary>Counters of one solve.</summary>
+public sealed record SolverStats
+{
+    /// <summary>Number of evaluations of the vector field (each on the whole batch).</summary>
+    public int FunctionEvaluations { get; init; }
+    /// <summary>Accepted steps.</summary>
+    public int AcceptedSteps { get; init; }
+    /// <summary>Rejected steps.</summary>
+    public int RejectedSteps { get; init; }
+    /// <summary>Jacobian evaluations (implicit methods only).</summary>
+    public int JacobianEvaluations { get; init; }
+    /// <summary>Matrix factorisations (implicit methods only).</summary>
+    public int Factorizations { get; init; }
+}
+
+/// <summary>The result of a solve: values at the requested times and counters.</summary>
+/// <param name="Ts">The output times, shape <c>[T]</c>.</param>
+/// <param name="Ys">The states at the output times, shape <c>[T, batch, n]</c>; <c>Ys[0]</c> is the initial state.</param>
+/// <param name="Stats">Function evaluations and step counts.</param>
+public sealed record OdeSolution(Tensor Ts, Tensor Ys, SolverStats Stats);

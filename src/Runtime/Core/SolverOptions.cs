@@ -1,0 +1,42 @@
+namespace NodeDsl.Runtime;
+
+/// <summary>How the local error estimate is reduced to one accept/reject decision.</summary>
+public enum ErrorNorm
+{
+    /// <summary>One RMS norm over the whole batch: all rows share one step size (fewest ops per step).</summary>
+    Batch,
+    /// <summary>
+    /// One RMS norm per trajectory and one step size per trajectory: a stiff or fast row does not shrink the steps
+    /// of the others, at the price of per-row bookkeeping (masks) in every step. See docs/solvers.md.
+    /// </summary>
+    PerTrajectory,
+}
+
+/// <summary>Options of a solve. All are optional; defaults suit float64 work on smooth problems.</summary>
+public sealed record SolverOptions
+{
+    /// <summary>Relative tolerance of adaptive methods.</summary>
+    public double RelativeTolerance { get; init; } = 1e-6;
+    /// <summary>Absolute tolerance of adaptive methods.</summary>
+    public double AbsoluteTolerance { get; init; } = 1e-8;
+    /// <summary>Per-component relative tolerances (length n); overrides <see cref="RelativeTolerance"/>.</summary>
+    public double[]? RelativeTolerances { get; init; }
+    /// <summary>Per-component absolute tolerances (length n); overrides <see cref="AbsoluteTolerance"/>.</summary>
+    public double[]? AbsoluteTolerances { get; init; }
+    /// <summary>Step size of fixed-step methods; required for them. Must be positive (the sign follows the time direction).</summary>
+    public double? StepSize { get; init; }
+    /// <summary>First step of adaptive methods; when null it is chosen by Hairer's algorithm.</summary>
+    public double? FirstStep { get; init; }
+    /// <summary>Largest step magnitude adaptive methods may take.</summary>
+    public double MaxStep { get; init; } = double.PositiveInfinity;
+    /// <summary>Safety factor of the step-size controller.</summary>
+    public double Safety { get; init; } = 0.9;
+    /// <summary>Smallest factor by which a step may shrink.</summary>
+    public double MinFactor { get; init; } = 0.2;
+    /// <summary>Largest factor by which a step may grow.</summary>
+    public double MaxFactor { get; init; } = 10.0;
+    /// <summary>Maximum number of steps (accepted + rejected) before <see cref="MaxStepsExceededException"/>.</summary>
+    public int MaxSteps { get; init; } = 100_000;
+    /// <summary>How the error estimate is reduced; see <see cref="ErrorNorm"/>.</summary>
+    public ErrorNorm Norm { get; init; } = ErrorNorm.Batch;
+}
