@@ -1,0 +1,97 @@
+using ScottPlot;
+
+namespace NodeDsl.Runtime.Plotting;
+
+/// <summary>Writes PNG charts (ScottPlot) for trajectories, phase portraits and loss curves.</summary>
+public static class Charts
+{
+    /// <summary>Draws every series on one set of axes and saves a PNG.</summary>
+    /// <param name="path">Output file; its folder is created.</param>
+    /// <param name="title">Chart title.</param>
+    /// <param name="xLabel">Label of the horizontal axis.</param>
+    /// <param name="yLabel">Label of the vertical axis.</param>
+    /// <param name="series">Curves to draw.</param>
+    /// <param name="logY">Logarithmic vertical axis (loss curves); non-positive values are dropped.</param>
+    /// <param name="equalAxes">Same scale on both axes (phase portraits).</param>
+    public static void SaveLines(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series,
+        bool logY = false, bool equalAxes = false, int width = 900, int height = 650)
+    {
+        var plot = new Plot();
+        int index = 0;
+        foreach (var s in series)
+        {
+            s.Validate();
+            var (xs, ys) = logY ? PositiveLog10(s.X, s.Y) : (s.X, s.Y);
+            var scatter = plot.Add.Scatter(xs, ys, new ScottPlot.Palettes.Category10().GetColor(index++));
+            scatter.LegendText = s.Label;
+            switch (s.Style)
+            {
+                case SeriesStyle.Markers: scatter.LineWidth = 0; scatter.MarkerSize = 5; break;
+                case SeriesStyle.Dashed: scatter.MarkerSize = 0; scatter.LineWidth = 2; scatter.LinePattern = LinePattern.Dashed; break;
+                default: scatter.MarkerSize = 0; scatter.LineWidth = 2; break;
+            }
+        }
+        if (logY)
+        {
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                LabelFormatter = y => $"1e{y:0.#}",
+            };
+        }
+        if (equalAxes) plot.Axes.SquareUnits();
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(logY ? yLabel + " (log10)" : yLabel);
+        plot.ShowLegend(Alignment.UpperRight);
+        Save(plot, path, width, height);
+    }
+
+    /// <summary>Draws a vector field as arrows on a grid plus optional trajectories, and saves a PNG.</summary>
+    /// <param name="field">Returns (u, v) at each (x, y) of the grid; called once with all grid points.</param>
+    public static void SaveVectorField(string path, string title, (double Min, double Max) xRange, (double Min, double Max) yRange,
+        Func<double[], double[], (double[] U, double[] V)> field, IEnumerable<Series>? overlays = null, int gridSize = 21,
+        int width = 800, int height = 800)
+    {
+        var xs = new List<double>();
+        var ys = new List<double>();
+        for (int i = 0; i < gridSize; i++)
+            for (int j = 0; j < gridSize; j++)
+            {
+                xs.Add(xRange.Min + (xRange.Max - xRange.Min) * i / (gridSize - 1));
+                ys.Add(yRange.Min + (yRange.Max - yRange.Min) * j / (gridSize - 1));
+            }
+        var (u, v) = field(xs.ToArray(), ys.ToArray());
+        var plot = new Plot();
+        var vectors = new List<RootedCoordinateVector>();
+        for (int k = 0; k < xs.Count; k++)
+            vectors.Add(new RootedCoordinateVector(new Coordinates(xs[k], ys[k]), new System.Numerics.Vector2((float)u[k], (float)v[k])));
+        var vf = plot.Add.VectorField(vectors);
+        vf.Colormap = new ScottPlot.Colormaps.Turbo();
+        int index = 0;
+        foreach (var s in overlays ?? [])
+        {
+            s.Validate();
+            var scatter = plot.Add.Scatter(s.X, s.Y, new ScottPlot.Palettes.Category10().GetColor(index++));
+            scatter.LegendText = s.Label;
+            scatter.MarkerSize = s.Style == SeriesStyle.Markers ? 5 : 0;
+            scatter.LineWidth = s.Style == SeriesStyle.Markers ? 0 : 2;
+        }
+        plot.Axes.SquareUnits();
+        plot.Title(title);
+        plot.ShowLegend(Alignment.UpperRight);
+        Save(plot, path, width, height);
+    }
+
+    static void Save(Plot plot, string path, int width, int height)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        plot.SavePng(path, width, height);
+    }
+
+    static (double[] X, double[] Y) PositiveLog10(double[] x, double[] y)
+    {
+        var keep = Enumerable.Range(0, y.Length).Where(i => y[i] > 0 && double.IsFinite(y[i])).ToArray();
+        return (keep.Select(i => x[i]).ToArray(), keep.Select(i => Math.Log10(y[i])).ToArray());
+    }
+}

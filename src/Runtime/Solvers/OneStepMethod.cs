@@ -1,0 +1,142 @@
+using static TorchSharp.torch;
+
+namespace NodeDsl.Runtime;
+
+/// <summary>
+/// One step of an integration method, as seen by the shared step driver (<c>StepDriver</c>).
+/// The driver owns the time loop, step-size control, error norms, output times and statistics; a method only
+/// advances <c>y0</c> at <c>t0</c> by one step <c>h</c> and optionally estimates the local error.
+/// </summary>
+/// <remarks>
+/// <para>Contract for implementers (explicit RK, implicit ESDIRK, multistep):</para>
+/// <list type="bullet">
+/// <item>Work out-of-place on tensors that may be part of the autograd graph (<c>y0</c>, <c>f0</c>, stages), so
+/// that direct backpropagation through the solve works; never detach the state.</item>
+/// <item>Create constants on <c>y0</c>'s device and dtype. Use <see cref="StepPoint"/> for every time and every
+/// scaling by <c>h</c>, so the same code serves one shared step and per-trajectory steps.</item>
+/// <item><see cref="Attempt"/> runs inside a dispose scope of the driver; the driver keeps what it needs from the
+/// returned <see cref="StepAttempt"/> and disposes the rest after the step.</item>
+/// <item>Instances returned by the registry are shared: keep per-solve state out of them (see <see cref="ForSolve(SolverOptions)"/>).</item>
+/// </list>
+/// </remarks>
+public abstract class OneStepMethod
+{
+    /// <summary>Registry name, e.g. "dopri5".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Order of the propagated solution <c>y1</c> (global error O(h^Order)).</summary>
+    public abstract int Order { get; }
+
+    /// <summary>
+    /// Order of the embedded solution whose difference to <c>y1</c> is the error estimate (e.g. 4 for Dopri5);
+    /// the controller uses <c>ErrorOrder + 1</c> as the exponent denominator. <c>null</c> for fixed-step methods,
+    /// which must then return <see cref="StepAttempt.ErrorEstimate"/> = null.
+    /// </summary>
+    public abstract int? ErrorOrder { get; }
+
+    /// <summary>True when the method estimates its error and the driver should control the step size.</summary>
+    public bool IsAdaptive => ErrorOrder is not null;
+
+    /// <summary>
+    /// Attempts one step from <c>(t0, y0)</c> to <c>t0 + h</c> (both given by <paramref name="step"/>).
+    /// </summary>
+    /// <param name="f">The vector field. Evaluate it through <paramref name="counters"/> (<see cref="SolveCounters.Rates"/>) so evaluations are counted.</param>
+    /// <param name="step">Start time and step, shared by the batch or one per row; supplies stage times and <c>h</c>-scaling.</param>
+    /// <param name="y0">State at the start of the step, <c>[batch, n]</c>.</param>
+    /// <param name="f0">Rates <c>f(t0, y0)</c>, supplied by the driver (first-same-as-last from the previous step, or evaluated once).</param>
+    /// <param name="counters">Evaluation counters of this solve.</param>
+    /// <returns>
+    /// The proposed <c>y1</c>; the driver decides acceptance. Rows whose <c>h</c> is zero (finished trajectories)
+    /// must come back unchanged up to round-off.
+    /// </returns>
+    public abstract StepAttempt Attempt(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters);
+
+    /// <summary>
+    /// Returns the instance that serves one solve. Stateless methods return <c>this</c> (the default); methods with
+    /// history (multistep) return a fresh instance. Called once per solve (through <see cref="ForSolve(SolverOptions)"/>), before the first <see cref="Attempt"/>.
+    /// </summary>
+    public virtual OneStepMethod ForSolve() => this;
+
+    /// <summary>
+    /// As <see cref="ForSolve()"/>, for methods whose per-solve state depends on the options (implicit methods scale
+    /// their Newton convergence test by rtol/atol). The driver calls this overload; by default it forwards to
+    /// <see cref="ForSolve()"/>.
+    /// </summary>
+    public virtual OneStepMethod ForSolve(SolverOptions options) => ForSolve();
+
+    /// <summary>
+    /// Called by the driver after it accepted <paramref name="attempt"/> (in per-trajectory mode: after an attempt
+    /// in which at least one row was accepted; <paramref name="acceptedRows"/> then says which), before the next
+    /// <see cref="Attempt"/>. Runs in the solve's dispose scope, outside the step's: tensors a method creates here
+    /// (e.g. <c>f1.alias()</c> for a history) live until the solve ends unless the method disposes them earlier.
+    /// Tensors of the attempt itself are disposed by the driver once it no longer needs them.
+    /// </summary>
+    /// <param name="step">The step that was accepted.</param>
+    /// <param name="attempt">The accepted attempt; <see cref="StepAttempt.F1"/> is always set here (the driver evaluates it when the method did not).</param>
+    /// <param name="acceptedRows">Per-trajectory mode only: <c>[batch, 1]</c> boolean mask of accepted rows; null in batch mode.</param>
+    public virtual void Accepted(StepPoint step, StepAttempt attempt, Tensor? acceptedRows) { }
+}
+
+/// <summary>The outcome of one <see cref="OneStepMethod.Attempt"/>.</summary>
+public sealed class StepAttempt
+{
+    /// <summary>Creates an attempt result with the proposed new state.</summary>
+    public StepAttempt(Tensor y1) => Y1 = y1;
+
+    /// <summary>Proposed state at <c>t0 + h</c>, <c>[batch, n]</c>, part of the autograd graph.</summary>
+    public Tensor Y1 { get; }
+
+    /// <summary>
+    /// Local error estimate <c>y1 − ŷ1</c> (already multiplied by <c>h</c>), <c>[batch, n]</c>; null for fixed-step methods.
+    /// The driver reduces it with the weighted RMS norm under no-grad. A method that must reject a step for another
+    /// reason (e.g. Newton iteration diverged) sets <see cref="Failed"/> instead of faking a large error.
+    /// </summary>
+    public Tensor? ErrorEstimate { get; init; }
+
+    /// <summary><c>f(t0 + h, y1)</c> when the method already has it (first same as last); otherwise the driver evaluates it after acceptance.</summary>
+    public Tensor? F1 { get; init; }
+
+    /// <summary>
+    /// The method's own continuous extension on this step, or null: the driver then uses the cubic Hermite interpolant
+    /// through <c>y0, f0, y1, f1</c> (third order, no extra evaluation because <c>f1</c> is needed for the next step anyway).
+    /// </summary>
+    public IDenseOutput? Dense { get; init; }
+
+    /// <summary>
+    /// True when the step must be rejected whatever the error (e.g. a nonlinear solve did not converge); the driver then
+    /// shrinks the step by <see cref="SolverOptions.MinFactor"/> and retries. Applies to the whole batch.
+    /// </summary>
+    public bool Failed { get; init; }
+}
+
+/// <summary>A continuous extension <c>y(t0 + θ·h)</c>, <c>θ ∈ [0, 1]</c>, of one accepted step.</summary>
+/// <remarks>Values must be out-of-place tensors of shape <c>[batch, n]</c> that stay in the autograd graph.</remarks>
+public interface IDenseOutput
+{
+    /// <summary>The interpolated state at fraction <paramref name="theta"/> of the step, shared by all rows.</summary>
+    Tensor At(double theta);
+
+    /// <summary>The interpolated state at per-row fractions <paramref name="theta"/> (<c>[batch, 1]</c>, y's dtype and device).</summary>
+    Tensor At(Tensor theta);
+}
+
+/// <summary>
+/// Evaluation counters of one solve. Methods evaluate the vector field through <see cref="Rates"/> and bump the
+/// implicit-method counters themselves; the driver turns them into <see cref="SolverStats"/>.
+/// </summary>
+public sealed class SolveCounters
+{
+    /// <summary>Evaluations of the vector field (each on the whole batch).</summary>
+    public int FunctionEvaluations { get; set; }
+    /// <summary>Jacobian evaluations (implicit methods).</summary>
+    public int JacobianEvaluations { get; set; }
+    /// <summary>Matrix factorisations (implicit methods).</summary>
+    public int Factorizations { get; set; }
+
+    /// <summary>Evaluates <c>f(t, y)</c> and counts it.</summary>
+    public Tensor Rates(IOdeSystem f, Tensor t, Tensor y)
+    {
+        FunctionEvaluations++;
+        return f.Rates(t, y);
+    }
+}
