@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using TorchSharp;
 using NodeDsl.Runtime;
 using NodeDsl.Runtime.Workloads;
 using static TorchSharp.torch;

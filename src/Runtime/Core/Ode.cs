@@ -25,6 +25,23 @@ public static class Ode
         return solver.Integrate(system, y0, ts, options);
     }
 
+    /// <summary>
+    /// Solves as <see cref="Solve(IOdeSystem, Tensor, Tensor, IOdeSolver, SolverOptions?)"/> and differentiates the result
+    /// with <paramref name="gradient"/>: call <c>backward()</c> on a loss of <c>Ys</c> to get gradients with respect to
+    /// <paramref name="y0"/>, <paramref name="ts"/> (when it requires grad), and the system's parameters and inputs
+    /// (see <see cref="IRatesVjp.Parameters"/>; a plain system that captures tensors is wrapped with <see cref="AutogradRatesVjp.For"/>).
+    /// </summary>
+    /// <param name="gradient"><see cref="GradientMethod.Direct"/>, <see cref="GradientMethod.Backsolve"/> or <see cref="GradientMethod.Checkpointed"/>.</param>
+    public static OdeSolution Solve(IOdeSystem system, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions? options, GradientMethod gradient)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(solver);
+        ArgumentNullException.ThrowIfNull(gradient);
+        options ??= new SolverOptions();
+        SolveArguments.Validate(y0, ts, solver, options);
+        return gradient.Solve(system, y0, ts, solver, options);
+    }
+
     /// <inheritdoc cref="Solve(IOdeSystem, Tensor, Tensor, IOdeSolver, SolverOptions?)"/>
     public static OdeSolution Solve(OdeFunc rates, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions? options = null)
         => Solve(new DelegateOdeSystem(rates), y0, ts, solver, options);

@@ -21,4 +21,11 @@ public sealed record SolverStats
 /// <param name="Ts">The output times, shape <c>[T]</c>.</param>
 /// <param name="Ys">The states at the output times, shape <c>[T, batch, n]</c>; <c>Ys[0]</c> is the initial state.</param>
 /// <param name="Stats">Function evaluations and step counts.</param>
-public sealed record OdeSolution(Tensor Ts, Tensor Ys, SolverStats Stats);
+public sealed record OdeSolution(Tensor Ts, Tensor Ys, SolverStats Stats)
+{
+    /// <summary>
+    /// Set when the solve was asked for a <see cref="GradientMethod"/>: which one, and (after <c>backward()</c>) the
+    /// counters of its backward pass.
+    /// </summary>
+    public GradientReport? Gradient { get; init; }
+}

@@ -21,7 +21,8 @@ internal static class SolveArguments
                 $"ts must be a 1-D tensor of at least 2 output times but has shape [{string.Join(", ", ts.shape)}].", nameof(ts));
         if (ts.dtype != y0.dtype)
             throw new OdeArgumentException($"ts has dtype {ts.dtype} but y0 has {y0.dtype}; use ts.to(y0.dtype).", nameof(ts));
-        if (ts.device != y0.device)
+        // Device is a reference type without value equality: compare type and index.
+        if (ts.device_type != y0.device_type || ts.device_index != y0.device_index)
             throw new OdeArgumentException($"ts is on {ts.device} but y0 is on {y0.device}; move both to one device with .to(device).", nameof(ts));
         long n = y0.shape[1];
         CheckTolerances(options.RelativeTolerances, n, nameof(options.RelativeTolerances));

@@ -9,6 +9,11 @@ public enum ErrorNorm
     /// One RMS norm per trajectory and one step size per trajectory: a stiff or fast row does not shrink the steps
     /// of the others, at the price of per-row bookkeeping (masks) in every step. See docs/solvers.md.
     /// </summary>
+    /// <remarks>
+    /// Still one host sync per step (the <c>[batch]</c> norms), but each step costs a few more tensor ops and evaluates
+    /// the rates on every row, including rows whose step was rejected and rows already at the end. Worth it when rows
+    /// need very different steps; with similar rows <see cref="Batch"/> is cheaper. Fixed-step methods ignore it.
+    /// </remarks>
     PerTrajectory,
 }
 
@@ -39,4 +44,9 @@ public sealed record SolverOptions
     public int MaxSteps { get; init; } = 100_000;
     /// <summary>How the error estimate is reduced; see <see cref="ErrorNorm"/>.</summary>
     public ErrorNorm Norm { get; init; } = ErrorNorm.Batch;
+    /// <summary>
+    /// Step-size controller of adaptive methods; when null, a <see cref="PIController"/> with
+    /// <see cref="Safety"/>, <see cref="MinFactor"/>, <see cref="MaxFactor"/> and <see cref="MaxStep"/>.
+    /// </summary>
+    public IStepSizeController? StepSizeController { get; init; }
 }

@@ -22,7 +22,8 @@ public static class Charts
         {
             s.Validate();
             var (xs, ys) = logY ? PositiveLog10(s.X, s.Y) : (s.X, s.Y);
-            var scatter = plot.Add.Scatter(xs, ys, new ScottPlot.Palettes.Category10().GetColor(index++));
+            var scatter = plot.Add.Scatter(xs, ys, new ScottPlot.Palettes.Category10().GetColor(s.Color ?? index));
+            index++;
             scatter.LegendText = s.Label;
             switch (s.Style)
             {
@@ -51,7 +52,17 @@ public static class Charts
     public static void SaveVectorField(string path, string title, (double Min, double Max) xRange, (double Min, double Max) yRange,
         Func<double[], double[], (double[] U, double[] V)> field, IEnumerable<Series>? overlays = null, int gridSize = 21,
         int width = 800, int height = 800)
+        => SaveVectorFields(path, title, xRange, yRange, [new VectorFieldSeries("", field)], overlays, gridSize, width, height);
+
+    /// <summary>
+    /// Draws several vector fields on one grid (e.g. learned vs true), each in its own colour with a legend entry,
+    /// plus optional trajectories, and saves a PNG. A single field is coloured by magnitude instead.
+    /// </summary>
+    public static void SaveVectorFields(string path, string title, (double Min, double Max) xRange, (double Min, double Max) yRange,
+        IReadOnlyList<VectorFieldSeries> fields, IEnumerable<Series>? overlays = null, int gridSize = 21,
+        int width = 800, int height = 800)
     {
+        ArgumentNullException.ThrowIfNull(fields);
         var xs = new List<double>();
         var ys = new List<double>();
         for (int i = 0; i < gridSize; i++)
@@ -60,21 +71,34 @@ public static class Charts
                 xs.Add(xRange.Min + (xRange.Max - xRange.Min) * i / (gridSize - 1));
                 ys.Add(yRange.Min + (yRange.Max - yRange.Min) * j / (gridSize - 1));
             }
-        var (u, v) = field(xs.ToArray(), ys.ToArray());
         var plot = new Plot();
-        var vectors = new List<RootedCoordinateVector>();
-        for (int k = 0; k < xs.Count; k++)
-            vectors.Add(new RootedCoordinateVector(new Coordinates(xs[k], ys[k]), new System.Numerics.Vector2((float)u[k], (float)v[k])));
-        var vf = plot.Add.VectorField(vectors);
-        vf.Colormap = new ScottPlot.Colormaps.Turbo();
+        var palette = new ScottPlot.Palettes.Category10();
         int index = 0;
+        foreach (var f in fields)
+        {
+            var (u, v) = f.Field(xs.ToArray(), ys.ToArray());
+            var vectors = new List<RootedCoordinateVector>();
+            for (int k = 0; k < xs.Count; k++)
+                vectors.Add(new RootedCoordinateVector(new Coordinates(xs[k], ys[k]), new System.Numerics.Vector2((float)u[k], (float)v[k])));
+            var vf = plot.Add.VectorField(vectors);
+            if (fields.Count == 1) vf.Colormap = new ScottPlot.Colormaps.Turbo();
+            else
+            {
+                var color = palette.GetColor(index++);
+                vf.ArrowLineColor = color;
+                vf.ArrowFillColor = color;
+            }
+            if (f.Label.Length > 0) vf.LegendText = f.Label;
+        }
         foreach (var s in overlays ?? [])
         {
             s.Validate();
-            var scatter = plot.Add.Scatter(s.X, s.Y, new ScottPlot.Palettes.Category10().GetColor(index++));
+            var scatter = plot.Add.Scatter(s.X, s.Y, palette.GetColor(s.Color ?? index));
+            index++;
             scatter.LegendText = s.Label;
             scatter.MarkerSize = s.Style == SeriesStyle.Markers ? 5 : 0;
             scatter.LineWidth = s.Style == SeriesStyle.Markers ? 0 : 2;
+            if (s.Style == SeriesStyle.Dashed) scatter.LinePattern = LinePattern.Dashed;
         }
         plot.Axes.SquareUnits();
         plot.Title(title);

@@ -58,6 +58,21 @@ public abstract class OneStepMethod
     public virtual OneStepMethod ForSolve() => this;
 
     /// <summary>
+    /// Reduces an attempt's error estimate to the weighted RMS norm the controller compares with 1
+    /// (≤ 1 accepts): a 0-d tensor over the whole batch, or <c>[batch]</c> when <paramref name="perTrajectory"/>.
+    /// The default is <c>RMS(ErrorEstimate / scale)</c>; DOP853 overrides it to combine its two estimates.
+    /// Called under no-grad.
+    /// </summary>
+    /// <param name="attempt">The attempt; <see cref="StepAttempt.ErrorEstimate"/> is not null.</param>
+    /// <param name="scale"><c>atol + rtol·max(|y0|, |y1|)</c>, <c>[batch, n]</c>.</param>
+    /// <param name="perTrajectory">One norm per row instead of one for the batch.</param>
+    public virtual Tensor ErrorNorm(StepAttempt attempt, Tensor scale, bool perTrajectory)
+    {
+        var ratio = attempt.ErrorEstimate!.div(scale);
+        return (perTrajectory ? ratio.square().mean([1L]) : ratio.square().mean()).sqrt();
+    }
+
+    /// <summary>
     /// As <see cref="ForSolve()"/>, for methods whose per-solve state depends on the options (implicit methods scale
     /// their Newton convergence test by rtol/atol). The driver calls this overload; by default it forwards to
     /// <see cref="ForSolve()"/>.
@@ -69,7 +84,9 @@ public abstract class OneStepMethod
     /// in which at least one row was accepted; <paramref name="acceptedRows"/> then says which), before the next
     /// <see cref="Attempt"/>. Runs in the solve's dispose scope, outside the step's: tensors a method creates here
     /// (e.g. <c>f1.alias()</c> for a history) live until the solve ends unless the method disposes them earlier.
-    /// Tensors of the attempt itself are disposed by the driver once it no longer needs them.
+    /// Here <paramref name="attempt"/> holds only the accepted state and rates (the driver's own handles); its other
+    /// tensors are already disposed. The driver disposes those two handles when the next step is accepted, so a
+    /// method that keeps a history takes its own handles (<c>alias()</c>).
     /// </summary>
     /// <param name="step">The step that was accepted.</param>
     /// <param name="attempt">The accepted attempt; <see cref="StepAttempt.F1"/> is always set here (the driver evaluates it when the method did not).</param>
@@ -92,6 +109,12 @@ public sealed class StepAttempt
     /// reason (e.g. Newton iteration diverged) sets <see cref="Failed"/> instead of faking a large error.
     /// </summary>
     public Tensor? ErrorEstimate { get; init; }
+
+    /// <summary>
+    /// A second local error estimate for methods whose <see cref="OneStepMethod.ErrorNorm"/> combines two
+    /// (DOP853's 3rd-order one); ignored by the default norm.
+    /// </summary>
+    public Tensor? SecondErrorEstimate { get; init; }
 
     /// <summary><c>f(t0 + h, y1)</c> when the method already has it (first same as last); otherwise the driver evaluates it after acceptance.</summary>
     public Tensor? F1 { get; init; }

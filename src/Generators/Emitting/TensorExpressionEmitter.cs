@@ -1,0 +1,163 @@
+using System.Collections.Generic;
+using System.Linq;
+using NodeDsl.Generators.Model;
+
+namespace NodeDsl.Generators.Emitting;
+
+/// <summary>
+/// Emits IR as batched TorchSharp code: scalars are <c>[batch, 1]</c> tensors (or 0-d for parameters, or plain
+/// doubles for constants), vectors <c>[batch, k]</c>. Every tensor sub-expression is computed once and bound to a
+/// local: equal sub-expressions (e.g. one network call used twice) share it by value equality of the IR.
+/// </summary>
+internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec model, string batch)
+{
+    readonly Dictionary<Expr, string> bound = new();
+    int counter;
+
+    /// <summary>Binds the name of a leaf (state, input, time) emitted by the caller.</summary>
+    public void Bind(Expr leaf, string name) => bound[leaf] = name;
+
+    /// <summary>True when the expression is a tensor, false when it is a plain double.</summary>
+    public static bool IsTensor(Expr e) => e switch
+    {
+        Literal => false,
+        Ref r => r.Kind != MemberKind.Constant,
+        Negate n => IsTensor(n.Operand),
+        Binary b => IsTensor(b.Left) || IsTensor(b.Right),
+        Call c => c.Args.Any(IsTensor),
+        Slice s => IsTensor(s.Source),
+        _ => true,
+    };
+
+    /// <summary>The expression as <c>[batch, width]</c>.</summary>
+    public string EmitColumns(Expr e)
+    {
+        var code = Emit(e);
+        return IsTensor(e)
+            ? $"Columns({code}, {batch}, {Literals.Int(e.Width)})"
+            : $"ConstantColumns({code}, {batch}, {Literals.Int(e.Width)})";
+    }
+
+    /// <summary>C# code for the value of <paramref name="e"/> (a local name, or inline code for doubles).</summary>
+    public string Emit(Expr e)
+    {
+        if (bound.TryGetValue(e, out var name)) return name;
+        var code = Code(e);
+        if (!IsTensor(e) || e is Ref) return code;
+        name = "__v" + Literals.Int(counter++);
+        writer.WriteLine($"var {name} = {code};");
+        bound[e] = name;
+        return name;
+    }
+
+    string Code(Expr e)
+    {
+        switch (e)
+        {
+            case Literal l:
+                return Literals.Double(l.Value);
+            case Ref { Kind: MemberKind.Constant } r:
+                return "this." + r.Name;
+            case Ref { Kind: MemberKind.Parameter } r:
+                return Names.Learnable(LearnableIndex(r.Name));
+            case Ref r:
+                return r.Name;
+            case Negate n:
+                return IsTensor(n.Operand) ? $"{Emit(n.Operand)}.neg()" : $"(-{Emit(n.Operand)})";
+            case Binary b:
+                return BinaryCode(b);
+            case Call c:
+                return CallCode(c);
+            case Slice s:
+                return $"{Emit(s.Source)}.narrow(1, {Literals.Int(s.Start)}, {Literals.Int(s.Length)})";
+            case Concat c when ContiguousStates(c) is { } block:
+                // States side by side in y order are already one view of y: no copy.
+                return $"__y.narrow(1, {Literals.Int(block.Start)}, {Literals.Int(block.Length)})";
+            case Concat c:
+                return c.Parts.Count == 1 ? EmitColumns(c.Parts[0])
+                    : $"{Names.Torch}.cat(new {Names.Tensor}[] {{ {string.Join(", ", c.Parts.Select(EmitColumns))} }}, 1)";
+            case NeuralCall call:
+                return $"this.{Names.NetworkField(call.Network)}.forward({Emit(call.Input)})";
+            case NeuralInputGradient g:
+                var network = Network(g.Call.Network);
+                return network.IsCustom
+                    ? $"{Names.Runtime}.ModuleOps.InputGradient(this.{Names.NetworkField(network.Name)}, {Emit(g.Call.Input)}, {Literals.Int(g.Output)}, {Literals.Int(network.OutputSize)})"
+                    : $"this.{Names.NetworkField(network.Name)}.InputGradient({Emit(g.Call.Input)}, {Literals.Int(g.Output)})";
+            default:
+                throw new System.InvalidOperationException("Unknown IR node " + e.GetType().Name);
+        }
+    }
+
+    (int Start, int Length)? ContiguousStates(Concat c)
+    {
+        int start = -1, next = -1;
+        foreach (var part in c.Parts)
+        {
+            if (part is not Ref { Kind: MemberKind.State } r) return null;
+            var state = model.States.First(s => s.Name == r.Name);
+            if (start < 0) start = state.Offset;
+            else if (state.Offset != next) return null;
+            next = state.Offset + state.Size;
+        }
+        return start < 0 ? null : (start, next - start);
+    }
+
+    int LearnableIndex(string name) => model.Learnables.Select((p, i) => (p, i)).First(x => x.p.Name == name).i;
+
+    NetworkSpec Network(string name) => model.Networks.First(n => n.Name == name);
+
+    string BinaryCode(Binary b)
+    {
+        bool lt = IsTensor(b.Left), rt = IsTensor(b.Right);
+        var l = Emit(b.Left);
+        var r = Emit(b.Right);
+        if (!lt && !rt)
+            return $"({l} {Symbol(b.Op)} {r})";
+        if (lt)
+            return b.Op switch
+            {
+                BinaryOp.Add => $"{l}.add({r})",
+                BinaryOp.Subtract => $"{l}.sub({r})",
+                BinaryOp.Multiply => $"{l}.mul({r})",
+                _ => $"{l}.div({r})",
+            };
+        // double ∘ tensor: addition and multiplication commute exactly in IEEE arithmetic; c − x = (−x) + c exactly.
+        return b.Op switch
+        {
+            BinaryOp.Add => $"{r}.add({l})",
+            BinaryOp.Subtract => $"{r}.neg().add({l})",
+            BinaryOp.Multiply => $"{r}.mul({l})",
+            _ => $"{Names.Torch}.full_like({r}, {l}).div({r})",
+        };
+    }
+
+    static string Symbol(BinaryOp op) => op switch
+    {
+        BinaryOp.Add => "+",
+        BinaryOp.Subtract => "-",
+        BinaryOp.Multiply => "*",
+        _ => "/",
+    };
+
+    string CallCode(Call c)
+    {
+        if (!IsTensor(c))
+        {
+            var args = string.Join(", ", c.Args.Select(Emit));
+            return c.Function == Fn.Step ? $"{Names.Runtime}.ScalarFunctions.Step({args})" : $"{Names.DslMath}.{c.Function}({args})";
+        }
+        var a = Emit(c.Args[0]);
+        switch (c.Function)
+        {
+            case Fn.Pow:
+                var b = Emit(c.Args[1]);
+                return IsTensor(c.Args[0])
+                    ? $"{a}.pow({b})"
+                    : $"{Names.Torch}.full_like({b}, {a}).pow({b})";
+            case Fn.Sum: return $"{a}.sum(1, true)";
+            case Fn.Softplus: return $"{Names.Torch}.nn.functional.softplus({a})";
+            case Fn.Step: return $"{a}.gt(0.0).to_type({a}.dtype)";
+            default: return $"{a}.{c.Function.ToString().ToLowerInvariant()}()";
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using NodeDsl.Generators.Diagnostics;
+using NodeDsl.Generators.Emitting;
+using NodeDsl.Generators.Model;
+using NodeDsl.Generators.Parsing;
+
+namespace NodeDsl.Generators;
+
+/// <summary>
+/// Finds <c>[OdeModel]</c> and <c>[HamiltonianModel]</c> classes, parses each into a symbol-free <see cref="ModelSpec"/>
+/// and emits its batched TorchSharp part. Diagnostics travel in a separate output so the source output is rebuilt
+/// only when a model really changes.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class OdeModelGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline stages (asserted by the caching tests).</summary>
+    public static class Steps
+    {
+        public const string OdeModels = nameof(OdeModels);
+        public const string HamiltonianModels = nameof(HamiltonianModels);
+        public const string Models = nameof(Models);
+        public const string Diagnostics = nameof(Diagnostics);
+    }
+
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var odeModels = context.SyntaxProvider.ForAttributeWithMetadataName(
+                SymbolNames.OdeModel,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                static (ctx, ct) => Parse(ctx, hamiltonian: false, ct))
+            .WithTrackingName(Steps.OdeModels);
+        var hamiltonianModels = context.SyntaxProvider.ForAttributeWithMetadataName(
+                SymbolNames.HamiltonianModel,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                static (ctx, ct) => Parse(ctx, hamiltonian: true, ct))
+            .WithTrackingName(Steps.HamiltonianModels);
+
+        foreach (var results in new[] { odeModels, hamiltonianModels })
+        {
+            var models = results.Select(static (r, _) => r.Model).WithTrackingName(Steps.Models);
+            var diagnostics = results.Select(static (r, _) => r.Diagnostics).WithTrackingName(Steps.Diagnostics);
+            context.RegisterSourceOutput(models, static (spc, model) => Emit(spc, model));
+            context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+            {
+                foreach (var d in list) spc.ReportDiagnostic(d.ToDiagnostic());
+            });
+        }
+    }
+
+    // Parsing and emitting format every number through the invariant culture explicitly (see Emitting/Literals).
+    static ParseResult Parse(GeneratorAttributeSyntaxContext context, bool hamiltonian, CancellationToken cancellation)
+        => ModelParser.Parse(context, hamiltonian, cancellation);
+
+    static void Emit(SourceProductionContext context, ModelSpec? model)
+    {
+        if (model is null) return;
+        try
+        {
+            context.AddSource(model.HintName, SourceText.From(ModelEmitter.Emit(model), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
+        }
+#pragma warning disable CA1031 // the generator must never throw into the compiler
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, model.ClassName, ex.GetType().Name + ": " + ex.Message));
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NodeDsl.Generators.Diagnostics;
+using NodeDsl.Generators.Model;
+using NodeDsl.Generators.Symbolic;
+
+namespace NodeDsl.Generators.Parsing;
+
+/// <summary>Turns one attributed model class into a <see cref="ModelSpec"/> plus diagnostics. Never throws (except cancellation).</summary>
+internal static class ModelParser
+{
+    /// <summary>Test hook: runs before each parse on the current logical thread (lets tests exercise the internal-error path).</summary>
+    internal static readonly AsyncLocal<Action<INamedTypeSymbol>?> BeforeParse = new();
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, bool hamiltonian, CancellationToken cancellation)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        try
+        {
+            BeforeParse.Value?.Invoke(type);
+            return new Parser(context.SemanticModel, type, hamiltonian, cancellation).Run();
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // the generator must never throw into the compiler
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var info = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, LocationInfo.From(type.Locations.FirstOrDefault()),
+                EquatableArray.Of(type.Name, ex.GetType().Name + ": " + ex.Message));
+            return new ParseResult(null, EquatableArray.Of(info));
+        }
+    }
+}
+
+/// <summary>The parse of one model (fields, networks, rates and Hamiltonian parts live in Parser.*.cs).</summary>
+internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol type, bool hamiltonian, CancellationToken cancellation)
+{
+    static readonly string[] RoleAttributes =
+    {
+        SymbolNames.State, SymbolNames.Augmented, SymbolNames.Constant, SymbolNames.Learnable, SymbolNames.Time,
+        SymbolNames.Input, SymbolNames.Coordinate, SymbolNames.Momentum,
+    };
+
+    // Members the generated part or the OdeModel base class declares.
+    static readonly HashSet<string> ReservedNames = new()
+    {
+        "Rates", "ScalarRates", "Energies", "ScalarEnergy", "Layout", "Options", "DType", "Device", "Inputs", "WithInputs",
+        "Augment", "Observed", "CheckState", "TimeColumn", "InputColumns", "Columns", "ConstantColumns", "AddParameter",
+        "AddModule", "ScalarValue", "CheckScalarArguments", "forward", "Learnable",
+    };
+
+    readonly DiagnosticBag diagnostics = new();
+
+    readonly ModelMembers members = new();
+
+    readonly List<(IFieldSymbol Field, string Role, int Size, bool IsVector)> states = new();
+
+    readonly List<InputSpec> inputs = new();
+
+    readonly List<LearnableSpec> learnables = new();
+
+    readonly List<(NeuralDecl Decl, IMethodSymbol Method, AttributeData Attribute)> networks = new();
+
+    string? timeField;
+
+    public ParseResult Run()
+    {
+        var name = type.Name;
+        var anchor = type.Locations.FirstOrDefault();
+        if (!hamiltonian && HasAttribute(type, SymbolNames.HamiltonianModel)) return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        CheckTypeDeclaration(anchor);
+        if (diagnostics.HasErrors) return Fail();
+
+        foreach (var member in type.GetMembers())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (member is IFieldSymbol field) ParseField(field);
+            else if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && HasAttribute(method, SymbolNames.Neural)) ParseNeural(method);
+            if (ReservedNames.Contains(member.Name) && !member.IsImplicitlyDeclared)
+                diagnostics.Add(DiagnosticDescriptors.NameClash, member.Locations.FirstOrDefault(), member.Name, "a member that NodeDsl generates or inherits from OdeModel");
+            if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsImplicitlyDeclared: false } ctor)
+                diagnostics.Add(DiagnosticDescriptors.InvalidModelType, ctor.Locations.FirstOrDefault(), name,
+                    $"it declares a constructor; the generator provides {name}(ModelOptions? options = null), remove yours");
+        }
+        if (states.Count == 0) diagnostics.Add(DiagnosticDescriptors.NoStates, anchor, name);
+        if (hamiltonian) CheckPairs(anchor);
+        if (diagnostics.HasErrors) return Fail();
+
+        var translator = new ExpressionTranslator(semantic, type, members, diagnostics, cancellation);
+        var layout = Layout();
+        RatesSpec? rates = null;
+        EnergySpec? energy = null;
+        Expr?[] rateExpressions;
+        if (hamiltonian)
+        {
+            energy = ParseEnergy(translator, anchor);
+            rateExpressions = energy is null ? new Expr?[layout.Count] : Hamiltonian(energy, layout);
+        }
+        else
+        {
+            (rates, rateExpressions) = ParseRates(translator, layout, anchor);
+        }
+        var networkSpecs = FinishNetworks();
+        if (diagnostics.HasErrors || rateExpressions.Any(e => e is null)) return Fail();
+
+        var spec = new ModelSpec(
+            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            ContainingTypes(), name, HintName(), hamiltonian,
+            layout.Select(s => new StateSpec(s.Field.Name, s.Offset, s.Size, s.IsVector, s.Role)).ToEquatableArray(),
+            inputs.ToEquatableArray(), learnables.ToEquatableArray(), timeField, networkSpecs, rates, energy,
+            rateExpressions.Select(e => e!).ToEquatableArray());
+        return new ParseResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    ParseResult Fail() => new(null, diagnostics.ToEquatableArray());
+
+    static bool HasAttribute(ISymbol symbol, string fullName)
+        => symbol.GetAttributes().Any(a => SymbolNames.FullName(a.AttributeClass) == fullName);
+
+    static AttributeData? GetAttribute(ISymbol symbol, string fullName)
+        => symbol.GetAttributes().FirstOrDefault(a => SymbolNames.FullName(a.AttributeClass) == fullName);
+
+    void CheckTypeDeclaration(Location? anchor)
+    {
+        var name = type.Name;
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            foreach (var reference in t.DeclaringSyntaxReferences)
+                if (reference.GetSyntax(cancellation) is TypeDeclarationSyntax decl && !decl.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    diagnostics.Add(DiagnosticDescriptors.NotPartial, decl.Identifier, t.Name);
+            if (t.IsGenericType)
+                diagnostics.Add(DiagnosticDescriptors.InvalidModelType, t.Locations.FirstOrDefault(), name, $"'{t.Name}' is generic; models and the types containing them cannot be generic");
+        }
+        if (hamiltonian && HasAttribute(type, SymbolNames.OdeModel))
+            diagnostics.Add(DiagnosticDescriptors.InvalidModelType, anchor, name, "it has both [OdeModel] and [HamiltonianModel]; keep one");
+        if (type.TypeKind != TypeKind.Class || type.IsRecord)
+            diagnostics.Add(DiagnosticDescriptors.InvalidModelType, anchor, name, "only a class can be a model (it becomes a TorchSharp module)");
+        else if (type.IsStatic || type.IsAbstract)
+            diagnostics.Add(DiagnosticDescriptors.InvalidModelType, anchor, name, "a model class cannot be static or abstract");
+        else if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && DeclaresBaseType())
+            diagnostics.Add(DiagnosticDescriptors.InvalidModelType, anchor, name,
+                $"it derives from '{baseType.Name}'; the generator makes every model derive from NodeDsl.Runtime.OdeModel, remove the base class");
+    }
+
+    bool DeclaresBaseType()
+        => type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellation)).OfType<TypeDeclarationSyntax>().Any(d => d.BaseList is not null
+            && d.BaseList.Types.Any(t => semantic.Compilation.GetSemanticModel(t.SyntaxTree).GetTypeInfo(t.Type, cancellation).Type?.TypeKind == TypeKind.Class));
+
+    EquatableArray<TypeDeclSpec> ContainingTypes()
+    {
+        var list = new List<TypeDeclSpec>();
+        for (var t = type.ContainingType; t is not null; t = t.ContainingType)
+        {
+            var keyword = t.IsRecord ? (t.TypeKind == TypeKind.Struct ? "record struct" : "record")
+                : t.TypeKind switch { TypeKind.Struct => "struct", TypeKind.Interface => "interface", _ => "class" };
+            list.Insert(0, new TypeDeclSpec(keyword, t.Name));
+        }
+        return list.ToEquatableArray();
+    }
+
+    string HintName()
+    {
+        var parts = new List<string>();
+        for (ISymbol? s = type; s is not null && !(s is INamespaceSymbol { IsGlobalNamespace: true }); s = s.ContainingSymbol)
+            parts.Insert(0, s.Name);
+        return string.Join(".", parts) + ".g.cs";
+    }
+}

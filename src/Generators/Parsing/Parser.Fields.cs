@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NodeDsl.Generators.Diagnostics;
+using NodeDsl.Generators.Model;
+using NodeDsl.Generators.Symbolic;
+
+namespace NodeDsl.Generators.Parsing;
+
+/// <summary>Part of <see cref="Parser"/>.</summary>
+internal sealed partial class Parser
+{
+    void ParseField(IFieldSymbol field)
+    {
+        var roles = RoleAttributes.Select(r => (Name: r, Data: GetAttribute(field, r))).Where(r => r.Data is not null).ToList();
+        if (roles.Count == 0) return;
+        var location = field.Locations.FirstOrDefault();
+        if (roles.Count > 1)
+        {
+            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name,
+                $"it has {string.Join(" and ", roles.Select(r => "[" + Short(r.Name) + "]"))}; give each field one role");
+            return;
+        }
+        var (role, data) = (roles[0].Name, roles[0].Data!);
+        bool isVec = SymbolNames.IsVec(field.Type);
+        if (!isVec && !SymbolNames.IsDouble(field.Type))
+        {
+            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name, $"its type is '{field.Type.ToDisplayString()}'; model fields are double or NodeDsl.Vec");
+            return;
+        }
+        bool isConstantRole = role == SymbolNames.Constant;
+        if (field.IsStatic && !(isConstantRole && field.IsConst))
+        {
+            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name, "it is static; model fields are instance fields");
+            return;
+        }
+        if ((field.IsReadOnly || field.IsConst) && !isConstantRole)
+        {
+            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name, "it is readonly or const; the generated oracle assigns it, so only [Constant] fields can be readonly");
+            return;
+        }
+        if (isVec && role is not (SymbolNames.State or SymbolNames.Augmented or SymbolNames.Input))
+        {
+            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name, $"[{Short(role)}] fields must be double");
+            return;
+        }
+        int size = isVec ? SizeOf(data, role) : 1;
+        if (isVec && size <= 0)
+        {
+            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name,
+                role == SymbolNames.Augmented ? "an augmented Vec needs a positive size: [Augmented(3)]" : $"a Vec needs a positive size: [{Short(role)}(Size = 2)]");
+            return;
+        }
+        if (!isVec && role == SymbolNames.Augmented && SizeOf(data, role) != 1)
+        {
+            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name, "a double augmented state has one component; use a Vec for more");
+            return;
+        }
+        bool hamiltonianRole = role is SymbolNames.Coordinate or SymbolNames.Momentum;
+        if (hamiltonian && role is SymbolNames.State or SymbolNames.Augmented)
+        {
+            diagnostics.Add(DiagnosticDescriptors.HamiltonianStructure, location, type.Name,
+                $"'{field.Name}' is a [{Short(role)}]; a Hamiltonian model's states are [Coordinate]/[Momentum] pairs");
+            return;
+        }
+        if (!hamiltonian && hamiltonianRole)
+        {
+            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name, $"[{Short(role)}] belongs in a [HamiltonianModel]; use [State] in an [OdeModel]");
+            return;
+        }
+        int vectorSize = isVec ? size : 0;
+        switch (role)
+        {
+            case SymbolNames.State or SymbolNames.Augmented or SymbolNames.Coordinate or SymbolNames.Momentum:
+                states.Add((field, role switch
+                {
+                    SymbolNames.Augmented => "Augmented",
+                    SymbolNames.Coordinate => "Coordinate",
+                    SymbolNames.Momentum => "Momentum",
+                    _ => "State",
+                }, size, isVec));
+                members.Fields[field.Name] = new MemberRef(MemberKind.State, field.Name, vectorSize, null);
+                break;
+            case SymbolNames.Constant:
+                double? constant = field.IsConst && field.ConstantValue is { } cv && cv is not string and not bool and not char
+                    ? Convert.ToDouble(cv, CultureInfo.InvariantCulture) : null;
+                members.Fields[field.Name] = new MemberRef(MemberKind.Constant, field.Name, 0, constant);
+                break;
+            case SymbolNames.Learnable:
+                if (InitialValue(field) is not { } initial)
+                {
+                    diagnostics.Add(DiagnosticDescriptors.LearnableWithoutValue, location, field.Name);
+                    return;
+                }
+                learnables.Add(new LearnableSpec(field.Name, initial));
+                members.Fields[field.Name] = new MemberRef(MemberKind.Parameter, field.Name, 0, null);
+                break;
+            case SymbolNames.Time:
+                if (timeField is not null)
+                {
+                    diagnostics.Add(DiagnosticDescriptors.NameClash, location, field.Name, $"the time field '{timeField}'; a model has one [Time] field");
+                    return;
+                }
+                timeField = field.Name;
+                members.Fields[field.Name] = new MemberRef(MemberKind.Time, field.Name, 0, null);
+                break;
+            case SymbolNames.Input:
+                inputs.Add(new InputSpec(field.Name, inputs.Sum(i => i.Size), size, isVec));
+                members.Fields[field.Name] = new MemberRef(MemberKind.Input, field.Name, vectorSize, null);
+                break;
+        }
+    }
+
+    static string Short(string attribute) => attribute.Substring("NodeDsl.".Length, attribute.Length - "NodeDsl.".Length - "Attribute".Length);
+
+    static int SizeOf(AttributeData data, string role)
+    {
+        if (role == SymbolNames.Augmented)
+            return data.ConstructorArguments.Length == 1 && data.ConstructorArguments[0].Value is int n ? n : 1;
+        foreach (var named in data.NamedArguments)
+            if (named.Key == "Size" && named.Value.Value is int s) return s;
+        return 0;
+    }
+
+    double? InitialValue(IFieldSymbol field)
+    {
+        foreach (var reference in field.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellation) is not VariableDeclaratorSyntax { Initializer: { } initializer }) continue;
+            var model = semantic.Compilation.GetSemanticModel(initializer.SyntaxTree);
+            if (model.GetConstantValue(initializer.Value, cancellation) is { HasValue: true, Value: { } value } && value is not string and not bool and not char)
+                return Convert.ToDouble(value, CultureInfo.InvariantCulture);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NodeDsl.Generators.Diagnostics;
+using NodeDsl.Generators.Model;
+using NodeDsl.Generators.Symbolic;
+
+namespace NodeDsl.Generators.Parsing;
+
+/// <summary>Part of <see cref="Parser"/>.</summary>
+internal sealed partial class Parser
+{
+    void CheckPairs(Location? anchor)
+    {
+        int q = states.Count(s => s.Role == "Coordinate"), p = states.Count(s => s.Role == "Momentum");
+        if (q != p)
+            diagnostics.Add(DiagnosticDescriptors.HamiltonianStructure, anchor, type.Name,
+                $"it has {q} [Coordinate] and {p} [Momentum] fields; declare one momentum per coordinate (the i-th momentum pairs with the i-th coordinate)");
+        foreach (var s in states.Where(s => s.IsVector))
+            diagnostics.Add(DiagnosticDescriptors.HamiltonianStructure, s.Field.Locations.FirstOrDefault(), type.Name,
+                $"'{s.Field.Name}' is a Vec; declare each coordinate and momentum as a double");
+    }
+
+    EnergySpec? ParseEnergy(ExpressionTranslator translator, Location? anchor)
+    {
+        var candidates = type.GetMembers().Where(m => m is IPropertySymbol or IMethodSymbol { MethodKind: MethodKind.Ordinary } && HasAttribute(m, SymbolNames.Energy)).ToList();
+        if (candidates.Count != 1)
+        {
+            diagnostics.Add(DiagnosticDescriptors.MissingRates, candidates.Count == 0 ? anchor : candidates[1].Locations.FirstOrDefault(), type.Name,
+                candidates.Count == 0 ? "has no [Energy] member: add '[Energy] double H => p * p / 2 + …;'" : "has more than one [Energy] member; keep one");
+            return null;
+        }
+        var member = candidates[0];
+        var location = member.Locations.FirstOrDefault();
+        SyntaxNode? body = null;
+        bool isMethod = member is IMethodSymbol;
+        if (member is IPropertySymbol property)
+        {
+            if (!SymbolNames.IsDouble(property.Type) || property.IsStatic || property.IsIndexer)
+            {
+                diagnostics.Add(DiagnosticDescriptors.InvalidRatesSignature, location, member.Name, "must be a double instance property or parameterless method");
+                return null;
+            }
+            if (property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is PropertyDeclarationSyntax decl)
+                body = (SyntaxNode?)decl.ExpressionBody
+                       ?? decl.AccessorList?.Accessors.FirstOrDefault(a => a.IsKind(SyntaxKind.GetAccessorDeclaration)) switch
+                       {
+                           { Body: { } b } => b,
+                           { ExpressionBody: { } e } => e,
+                           _ => null,
+                       };
+        }
+        else if (member is IMethodSymbol method)
+        {
+            if (!SymbolNames.IsDouble(method.ReturnType) || method.Parameters.Length != 0 || method.IsStatic || method.IsGenericMethod)
+            {
+                diagnostics.Add(DiagnosticDescriptors.InvalidRatesSignature, location, member.Name, "must be a double instance property or parameterless method");
+                return null;
+            }
+            body = Body(method);
+        }
+        if (body is null)
+        {
+            diagnostics.Add(DiagnosticDescriptors.InvalidRatesSignature, location, member.Name, "needs a getter with a body ('=> …')");
+            return null;
+        }
+        var value = translator.TranslateBody(body);
+        if (value is null) return null;
+        if (value is not ExprValue { Expr: { Size: 0 } h })
+        {
+            diagnostics.Add(DiagnosticDescriptors.SizeMismatch, location, "the energy must be one double, not a vector or tuple");
+            return null;
+        }
+        return new EnergySpec(member.Name, isMethod, h);
+    }
+
+    Expr?[] Hamiltonian(EnergySpec energy, List<(IFieldSymbol Field, string Role, int Size, bool IsVector, int Offset)> layout)
+    {
+        var coordinates = layout.Where(s => s.Role == "Coordinate").ToList();
+        var momenta = layout.Where(s => s.Role == "Momentum").ToList();
+        var result = new Expr?[layout.Count];
+        var location = type.GetMembers(energy.MemberName).FirstOrDefault()?.Locations.FirstOrDefault();
+        for (int i = 0; i < coordinates.Count; i++)
+        {
+            // Hamilton's equations: q' = ∂H/∂p, p' = −∂H/∂q.
+            var q = new Ref(MemberKind.State, coordinates[i].Field.Name, 0);
+            var p = new Ref(MemberKind.State, momenta[i].Field.Name, 0);
+            var dHdp = Derivative.Of(energy.Energy, p, out var whyP);
+            var dHdq = Derivative.Of(energy.Energy, q, out var whyQ);
+            if (dHdp is null) diagnostics.Add(DiagnosticDescriptors.NotDifferentiable, location, p.Name, whyP);
+            if (dHdq is null) diagnostics.Add(DiagnosticDescriptors.NotDifferentiable, location, q.Name, whyQ);
+            result[layout.IndexOf(coordinates[i])] = dHdp;
+            result[layout.IndexOf(momenta[i])] = dHdq is null ? null : Build.Negate(dHdq);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,63 @@
+using static TorchSharp.torch;
+
+namespace NodeDsl.Runtime;
+
+/// <summary>
+/// How gradients of a loss on the solution flow back to <c>y0</c>, the system's parameters, inputs and the output times.
+/// Pass one to <see cref="Ode.Solve(IOdeSystem, Tensor, Tensor, IOdeSolver, SolverOptions?, GradientMethod)"/>, then call
+/// <c>loss.backward()</c> as usual. See docs/gradients.md for when to use which.
+/// </summary>
+public abstract class GradientMethod
+{
+    /// <summary>Backpropagation through the solver's own operations: exact for the discretisation, memory grows with the steps.</summary>
+    public static GradientMethod Direct { get; } = new DirectBackprop();
+
+    /// <summary>Chen et al.'s backsolve adjoint: constant memory, gradient accurate to the backward solve's tolerance.</summary>
+    public static GradientMethod Backsolve(AdjointOptions? options = null) => new BacksolveAdjoint(options ?? new AdjointOptions());
+
+    /// <summary>Checkpointed adjoint: exact for the discretisation, memory bounded by one segment's graph plus the checkpoints.</summary>
+    public static GradientMethod Checkpointed(CheckpointOptions? options = null) => new CheckpointedAdjoint(options ?? new CheckpointOptions());
+
+    /// <summary>Short name, e.g. "backsolve".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>
+    /// Solves with already validated arguments and wires the result into autograd; <see cref="Ode.Solve(IOdeSystem, Tensor, Tensor, IOdeSolver, SolverOptions?, GradientMethod)"/>
+    /// validates and then calls this.
+    /// </summary>
+    public abstract OdeSolution Solve(IOdeSystem system, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions options);
+
+    /// <summary>True when a backward pass could reach any of these tensors (grad mode on and one of them requires grad).</summary>
+    internal static bool NeedsGraph(Tensor y0, Tensor ts, IEnumerable<Tensor> parameters)
+        => is_grad_enabled() && (y0.requires_grad || ts.requires_grad || parameters.Any(p => p.requires_grad));
+}
+
+/// <summary>What a gradient method did, for statistics: the backward counters are filled in when <c>backward()</c> has run.</summary>
+public sealed class GradientReport
+{
+    internal GradientReport(string method) => Method = method;
+
+    /// <summary>The gradient method's <see cref="GradientMethod.Name"/>.</summary>
+    public string Method { get; }
+
+    /// <summary>Counters of the backward pass's solves (adjoint solves or segment replays), summed; null before backward or for <see cref="GradientMethod.Direct"/>.</summary>
+    public SolverStats? Backward { get; internal set; }
+
+    /// <summary>Number of stored checkpoint states (checkpointed adjoint only).</summary>
+    public int Checkpoints { get; internal set; }
+
+    internal void AddBackward(SolverStats stats)
+    {
+        var b = Backward ?? new SolverStats();
+        Backward = new SolverStats
+        {
+            FunctionEvaluations = b.FunctionEvaluations + stats.FunctionEvaluations,
+            AcceptedSteps = b.AcceptedSteps + stats.AcceptedSteps,
+            RejectedSteps = b.RejectedSteps + stats.RejectedSteps,
+            JacobianEvaluations = b.JacobianEvaluations + stats.JacobianEvaluations,
+            Factorizations = b.Factorizations + stats.Factorizations,
+        };
+    }
+
+    internal void AddBackwardEvaluations(int count) => AddBackward(new SolverStats { FunctionEvaluations = count });
+}

@@ -1,0 +1,96 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NodeDsl.Runtime;
+
+/// <summary>
+/// ∂L/∂ts for any gradient method, from two identities of the flow map (Chen et al. 2018, Appendix B):
+/// moving an output time <c>t_i</c> (i ≥ 1) moves only <c>y(t_i)</c>, by <c>f(t_i, y(t_i))</c>, so
+/// <c>∂L/∂t_i = g_iᵀ f(t_i, y(t_i))</c> with <c>g_i = ∂L/∂y(t_i)</c>; moving <c>t_0</c> with <c>y_0</c> fixed shifts the
+/// whole trajectory, so <c>∂L/∂t_0 = −a(t_0⁺)ᵀ f(t_0, y_0)</c> where <c>a(t_0⁺)</c> is the gradient reaching <c>y_0</c>
+/// through the solve (excluding <c>g_0</c>). Both hold for time-dependent rates, so no <c>∂f/∂t</c> integral is needed.
+/// </summary>
+/// <remarks>
+/// Two autograd nodes carry this: <see cref="AnchorInitialState"/> sits between <c>y_0</c> and the solve and sees
+/// <c>a(t_0⁺)</c>; <see cref="AttachOutputs"/> sits on the returned trajectory (whose row 0 is <c>y_0</c> itself, so
+/// <c>g_0</c> bypasses the anchor) and sees every <c>g_i</c>. Each returns its part of ∂L/∂ts; autograd adds them.
+/// Cost: one rates evaluation per output time, in the backward pass, only when <c>ts</c> requires grad.
+/// </remarks>
+internal static class OutputTimeGradients
+{
+    /// <summary>A copy of <paramref name="y0"/> to start the solve from; its backward adds ∂L/∂t_0 to <paramref name="ts"/>.</summary>
+    public static Tensor AnchorInitialState(IOdeSystem system, Tensor y0, Tensor ts, GradientReport? report = null)
+        => InitialTimeNode.apply(new TimeContext(system, SolveArguments.HostTimes(ts), report), y0, ts)[0];
+
+    /// <summary>
+    /// The trajectory to return: <paramref name="solved"/> with row 0 replaced by <paramref name="y0"/>; its backward
+    /// adds ∂L/∂t_i (i ≥ 1) to <paramref name="ts"/>.
+    /// </summary>
+    public static Tensor AttachOutputs(IOdeSystem system, Tensor y0, Tensor solved, Tensor ts, GradientReport? report = null)
+    {
+        using var scope = NewDisposeScope();
+        var ys = cat([y0.unsqueeze(0), solved.narrow(0, 1, solved.shape[0] - 1)]);
+        return OutputTimesNode.apply(new TimeContext(system, SolveArguments.HostTimes(ts), report), ys, ts)[0].MoveToOuterDisposeScope();
+    }
+
+    internal sealed record TimeContext(IOdeSystem System, double[] Times, GradientReport? Report);
+
+    /// <summary>Rates at one time under no-grad, for the time-gradient formulas.</summary>
+    static Tensor RatesAt(TimeContext c, double t, Tensor y)
+    {
+        using var noGrad = no_grad();
+        c.Report?.AddBackwardEvaluations(1);
+        return c.System.Rates(tensor(t, y.dtype, y.device), y);
+    }
+
+    internal sealed class InitialTimeNode : autograd.MultiTensorFunction<InitialTimeNode>
+    {
+        public override string Name => nameof(InitialTimeNode);
+
+        public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            var y0 = (Tensor)vars[1];
+            ctx.save_data("c", vars[0]);
+            ctx.save_for_backward([y0.detach()]);
+            return [y0.clone()];
+        }
+
+        public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
+        {
+            var c = (TimeContext)ctx.get_data("c");
+            var y0 = ctx.get_saved_variables()[0];
+            var a = grads[0];
+            var dts = zeros(c.Times.Length, a.dtype, a.device);
+            using (var scope = NewDisposeScope())
+                dts[0] = a.mul(RatesAt(c, c.Times[0], y0)).sum().neg();
+            return [null!, a, dts];
+        }
+    }
+
+    internal sealed class OutputTimesNode : autograd.MultiTensorFunction<OutputTimesNode>
+    {
+        public override string Name => nameof(OutputTimesNode);
+
+        public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            var ys = (Tensor)vars[1];
+            ctx.save_data("c", vars[0]);
+            ctx.save_for_backward([ys.detach()]);
+            return [ys.clone()];
+        }
+
+        public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
+        {
+            var c = (TimeContext)ctx.get_data("c");
+            var ys = ctx.get_saved_variables()[0];
+            var g = grads[0];
+            var dts = zeros(c.Times.Length, g.dtype, g.device);
+            for (int i = 1; i < c.Times.Length; i++)
+            {
+                using var scope = NewDisposeScope();
+                dts[i] = g[i].mul(RatesAt(c, c.Times[i], ys[i])).sum();
+            }
+            return [null!, g, dts];
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NodeDsl.Runtime;
+
+/// <summary>How an implicit method obtains the Jacobian <c>∂f/∂y</c>.</summary>
+public enum JacobianMethod
+{
+    /// <summary>Reverse-mode autograd, n backward passes; falls back to finite differences when the rates are not differentiable.</summary>
+    Autograd,
+    /// <summary>Forward finite differences, n extra evaluations of the vector field.</summary>
+    FiniteDifference,
+}
+
+/// <summary>Batched Jacobians <c>J[b, i, j] = ∂f_i/∂y_j</c> of the rates at one point of every batch row.</summary>
+internal static class RatesJacobian
+{
+    /// <summary>
+    /// The per-row Jacobians <c>[batch, n, n]</c> at <c>(t, y)</c>, detached from any graph (simplified Newton treats
+    /// them as constants). Counts one Jacobian evaluation and the vector-field evaluations it needs.
+    /// </summary>
+    public static Tensor Evaluate(IOdeSystem f, Tensor t, Tensor y, Tensor fy, JacobianMethod method, SolveCounters counters)
+    {
+        counters.JacobianEvaluations++;
+        if (method == JacobianMethod.Autograd && ByAutograd(f, t, y, counters) is { } j) return j;
+        return ByFiniteDifferences(f, t, y, fy, counters);
+    }
+
+    /// <summary>
+    /// Rows of different batch entries are independent, so one backward pass with grad output e_i (one-hot in
+    /// component i, for every row) yields row i of all batch Jacobians at once: n passes in total.
+    /// Returns null when the rates do not depend differentiably on y (no graph to the input).
+    /// </summary>
+    static Tensor? ByAutograd(IOdeSystem f, Tensor t, Tensor y, SolveCounters counters)
+    {
+        using var scope = NewDisposeScope();
+        using var grad = torch.enable_grad();
+        var yv = y.detach().requires_grad_(true);
+        var fv = counters.Rates(f, t.detach(), yv);
+        if (!fv.requires_grad) return null;
+        long n = y.shape[1];
+        var rows = new Tensor[n];
+        for (long i = 0; i < n; i++)
+        {
+            var seed = zeros_like(fv);
+            seed[TensorIndex.Colon, TensorIndex.Single(i)] = ones(1, dtype: fv.dtype, device: fv.device);
+            var g = torch.autograd.grad([fv], [yv], [seed], retain_graph: i < n - 1, allow_unused: true)[0];
+            rows[i] = g is null || g.IsInvalid ? zeros_like(y) : g.detach();
+        }
+        return stack(rows, dim: 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Column j from one evaluation at <c>y + δ_j e_j</c> for all rows, with δ = √(u·max(1e-5, |y_j|)) as in
+    /// Hairer &amp; Wanner's RADAU5 (u = unit round-off of the dtype).
+    /// </summary>
+    static Tensor ByFiniteDifferences(IOdeSystem f, Tensor t, Tensor y, Tensor fy, SolveCounters counters)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var yd = y.detach();
+        var f0 = fy.detach();
+        var td = t.detach();
+        double u = UnitRoundoff(y.dtype);
+        var delta = yd.abs().clamp_min(1e-5).mul(u).sqrt();
+        long n = y.shape[1];
+        var columns = new Tensor[n];
+        for (long j = 0; j < n; j++)
+        {
+            var dj = zeros_like(yd);
+            dj[TensorIndex.Colon, TensorIndex.Single(j)] = delta[TensorIndex.Colon, TensorIndex.Single(j)];
+            var fj = counters.Rates(f, td, yd.add(dj));
+            columns[j] = fj.sub(f0).div(delta[TensorIndex.Colon, TensorIndex.Slice(j, j + 1)]);
+        }
+        return stack(columns, dim: 2).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Unit round-off (machine epsilon) of a floating dtype.</summary>
+    public static double UnitRoundoff(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 => 2.220446049250313e-16,
+        ScalarType.Float32 => 1.1920928955078125e-7,
+        ScalarType.BFloat16 => 7.8125e-3,
+        _ => 9.765625e-4, // float16
+    };
+}

@@ -1,0 +1,60 @@
+namespace NodeDsl.Runtime;
+
+/// <summary>
+/// Proportional–integral step-size control (Gustafsson 1991; Söderlind 2002; diffrax <c>PIDController</c>):
+/// <c>h_new = h · safety · e_n^(−(P+I)/k) · e_{n−1}^(P/k)</c>, <c>k = errorOrder + 1</c>, clamped to
+/// [<see cref="MinFactor"/>, <see cref="MaxFactor"/>] and <see cref="MaxStep"/>. After a rejection it uses the
+/// integral part only and never grows the step (Hairer, Nørsett &amp; Wanner I, II.4).
+/// </summary>
+public sealed record PIController : IStepSizeController
+{
+    // Floor for the previous error, as in Hairer's DOPRI5 (facold ≥ 1e-4), so one tiny error does not explode the step.
+    const double MinPreviousError = 1e-4;
+
+    /// <summary>Proportional coefficient P; 0.4 with <see cref="IntegralCoefficient"/> 0.3 is Gustafsson's PI.3.4.</summary>
+    public double ProportionalCoefficient { get; init; } = 0.4;
+    /// <summary>Integral coefficient I (P = 0, I = 1 is the classic I controller).</summary>
+    public double IntegralCoefficient { get; init; } = 0.3;
+    /// <summary>Safety factor applied to every proposal.</summary>
+    public double Safety { get; init; } = 0.9;
+    /// <summary>Smallest factor by which a step may shrink.</summary>
+    public double MinFactor { get; init; } = 0.2;
+    /// <summary>Largest factor by which a step may grow.</summary>
+    public double MaxFactor { get; init; } = 10.0;
+    /// <summary>Largest step magnitude.</summary>
+    public double MaxStep { get; init; } = double.PositiveInfinity;
+
+    /// <summary>A controller with the safety, factors and max step of <paramref name="options"/>.</summary>
+    public static PIController FromOptions(SolverOptions options) => new()
+    {
+        Safety = options.Safety, MinFactor = options.MinFactor, MaxFactor = options.MaxFactor, MaxStep = options.MaxStep,
+    };
+
+    /// <inheritdoc />
+    public StepDecision Decide(double stepMagnitude, double errorNorm, int? errorOrder, ref ControllerMemory memory)
+    {
+        if (errorOrder is not { } order)
+            throw new InvalidOperationException("PIController needs a method with an error estimate; fixed-step methods use ConstantStepController.");
+        if (!double.IsFinite(errorNorm))
+        {
+            memory.PreviousRejected = true;
+            return new(false, stepMagnitude * MinFactor);
+        }
+        double k = order + 1;
+        bool accept = errorNorm <= 1;
+        double factor;
+        if (errorNorm == 0) factor = MaxFactor;
+        else if (accept && !memory.PreviousRejected)
+        {
+            double previous = Math.Max(memory.PreviousErrorNorm, MinPreviousError);
+            factor = Safety * Math.Pow(errorNorm, -(ProportionalCoefficient + IntegralCoefficient) / k)
+                            * Math.Pow(previous, ProportionalCoefficient / k);
+        }
+        else factor = Safety * Math.Pow(errorNorm, -1 / k);
+        if (!accept || memory.PreviousRejected) factor = Math.Min(factor, 1);
+        factor = Math.Clamp(factor, MinFactor, MaxFactor);
+        if (accept) memory.PreviousErrorNorm = errorNorm;
+        memory.PreviousRejected = !accept;
+        return new(accept, Math.Min(stepMagnitude * factor, MaxStep));
+    }
+}

@@ -1,0 +1,37 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NodeDsl.Runtime;
+
+/// <summary>
+/// rtol/atol of one solve (scalars or per-component tensors on the state's device) and the error weights built
+/// from them. Callers run these under no-grad: step control is not differentiated.
+/// </summary>
+internal sealed class Tolerances
+{
+    readonly double _rtol, _atol;
+    readonly Tensor? _rtols, _atols;
+
+    Tolerances(double rtol, double atol, Tensor? rtols, Tensor? atols) => (_rtol, _atol, _rtols, _atols) = (rtol, atol, rtols, atols);
+
+    /// <summary>Tolerances of <paramref name="options"/>; per-component ones become <c>[n]</c> tensors in the current dispose scope.</summary>
+    public static Tolerances From(SolverOptions options, Tensor like)
+    {
+        Tensor? Vector(double[]? v) => v is null ? null : torch.tensor(v, like.dtype, like.device);
+        return new(options.RelativeTolerance, options.AbsoluteTolerance,
+            Vector(options.RelativeTolerances), Vector(options.AbsoluteTolerances));
+    }
+
+    /// <summary><c>atol + rtol·max(|y0|, |y1|)</c>, the weights of the step error norm (Hairer, Nørsett &amp; Wanner I, II.4).</summary>
+    public Tensor Scale(Tensor y0, Tensor y1) => Weight(torch.maximum(y0.abs(), y1.abs()));
+
+    /// <summary><c>atol + rtol·|y0|</c>, the weights of the initial-step heuristics.</summary>
+    public Tensor Scale(Tensor y0) => Weight(y0.abs());
+
+    Tensor Weight(Tensor magnitude)
+    {
+        // magnitude is a fresh no-grad temporary, so in-place is safe and saves allocations.
+        var scaled = _rtols is null ? magnitude.mul_(_rtol) : magnitude.mul_(_rtols);
+        return _atols is null ? scaled.add_(_atol) : scaled.add_(_atols);
+    }
+}

@@ -1,0 +1,64 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
+
+namespace NodeDsl.Runtime.Training;
+
+/// <summary>Which TorchSharp optimizer trains the model.</summary>
+public enum OptimizerKind
+{
+    /// <summary>Adam (Kingma &amp; Ba 2015).</summary>
+    Adam,
+    /// <summary>Adam with decoupled weight decay (Loshchilov &amp; Hutter 2019).</summary>
+    AdamW,
+    /// <summary>Stochastic gradient descent with optional momentum.</summary>
+    Sgd,
+    /// <summary>L-BFGS: each step re-evaluates the loss through a closure, usually on whole trajectories.</summary>
+    Lbfgs,
+}
+
+/// <summary>An optimizer and its hyper-parameters.</summary>
+public sealed record OptimizerSettings
+{
+    /// <summary>The algorithm.</summary>
+    public OptimizerKind Kind { get; init; } = OptimizerKind.Adam;
+    /// <summary>Base learning rate (a schedule scales it per epoch).</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>L2 penalty (Adam, SGD) or decoupled weight decay (AdamW).</summary>
+    public double WeightDecay { get; init; }
+    /// <summary>Momentum of SGD.</summary>
+    public double Momentum { get; init; }
+    /// <summary>Adam's β1 and β2.</summary>
+    public (double Beta1, double Beta2) Betas { get; init; } = (0.9, 0.999);
+    /// <summary>Inner iterations per L-BFGS step.</summary>
+    public int LbfgsMaxIterations { get; init; } = 20;
+    /// <summary>Number of curvature pairs L-BFGS keeps.</summary>
+    public int LbfgsHistorySize { get; init; } = 100;
+
+    /// <summary>Adam with learning rate <paramref name="learningRate"/>.</summary>
+    public static OptimizerSettings Adam(double learningRate = 1e-3) => new() { Kind = OptimizerKind.Adam, LearningRate = learningRate };
+    /// <summary>AdamW with learning rate and decoupled weight decay.</summary>
+    public static OptimizerSettings AdamW(double learningRate = 1e-3, double weightDecay = 1e-2)
+        => new() { Kind = OptimizerKind.AdamW, LearningRate = learningRate, WeightDecay = weightDecay };
+    /// <summary>SGD with learning rate and momentum.</summary>
+    public static OptimizerSettings Sgd(double learningRate, double momentum = 0) => new() { Kind = OptimizerKind.Sgd, LearningRate = learningRate, Momentum = momentum };
+    /// <summary>L-BFGS (learning rate 1 is the usual choice).</summary>
+    public static OptimizerSettings Lbfgs(double learningRate = 1.0, int maxIterations = 20)
+        => new() { Kind = OptimizerKind.Lbfgs, LearningRate = learningRate, LbfgsMaxIterations = maxIterations };
+
+    /// <summary>Creates the TorchSharp optimizer over <paramref name="parameters"/>.</summary>
+    public optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (!(LearningRate > 0)) throw new ArgumentException($"The learning rate must be positive, not {LearningRate}.");
+        var list = parameters.ToList();
+        return Kind switch
+        {
+            OptimizerKind.Adam => optim.Adam(list, LearningRate, Betas.Beta1, Betas.Beta2, weight_decay: WeightDecay),
+            OptimizerKind.AdamW => optim.AdamW(list, LearningRate, Betas.Beta1, Betas.Beta2, weight_decay: WeightDecay),
+            OptimizerKind.Sgd => optim.SGD(list, LearningRate, momentum: Momentum, weight_decay: WeightDecay),
+            OptimizerKind.Lbfgs => optim.LBFGS(list, LearningRate, max_iter: LbfgsMaxIterations, history_size: LbfgsHistorySize),
+            _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown optimizer."),
+        };
+    }
+}

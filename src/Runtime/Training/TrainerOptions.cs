@@ -1,0 +1,73 @@
+using NodeDsl.Runtime.Data;
+using static TorchSharp.torch;
+
+namespace NodeDsl.Runtime.Training;
+
+/// <summary>Computes the full initial state <c>[batch, stateSize]</c> of a batch's solve.</summary>
+public delegate Tensor InitialStateFunction(TrajectoryBatch batch);
+
+/// <summary>Everything a <see cref="Trainer"/> needs besides the model and the data. Only <see cref="Solver"/> is required.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Total number of epochs (a resumed run continues up to this number).</summary>
+    public int Epochs { get; init; } = 100;
+    /// <summary>Seed of the window/probe generator and of torch's generator: equal seeds give bit-identical runs.</summary>
+    public long Seed { get; init; }
+    /// <summary>The ODE solver of the training solves, e.g. <c>Solvers.Rk4</c>.</summary>
+    public required IOdeSolver Solver { get; init; }
+    /// <summary>Solver options (a fixed-step solver needs <see cref="SolverOptions.StepSize"/>).</summary>
+    public SolverOptions? SolverOptions { get; init; }
+    /// <summary>
+    /// How gradients flow through the solves: <see cref="GradientMethod.Direct"/>, <see cref="GradientMethod.Backsolve"/>
+    /// or <see cref="GradientMethod.Checkpointed"/>. Null backpropagates through the solver's operations with plain autograd.
+    /// </summary>
+    public GradientMethod? Gradient { get; init; }
+    /// <summary>How batches are drawn; whole trajectories by default.</summary>
+    public IBatchSampler Sampler { get; init; } = new WholeTrajectorySampler();
+    /// <summary>Data loss on the observed components; masked entries are never scored.</summary>
+    public LossFunction Loss { get; init; } = Losses.MeanSquared;
+    /// <summary>Optimizer and base learning rate.</summary>
+    public OptimizerSettings Optimizer { get; init; } = OptimizerSettings.Adam();
+    /// <summary>Learning rate per epoch; constant when null.</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+    /// <summary>Clip the global gradient norm to this value before each step (not applied to L-BFGS); off when null.</summary>
+    public double? GradientClipNorm { get; init; }
+    /// <summary>Validate every this many epochs (and after the last); early-stopping patience then counts validations.</summary>
+    public int ValidateEvery { get; init; } = 1;
+    /// <summary>Early stopping on the validation loss; needs a validation set.</summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+    /// <summary>Kinetic-energy and Jacobian regularisers; off when null.</summary>
+    public Regularization? Regularization { get; init; }
+    /// <summary>
+    /// Size of the model's state; observed components are its leading entries and the rest start at zero
+    /// (augmented states). Null: the model's <see cref="ModelLayout.StateSize"/> for an <see cref="OdeModel"/>, else the number of observed components.
+    /// </summary>
+    public int? StateSize { get; init; }
+    /// <summary>Custom initial states (e.g. learned or given for unobserved components); by default the first observation padded with zeros.</summary>
+    public InitialStateFunction? InitialState { get; init; }
+    /// <summary>Hands a batch's inputs <c>[batch, nInputs]</c> to a model that is not an <see cref="OdeModel"/> (which gets them through <see cref="OdeModel.Inputs"/>).</summary>
+    public Action<Tensor?>? SetInputs { get; init; }
+    /// <summary>Checkpoint file; written atomically after every <see cref="CheckpointEvery"/> epochs and at the end. None when null.</summary>
+    public string? CheckpointPath { get; init; }
+    /// <summary>Epochs between checkpoints.</summary>
+    public int CheckpointEvery { get; init; } = 1;
+    /// <summary>Continue from <see cref="CheckpointPath"/> when that file exists.</summary>
+    public bool Resume { get; init; }
+    /// <summary>CSV file of per-epoch metrics, rewritten after every epoch. None when null.</summary>
+    public string? MetricsCsvPath { get; init; }
+    /// <summary>Show the console progress display; null shows it only when the console is not redirected.</summary>
+    public bool? ShowProgress { get; init; }
+    /// <summary>User code run after every epoch.</summary>
+    public IReadOnlyList<EpochCallback> Callbacks { get; init; } = [];
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Solver, nameof(Solver));
+        if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, not {Epochs}.");
+        if (ValidateEvery < 1) throw new ArgumentException($"ValidateEvery must be at least 1, not {ValidateEvery}.");
+        if (CheckpointEvery < 1) throw new ArgumentException($"CheckpointEvery must be at least 1, not {CheckpointEvery}.");
+        if (Resume && CheckpointPath is null) throw new ArgumentException("Resume needs a CheckpointPath.");
+        if (GradientClipNorm is { } c && !(c > 0)) throw new ArgumentException($"GradientClipNorm must be positive, not {c}.");
+        if (EarlyStopping is { Patience: < 1 }) throw new ArgumentException("EarlyStopping.Patience must be at least 1.");
+    }
+}

@@ -1,0 +1,112 @@
+using NodeDsl.Runtime.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NodeDsl.Runtime.Training;
+
+/// <summary>The loss of one batch: initial state, inputs, solve (optionally regularised) and data loss.</summary>
+internal sealed class TrainingObjective
+{
+    readonly IOdeSystem system;
+    readonly TrainerOptions options;
+    readonly Tensor[] parameters;
+
+    public TrainingObjective(IOdeSystem system, IEnumerable<Tensor> parameters, int stateSize, int observedSize, TrainerOptions options)
+    {
+        (this.system, StateSize, ObservedSize, this.options) = (system, stateSize, observedSize, options);
+        this.parameters = parameters.ToArray();
+    }
+
+    public int StateSize { get; }
+    public int ObservedSize { get; }
+
+    /// <summary>Total loss (data + weighted regularisers), its parts and the solve's counters.</summary>
+    public sealed record Result(Tensor Total, Tensor DataLoss, Tensor? Regularizer, SolverStats Stats, GradientReport? Gradient);
+
+    /// <summary>Evaluates the batch loss; regularisers only when <paramref name="regularize"/> and configured.</summary>
+    public Result Evaluate(TrajectoryBatch batch, Tensor? probe, bool regularize)
+    {
+        var y0 = InitialState(batch);
+        SetInputs(batch);
+        var reg = regularize && options.Regularization is { IsActive: true } r ? r : null;
+        IOdeSystem solved = system;
+        if (reg is not null)
+        {
+            var wrapped = new RegularizedSystem(system, StateSize, reg.JacobianFrobenius != 0 ? probe : null);
+            // Adjoint methods need to know which tensors the wrapper depends on: the model's parameters.
+            solved = options.Gradient is null ? wrapped : AutogradRatesVjp.For(wrapped, parameters);
+            y0 = wrapped.Augment(y0);
+        }
+        var solution = SolveWith(solved, y0, batch.Times);
+        var prediction = solution.Ys.narrow(2, 0, ObservedSize);
+        var dataLoss = options.Loss(prediction, batch.Observations, batch.Mask);
+        if (reg is null) return new Result(dataLoss, dataLoss, null, solution.Stats, solution.Gradient);
+        var last = solution.Ys.select(0, -1);
+        var term = last.select(1, StateSize).mean().mul(reg.KineticEnergy)
+            .add(last.select(1, StateSize + 1).mean().mul(reg.JacobianFrobenius));
+        return new Result(dataLoss + term, dataLoss, term, solution.Stats, solution.Gradient);
+    }
+
+    OdeSolution SolveWith(IOdeSystem solved, Tensor y0, Tensor times)
+        => options.Gradient is { } gradient
+            ? Ode.Solve(solved, y0, times, options.Solver, options.SolverOptions, gradient)
+            : Ode.Solve(solved, y0, times, options.Solver, options.SolverOptions);
+
+    /// <summary>The solution <c>[T, batch, stateSize]</c> of the plain (unregularised) model for the batch.</summary>
+    public Tensor Solve(TrajectoryBatch batch)
+    {
+        var y0 = InitialState(batch);
+        SetInputs(batch);
+        return Ode.Solve(system, y0, batch.Times, options.Solver, options.SolverOptions).Ys;   // no gradients needed
+    }
+
+    Tensor InitialState(TrajectoryBatch batch)
+    {
+        if (options.InitialState is { } custom)
+        {
+            var y = custom(batch);
+            if (y.dim() != 2 || y.shape[0] != batch.Size || y.shape[1] != StateSize)
+                throw new ArgumentException($"TrainerOptions.InitialState returned [{string.Join(", ", y.shape)}] but the solve needs [{batch.Size}, {StateSize}].");
+            return y;
+        }
+        var observed = batch.InitialObservations;
+        if (observed.isnan().any().item<bool>())
+        {
+            var w = batch.Windows[FirstRowWithNaN(observed)];
+            throw new InvalidOperationException(
+                $"The first observation of a window (trajectory {w.Trajectory}, point {w.Start}) has a missing value, so it cannot be an initial state. " +
+                "Supply TrainerOptions.InitialState, or use windows that start at fully observed points.");
+        }
+        if (StateSize == ObservedSize) return observed;
+        using var zeros = torch.zeros(batch.Size, StateSize - ObservedSize, observed.dtype, observed.device);
+        return torch.cat([observed, zeros], 1);
+    }
+
+    static int FirstRowWithNaN(Tensor observed)
+    {
+        using var rows = observed.isnan().any(1).to(ScalarType.Int32).cpu();
+        return Array.IndexOf(rows.data<int>().ToArray(), 1);
+    }
+
+    /// <summary>
+    /// Forgets the batch's inputs once its solve and backward pass are done, so the model never holds a disposed tensor.
+    /// </summary>
+    public void ReleaseInputs()
+    {
+        if (system is OdeModel model) model.Inputs = null;
+        else options.SetInputs?.Invoke(null);
+    }
+
+    void SetInputs(TrajectoryBatch batch)
+    {
+        if (system is OdeModel model)
+        {
+            if (model.Layout.InputSize > 0 || batch.Inputs is not null) model.Inputs = batch.Inputs;
+            return;
+        }
+        if (options.SetInputs is { } set) { set(batch.Inputs); return; }
+        if (batch.Inputs is not null)
+            throw new InvalidOperationException(
+                "The dataset has per-trajectory inputs but the model is not an OdeModel: set TrainerOptions.SetInputs to hand them to the model.");
+    }
+}

@@ -1,0 +1,252 @@
+using Microsoft.CodeAnalysis;
+using NodeDsl.Generators.Parsing;
+using NodeDsl.Generators.Tests.Infrastructure;
+using static NodeDsl.Generators.Tests.Diagnostics.DiagnosticAssert;
+
+namespace NodeDsl.Generators.Tests.Diagnostics;
+
+/// <summary>One test per diagnostic ID: a model that triggers it, asserting ID and location.</summary>
+public class DiagnosticTests
+{
+    [Fact]
+    public void NODE001_ClassNotPartial() => Reports("NODE001", """
+        [OdeModel] public class [|Decay|] { [State] double x; [Rates] double R() => -x; }
+        """);
+
+    [Fact]
+    public void NODE001_ContainingTypeNotPartial() => Reports("NODE001", """
+        public class [|Outer|] { [OdeModel] public partial class Decay { [State] double x; [Rates] double R() => -x; } }
+        """);
+
+    [Fact]
+    public void NODE002_NoStates() => Reports("NODE002", """
+        [OdeModel] public partial class [|Empty|] { [Constant] double k = 1; [Rates] double R() => k; }
+        """);
+
+    [Fact]
+    public void NODE003_StateWithoutRate() => Reports("NODE003", """
+        [OdeModel] public partial class M { [State] double x, v, [|w|]; [Rates] (double x, double v) R() => (v, -x); }
+        """);
+
+    [Fact]
+    public void NODE004_RatesTupleNamesDoNotMatchStates() => Reports("NODE004", """
+        [OdeModel] public partial class M { [State] double x, v; [Rates] [|(double x, double speed)|] R() => (v, -x); }
+        """);
+
+    [Fact]
+    public void NODE004_RatesArityDoesNotMatchStates() => Reports("NODE004", """
+        [OdeModel] public partial class M { [State] double x, v; [Rates] [|double|] R() => -x; }
+        """);
+
+    [Fact]
+    public void NODE005_UnknownIdentifier() => Reports("NODE005", """
+        [OdeModel] public partial class M { [State] double x; double k = 2; [Rates] double R() => -[|k|] * x; }
+        """);
+
+    [Fact]
+    public void NODE006_IfStatement() => Reports("NODE006", """
+        [OdeModel] public partial class M { [State] double x; [Rates] double R() { [|if (x > 0) return x;|] return -x; } }
+        """);
+
+    [Fact]
+    public void NODE006_Loop() => Reports("NODE006", """
+        [OdeModel] public partial class M { [State] double x; [Rates] double R() { var s = x; [|for (int i = 0; i < 3; i++) s = s * x;|] return s; } }
+        """);
+
+    [Fact]
+    public void NODE006_AssignmentToField() => Reports("NODE006", """
+        [OdeModel] public partial class M { [State] double x; double last; [Rates] double R() { [|last = x;|] return -x; } }
+        """);
+
+    [Fact]
+    public void NODE007_CallToArbitraryMethod() => Reports("NODE007", """
+        [OdeModel] public partial class M { [State] double x; [Rates] double R() => [|Helper(x)|]; static double Helper(double a) => a; }
+        """);
+
+    [Fact]
+    public void NODE008_NeuralArgumentCount() => Reports("NODE008", """
+        [OdeModel] public partial class M
+        {
+            [State] double x, v;
+            [Neural(8)] private partial double Net(double a, double b);
+            [Rates] (double x, double v) R() => (v, [|Net(x)|]);
+        }
+        """);
+
+    [Fact]
+    public void NODE009_VecSizeMismatch() => Reports("NODE009", """
+        [OdeModel] public partial class M
+        {
+            [State(Size = 2)] Vec h = Vec.Zeros(2);
+            [State(Size = 3)] Vec g = Vec.Zeros(3);
+            [Rates] (Vec h, Vec g) R() => ([|h + g|], g);
+        }
+        """);
+
+    [Fact]
+    public void NODE008_NeuralArgumentType() => Reports("NODE008", """
+        [OdeModel] public partial class M
+        {
+            [State] double x;
+            [Neural(8)] private partial double Net(Vec h);
+            [Rates] double R() => [|Net(x)|];
+        }
+        """);
+
+    [Fact]
+    public void NODE009_NetworkCalledWithTwoVecSizes() => Reports("NODE009", """
+        [OdeModel] public partial class M
+        {
+            [State(Size = 2)] Vec h;
+            [Neural(8)] private partial double Net(Vec v);
+            [Rates] Vec R() => h * Net(h) + Net([|Vec.Of(1.0, 2.0, 3.0)|]);
+        }
+        """);
+
+    [Fact]
+    public void NODE009_IndexOutsideVec() => Reports("NODE009", """
+        [OdeModel] public partial class M { [State(Size = 2)] Vec h; [Rates] Vec R() => h * [|h[2]|]; }
+        """);
+
+    [Fact]
+    public void NODE010_HamiltonianModelWithPlainState() => Reports("NODE010", """
+        [HamiltonianModel] public partial class M
+        {
+            [Coordinate] double q;
+            [Momentum] double p;
+            [State] double [|extra|];
+            [Energy] double H => p * p / 2 + q * q / 2;
+        }
+        """);
+
+    [Fact]
+    public void NODE010_UnmatchedCoordinateAndMomentum() => Reports("NODE010", """
+        [HamiltonianModel] public partial class [|Pendulum|]
+        {
+            [Coordinate] double q, r;
+            [Momentum] double p;
+            [Energy] double H => p * p / 2 + q * r;
+        }
+        """);
+
+    [Fact]
+    public void NODE011_LocalHidesModelMember() => Reports("NODE011", """
+        [OdeModel] public partial class M { [State] double x; [Rates] double R() { var [|x|] = 2.0; return -x; } }
+        """);
+
+    [Fact]
+    public void NODE012_LearnableWithoutInitialValue() => Reports("NODE012", """
+        [OdeModel] public partial class M { [State] double x; [Learnable] double [|rate|]; [Rates] double R() => -rate * x; }
+        """);
+
+    [Fact]
+    public void NODE013_NoRatesMethod() => Reports("NODE013", """
+        [OdeModel] public partial class [|M|] { [State] double x; }
+        """);
+
+    [Fact]
+    public void NODE014_FieldOfUnsupportedType() => Reports("NODE014", """
+        [OdeModel] public partial class M { [State] int [|n|]; [Rates] double R() => 1.0; }
+        """);
+
+    [Fact]
+    public void NODE015_NonPositiveHiddenWidth() => Reports("NODE015", """
+        [OdeModel] public partial class M
+        {
+            [State] double x;
+            [Neural(8, 0)] private partial double [|Net|](double x);
+            [Rates] double R() => Net(x);
+        }
+        """);
+
+    [Fact]
+    public void NODE015_NeuralMethodWithBody() => Reports("NODE015", """
+        [OdeModel] public partial class M
+        {
+            [State] double x;
+            [Neural(8)] private partial double [|Net|](double x);
+            private partial double Net(double x) => x;
+            [Rates] double R() => Net(x);
+        }
+        """);
+
+    [Fact]
+    public void NODE016_EnergyNotDifferentiable() => Reports("NODE016", """
+        [HamiltonianModel] public partial class M
+        {
+            [Coordinate] double q;
+            [Momentum] double p;
+            [Neural(8, OutputSize = 2)] private partial Vec N(double q);
+            [Energy] double [|H|] => p * p / 2 + Sum(N(q));
+        }
+        """);
+
+    [Fact]
+    public void NODE017_ModelWithBaseClass() => Reports("NODE017", """
+        public class Base { }
+        [OdeModel] public partial class [|M|] : Base { [State] double x; [Rates] double R() => -x; }
+        """);
+
+    [Fact]
+    public void NODE018_RatesWithParameters() => Reports("NODE018", """
+        [OdeModel] public partial class M { [State] double x; [Rates] double [|R|](double s) => -s * x; }
+        """);
+
+    [Fact]
+    public void NODE011_MemberNamedLikeAGeneratedOne() => Reports("NODE011", """
+        [OdeModel] public partial class M { [State] double x; [Rates] double R() => -x; public int [|Layout|] => 1; }
+        """);
+
+    [Fact]
+    public void NODE013_TwoRatesMethods() => Reports("NODE013", """
+        [OdeModel] public partial class M { [State] double x; [Rates] double R() => -x; [Rates] double [|S|]() => x; }
+        """);
+
+    [Fact]
+    public void NODE013_HamiltonianWithoutEnergy() => Reports("NODE013", """
+        [HamiltonianModel] public partial class [|M|] { [Coordinate] double q; [Momentum] double p; }
+        """);
+
+    [Fact]
+    public void NODE014_ReadonlyState() => Reports("NODE014", """
+        [OdeModel] public partial class M { [State] readonly double [|x|]; [Rates] double R() => 1.0; }
+        """);
+
+    [Fact]
+    public void NODE014_VecWithoutSize() => Reports("NODE014", """
+        [OdeModel] public partial class M { [State] Vec [|h|] = Vec.Zeros(2); [Rates] Vec R() => -1.0 * h; }
+        """);
+
+    [Fact]
+    public void NODE017_ModelWithOwnConstructor() => Reports("NODE017", """
+        [OdeModel] public partial class M { [State] double x; public [|M|]() { } [Rates] double R() => -x; }
+        """);
+
+    [Fact]
+    public void NODE017_RecordModel() => Reports("NODE017", """
+        [OdeModel] public partial record [|M|] { [State] double x; [Rates] double R() => -x; }
+        """);
+
+    [Fact]
+    public void NODE099_InternalFailureBecomesADiagnostic()
+    {
+        ModelParser.BeforeParse.Value = _ => throw new InvalidOperationException("boom");
+        try
+        {
+            Reports("NODE099", "[OdeModel] public partial class [|M|] { [State] double x; [Rates] double R() => -x; }");
+        }
+        finally
+        {
+            ModelParser.BeforeParse.Value = null;
+        }
+    }
+
+    [Fact]
+    public void ValidModelsProduceNoDiagnosticsAndCompile()
+    {
+        var outcome = GeneratorRunner.Run(Examples.All());
+        Assert.Empty(outcome.GeneratorDiagnostics);
+        Assert.Empty(outcome.CompilationErrors);
+        Assert.Equal(Examples.ModelCount, outcome.Sources.Count);
+    }
+}

@@ -1,0 +1,12 @@
+namespace NodeDsl.Generators.Tests.Infrastructure;
+
+/// <summary>The example models of NodeDsl.Models.Tests (copied to Examples/ in the output folder).</summary>
+internal static class Examples
+{
+    /// <summary>Number of [OdeModel]/[HamiltonianModel] classes in the examples.</summary>
+    public const int ModelCount = 12;
+
+    static string Directory => Path.Combine(AppContext.BaseDirectory, "Examples");
+
+    public static string[] All() => System.IO.Directory.GetFiles(Directory, "*.cs").Order(StringComparer.Ordinal).Select(File.ReadAllText).ToArray();
+}

@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NodeDsl.Generators;
+
+namespace NodeDsl.Generators.Tests.Infrastructure;
+
+/// <summary>Runs the generator over in-memory sources against the real NodeDsl, NodeDsl.Runtime and TorchSharp assemblies.</summary>
+internal static class GeneratorRunner
+{
+    static readonly Lazy<ImmutableArray<MetadataReference>> references = new(() =>
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
+        paths.Add(typeof(NodeDsl.Vec).Assembly.Location);
+        paths.Add(typeof(NodeDsl.Runtime.OdeModel).Assembly.Location);
+        paths.Add(typeof(TorchSharp.torch).Assembly.Location);
+        return [.. paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
+    });
+
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
+
+    public static CSharpCompilation Compile(params string[] sources)
+        => CSharpCompilation.Create("Models",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Model{i}.cs")),
+            references.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static GeneratorDriver CreateDriver(bool trackSteps = false)
+        => CSharpGeneratorDriver.Create(
+            [new OdeModelGenerator().AsSourceGenerator()],
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>Runs the generator; returns its diagnostics, its sources and the diagnostics of the compilation with them.</summary>
+    public static GeneratorOutcome Run(params string[] sources) => Run(true, sources);
+
+    /// <summary>Runs the generator; with <paramref name="compile"/> false the output compilation is not checked (faster).</summary>
+    public static GeneratorOutcome Run(bool compile, params string[] sources)
+    {
+        var compilation = Compile(sources);
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        var result = driver.GetRunResult();
+        return new GeneratorOutcome(
+            generatorDiagnostics,
+            result.GeneratedTrees.Select(t => (Path.GetFileName(t.FilePath), t.GetText().ToString())).ToList(),
+            compile ? output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray() : [],
+            compile ? output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Warning).ToImmutableArray() : []);
+    }
+}
+
+/// <summary>What one generator run produced.</summary>
+internal sealed record GeneratorOutcome(
+    ImmutableArray<Diagnostic> GeneratorDiagnostics,
+    IReadOnlyList<(string HintName, string Text)> Sources,
+    ImmutableArray<Diagnostic> CompilationErrors,
+    ImmutableArray<Diagnostic> CompilationWarnings);

@@ -1,0 +1,54 @@
+namespace NodeDsl.Runtime.Tests.Solvers;
+
+/// <summary>The PI controller's decisions on host numbers (no tensors involved).</summary>
+public class StepSizeControllerTests
+{
+    static readonly PIController Controller = new();
+
+    [Fact]
+    public void AcceptsWithinToleranceAndRejectsAbove()
+    {
+        var memory = default(ControllerMemory);
+        Assert.True(Controller.Decide(0.1, 0.5, 4, ref memory).Accept);
+        Assert.False(Controller.Decide(0.1, 1.5, 4, ref memory).Accept);
+        Assert.True(memory.PreviousRejected);
+    }
+
+    [Fact]
+    public void RejectionShrinksAndNeverGrowsRightAfter()
+    {
+        var memory = default(ControllerMemory);
+        var rejected = Controller.Decide(0.1, 100, 4, ref memory);
+        Assert.False(rejected.Accept);
+        Assert.Equal(0.1 * 0.9 * Math.Pow(100, -0.2), rejected.NextStepMagnitude, 15); // integral part only: safety·err^(−1/k)
+        var afterReject = Controller.Decide(0.02, 1e-6, 4, ref memory);
+        Assert.True(afterReject.Accept);
+        Assert.True(afterReject.NextStepMagnitude <= 0.02); // Hairer: no growth right after a rejection
+    }
+
+    [Fact]
+    public void FactorsAreClampedAndMaxStepHolds()
+    {
+        var memory = default(ControllerMemory);
+        var tiny = Controller.Decide(0.1, 0, 4, ref memory);
+        Assert.Equal(0.1 * Controller.MaxFactor, tiny.NextStepMagnitude, 12);
+        var capped = (Controller with { MaxStep = 0.3 }).Decide(0.1, 1e-8, 4, ref memory);
+        Assert.Equal(0.3, capped.NextStepMagnitude);
+        var blownUp = Controller.Decide(0.1, double.NaN, 4, ref memory);
+        Assert.False(blownUp.Accept);
+        Assert.Equal(0.1 * Controller.MinFactor, blownUp.NextStepMagnitude, 15);
+    }
+
+    [Fact]
+    public void ProportionalTermRewardsFallingErrors()
+    {
+        // Same current error; a larger previous error means the error is falling, so the PI controller grows more.
+        var falling = new ControllerMemory { PreviousErrorNorm = 0.9 };
+        var rising = new ControllerMemory { PreviousErrorNorm = 0.01 };
+        double hFalling = Controller.Decide(0.1, 0.1, 4, ref falling).NextStepMagnitude;
+        double hRising = Controller.Decide(0.1, 0.1, 4, ref rising).NextStepMagnitude;
+        Assert.True(hFalling > hRising);
+        // Gustafsson PI.3.4 with k = 5: 0.9 · 0.1^(−0.7/5) · 0.9^(0.4/5).
+        Assert.Equal(0.1 * 0.9 * Math.Pow(0.1, -0.14) * Math.Pow(0.9, 0.08), hFalling, 12);
+    }
+}
