@@ -10,6 +10,9 @@ namespace NodeDsl.Runtime;
 /// <para>Implemented by <see cref="AutogradRatesVjp"/> (autograd over any <see cref="IOdeSystem"/>) and, analytically,
 /// by generated models. An implementation must agree with <c>torch.autograd.grad</c> of <see cref="IOdeSystem.Rates"/>.</para>
 /// <para>Results are plain values outside any autograd graph (no <c>grad_fn</c>), in the caller's dispose scope.</para>
+/// <para>For generated models: list <c>parameters()</c> in registration order and then <see cref="OdeModel.Inputs"/> when
+/// it requires grad (as <see cref="AutogradRatesVjp.For"/> does), return null for entries that do not require grad, and
+/// compute <c>VjpT</c> only when asked. The adjoint methods find the implementation by <c>system is IRatesVjp</c>.</para>
 /// </remarks>
 public interface IRatesVjp
 {
