@@ -7,7 +7,7 @@ namespace LotkaVolterraUde;
 public partial class LotkaVolterraTruth
 {
     [State] double prey, predator;
-    [Constant] const double Alpha = 1.3, Beta = 0.9, Gamma = 0.8, Delta = 1.8;
+    [Constant] public const double Alpha = 1.3, Beta = 0.9, Gamma = 0.8, Delta = 1.8;
 
     [Rates]
     (double prey, double predator) Rhs() => (Alpha * prey - Beta * prey * predator, Gamma * prey * predator - Delta * predator);

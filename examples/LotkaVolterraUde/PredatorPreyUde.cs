@@ -10,7 +10,7 @@ namespace LotkaVolterraUde;
 public partial class PredatorPreyUde
 {
     [State] double prey, predator;
-    [Constant] const double Alpha = 1.3, Delta = 1.8;
+    [Constant] public const double Alpha = 1.3, Delta = 1.8;
 
     [Neural(32, 32, Activation = Activation.Tanh)]
     private partial (double prey, double predator) Interaction(double prey, double predator);

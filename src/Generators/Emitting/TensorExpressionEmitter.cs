@@ -113,7 +113,11 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
         var r = Emit(b.Right);
         if (!lt && !rt)
             return $"({l} {Symbol(b.Op)} {r})";
-        if (lt)
+        // A plain double operand goes through ScalarOps, which keeps the TorchSharp Scalar alive across the native
+        // call (an implicit double → Scalar temporary can be finalized by a concurrent GC mid-op; see
+        // docs/notes/torchsharp-scalar-gc-race.md).
+        var ops = Names.ScalarOps;
+        if (lt && rt)
             return b.Op switch
             {
                 BinaryOp.Add => $"{l}.add({r})",
@@ -121,13 +125,21 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
                 BinaryOp.Multiply => $"{l}.mul({r})",
                 _ => $"{l}.div({r})",
             };
+        if (lt)
+            return b.Op switch
+            {
+                BinaryOp.Add => $"{ops}.Add({l}, {r})",
+                BinaryOp.Subtract => $"{ops}.Sub({l}, {r})",
+                BinaryOp.Multiply => $"{ops}.Mul({l}, {r})",
+                _ => $"{ops}.Div({l}, {r})",
+            };
         // double ∘ tensor: addition and multiplication commute exactly in IEEE arithmetic; c − x = (−x) + c exactly.
         return b.Op switch
         {
-            BinaryOp.Add => $"{r}.add({l})",
-            BinaryOp.Subtract => $"{r}.neg().add({l})",
-            BinaryOp.Multiply => $"{r}.mul({l})",
-            _ => $"{Names.Torch}.full_like({r}, {l}).div({r})",
+            BinaryOp.Add => $"{ops}.Add({r}, {l})",
+            BinaryOp.Subtract => $"{ops}.RSub({l}, {r})",
+            BinaryOp.Multiply => $"{ops}.Mul({r}, {l})",
+            _ => $"{ops}.RDiv({l}, {r})",
         };
     }
 
@@ -151,12 +163,12 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
         {
             case Fn.Pow:
                 var b = Emit(c.Args[1]);
-                return IsTensor(c.Args[0])
+                return IsTensor(c.Args[0]) && IsTensor(c.Args[1])
                     ? $"{a}.pow({b})"
-                    : $"{Names.Torch}.full_like({b}, {a}).pow({b})";
+                    : $"{Names.ScalarOps}.Pow({a}, {b})";
             case Fn.Sum: return $"{a}.sum(1, true)";
             case Fn.Softplus: return $"{Names.Torch}.nn.functional.softplus({a})";
-            case Fn.Step: return $"{a}.gt(0.0).to_type({a}.dtype)";
+            case Fn.Step: return $"{Names.ScalarOps}.Gt({a}, 0.0).to_type({a}.dtype)";
             default: return $"{a}.{c.Function.ToString().ToLowerInvariant()}()";
         }
     }

@@ -183,7 +183,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     Tensor ActivationDerivative(Tensor z, Tensor a) => Activation switch
     {
         Activation.Tanh => 1.0 - a * a,
-        Activation.Relu => z.gt(0.0).to(z.dtype),
+        Activation.Relu => ScalarOps.Gt(z, 0.0).to(z.dtype),
         Activation.Sigmoid => a * (1.0 - a),
         Activation.Softplus => z.sigmoid(),
         Activation.Silu => SiluDerivative(z),

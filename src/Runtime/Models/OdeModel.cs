@@ -147,7 +147,10 @@ public abstract class OdeModel : nn.Module, IOdeSystem
 
     /// <summary>A <c>[batch, size]</c> tensor filled with <paramref name="value"/> in the model's dtype and device.</summary>
     protected Tensor ConstantColumns(double value, long batch, long size)
-        => torch.full(new long[] { batch, size }, value, dtype: DType, device: Device);
+    {
+        using var s = value.ToScalar(); // kept alive across the native call: docs/notes/torchsharp-scalar-gc-race.md
+        return torch.full(new long[] { batch, size }, s, dtype: DType, device: Device);
+    }
 
     /// <summary>
     /// Registers a 0-d learnable parameter named <paramref name="name"/>, initialised to <paramref name="value"/>; the

@@ -20,7 +20,7 @@ public sealed class Dop853Method() : ExplicitRungeKutta("dopri8", Tableaus.Dopri
         var s3 = r3.sum(dims);
         long count = perTrajectory ? scale.shape[1] : scale.numel();
         // RMS form of scipy's |h|·‖e5‖² / sqrt(n(‖e5‖² + 0.01‖e3‖²)); 0/0 (both zero) is a zero error.
-        var denominator = s5.add(s3, alpha: 0.01).mul(count).sqrt();
-        return torch.where(denominator.gt(0), s5.div(denominator), torch.zeros_like(s5));
+        var denominator = ScalarOps.Mul(ScalarOps.Add(s5, s3, 0.01), count).sqrt();
+        return torch.where(ScalarOps.Gt(denominator, 0), s5.div(denominator), torch.zeros_like(s5));
     }
 }

@@ -12,19 +12,19 @@ internal sealed class HermiteDenseOutput(StepPoint step, Tensor y0, Tensor f0, T
     {
         var (h00, h10, h01, h11) = Basis(theta);
         double h = step.SharedStep;
-        return y0.mul(h00).add(y1, alpha: h01).add(f0, alpha: h * h10).add(f1, alpha: h * h11);
+        return ScalarOps.Add(ScalarOps.Add(ScalarOps.Add(ScalarOps.Mul(y0, h00), y1, h01), f0, h * h10), f1, h * h11);
     }
 
     public Tensor At(Tensor theta)
     {
         var t2 = theta.square();
         var t3 = t2.mul(theta);
-        var h01 = t2.mul(3).sub(t3.mul(2));             // 3θ² − 2θ³
-        var h10 = t3.sub(t2.mul(2)).add(theta);         // θ³ − 2θ² + θ
+        var h01 = ScalarOps.Mul(t2, 3).sub(ScalarOps.Mul(t3, 2));             // 3θ² − 2θ³
+        var h10 = t3.sub(ScalarOps.Mul(t2, 2)).add(theta);         // θ³ − 2θ² + θ
         var h11 = t3.sub(t2);                           // θ³ − θ²
         // y0 + h01 (y1 − y0) + h (h10 f0 + h11 f1), since h00 = 1 − h01.
-        var slope = f0.mul(h10).addcmul(f1, h11, value: 1);
-        return y0.addcmul(h01, y1.sub(y0), value: 1).addcmul(step.H, slope, value: 1);
+        var slope = ScalarOps.AddCMul(f0.mul(h10), f1, h11, 1);
+        return ScalarOps.AddCMul(ScalarOps.AddCMul(y0, h01, y1.sub(y0), 1), step.H, slope, 1);
     }
 
     static (double H00, double H10, double H01, double H11) Basis(double t)

@@ -66,15 +66,15 @@ public sealed class StepPoint : IDisposable
 
     /// <summary>The stage time <c>t0 + c·h</c> (0-d or <c>[batch, 1]</c>), ready to pass to <see cref="IOdeSystem.Rates"/>.</summary>
     public Tensor Time(double c)
-        => IsPerTrajectory ? T0.add(H, alpha: c) : torch.tensor(_t0 + c * _h, Dtype, Device);
+        => IsPerTrajectory ? ScalarOps.Add(T0, H, c) : torch.tensor(_t0 + c * _h, Dtype, Device);
 
     /// <summary><c>c·h·x</c>, out of place (one op in batch mode, two per trajectory).</summary>
     public Tensor Scale(Tensor x, double c)
-        => IsPerTrajectory ? x.mul(H).mul(c) : x.mul(c * _h);
+        => IsPerTrajectory ? ScalarOps.Mul(x.mul(H), c) : ScalarOps.Mul(x, c * _h);
 
     /// <summary><c>y + c·h·x</c>, out of place (one op).</summary>
     public Tensor AddScaled(Tensor y, Tensor x, double c)
-        => IsPerTrajectory ? y.addcmul(H, x, value: c) : y.add(x, alpha: c * _h);
+        => IsPerTrajectory ? ScalarOps.AddCMul(y, H, x, c) : ScalarOps.Add(y, x, c * _h);
 
     /// <summary>Releases the tensors this step point created.</summary>
     public void Dispose()

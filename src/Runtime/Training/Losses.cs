@@ -59,7 +59,7 @@ public static class Losses
     static Tensor MaskedMean(Tensor errors, Tensor? mask)
     {
         if (mask is null) return errors.mean();
-        var count = mask.sum().to(errors.dtype).clamp_min(1.0);
+        var count = ScalarOps.ClampMin(mask.sum().to(errors.dtype), 1.0);
         return errors.sum() / count;
     }
 }

@@ -42,8 +42,8 @@ internal sealed class TrainingObjective
         var dataLoss = options.Loss(prediction, batch.Observations, batch.Mask);
         if (reg is null) return new Result(dataLoss, dataLoss, null, solution.Stats, solution.Gradient);
         var last = solution.Ys.select(0, -1);
-        var term = last.select(1, StateSize).mean().mul(reg.KineticEnergy)
-            .add(last.select(1, StateSize + 1).mean().mul(reg.JacobianFrobenius));
+        var term = ScalarOps.Mul(last.select(1, StateSize).mean(), reg.KineticEnergy)
+            .add(ScalarOps.Mul(last.select(1, StateSize + 1).mean(), reg.JacobianFrobenius));
         return new Result(dataLoss + term, dataLoss, term, solution.Stats, solution.Gradient);
     }
 

@@ -35,7 +35,7 @@ namespace NodeDsl.Models.Tests.Models
             var u = __y.narrow(1, 0, 32);
             var __v0 = __y.narrow(1, 0, 32);
             var __v1 = this.__n_Block.forward(__v0);
-            var __v2 = u.mul(this.nu);
+            var __v2 = global::NodeDsl.Runtime.ScalarOps.Mul(u, this.nu);
             var __v3 = __v1.sub(__v2);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v3, __batch, 32) }, 1);
         }

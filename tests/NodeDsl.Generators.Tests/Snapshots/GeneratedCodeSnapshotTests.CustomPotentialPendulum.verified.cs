@@ -34,12 +34,12 @@ namespace NodeDsl.Models.Tests.Models
             var q = __y.narrow(1, 0, 1);
             var p = __y.narrow(1, 1, 1);
             var __v0 = p.add(p);
-            var __v1 = __v0.div(2.0);
+            var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, 2.0);
             var __v2 = __y.narrow(1, 0, 1);
             var __v3 = global::NodeDsl.Runtime.ModuleOps.InputGradient(this.__n_U, __v2, 0, 1);
             var __v4 = __v3.narrow(1, 0, 1);
             var __v5 = q.add(q);
-            var __v6 = __v5.div(4.0);
+            var __v6 = global::NodeDsl.Runtime.ScalarOps.Div(__v5, 4.0);
             var __v7 = __v4.add(__v6);
             var __v8 = __v7.neg();
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v1, __batch, 1), Columns(__v8, __batch, 1) }, 1);
@@ -54,13 +54,13 @@ namespace NodeDsl.Models.Tests.Models
             var q = __y.narrow(1, 0, 1);
             var p = __y.narrow(1, 1, 1);
             var __v0 = p.mul(p);
-            var __v1 = __v0.div(2.0);
+            var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, 2.0);
             var __v2 = __y.narrow(1, 0, 1);
             var __v3 = this.__n_U.forward(__v2);
             var __v4 = __v3.narrow(1, 0, 1);
             var __v5 = __v1.add(__v4);
             var __v6 = q.mul(q);
-            var __v7 = __v6.div(4.0);
+            var __v7 = global::NodeDsl.Runtime.ScalarOps.Div(__v6, 4.0);
             var __v8 = __v5.add(__v7);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v8, __batch, 1) }, 1);
         }

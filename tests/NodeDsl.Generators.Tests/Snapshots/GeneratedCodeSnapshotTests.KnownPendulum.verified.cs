@@ -31,10 +31,10 @@ namespace NodeDsl.Models.Tests.Models
             var q = __y.narrow(1, 0, 1);
             var p = __y.narrow(1, 1, 1);
             var __v0 = p.add(p);
-            var __v1 = this.Learnable(0).mul((2.0 * this.m));
+            var __v1 = global::NodeDsl.Runtime.ScalarOps.Mul(this.Learnable(0), (2.0 * this.m));
             var __v2 = __v1.mul(this.Learnable(0));
             var __v3 = __v0.div(__v2);
-            var __v4 = this.Learnable(0).mul((this.m * this.g));
+            var __v4 = global::NodeDsl.Runtime.ScalarOps.Mul(this.Learnable(0), (this.m * this.g));
             var __v5 = q.sin();
             var __v6 = __v4.mul(__v5);
             var __v7 = __v6.neg();
@@ -50,12 +50,12 @@ namespace NodeDsl.Models.Tests.Models
             var q = __y.narrow(1, 0, 1);
             var p = __y.narrow(1, 1, 1);
             var __v0 = p.mul(p);
-            var __v1 = this.Learnable(0).mul((2.0 * this.m));
+            var __v1 = global::NodeDsl.Runtime.ScalarOps.Mul(this.Learnable(0), (2.0 * this.m));
             var __v2 = __v1.mul(this.Learnable(0));
             var __v3 = __v0.div(__v2);
-            var __v4 = this.Learnable(0).mul((this.m * this.g));
+            var __v4 = global::NodeDsl.Runtime.ScalarOps.Mul(this.Learnable(0), (this.m * this.g));
             var __v5 = q.cos();
-            var __v6 = __v5.neg().add(1.0);
+            var __v6 = global::NodeDsl.Runtime.ScalarOps.RSub(1.0, __v5);
             var __v7 = __v4.mul(__v6);
             var __v8 = __v3.add(__v7);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v8, __batch, 1) }, 1);

@@ -39,7 +39,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v2 = this.__n_Missing.forward(__v1);
             var __v3 = __v2.narrow(1, 0, 1);
             var __v4 = __v0.add(__v3);
-            var __v5 = predator.mul((-this.delta));
+            var __v5 = global::NodeDsl.Runtime.ScalarOps.Mul(predator, (-this.delta));
             var __v6 = __v2.narrow(1, 1, 1);
             var __v7 = __v5.add(__v6);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v4, __batch, 1), Columns(__v7, __batch, 1) }, 1);

@@ -34,7 +34,7 @@ namespace NodeDsl.Models.Tests.Models
             var q = __y.narrow(1, 0, 1);
             var p = __y.narrow(1, 1, 1);
             var __v0 = p.add(p);
-            var __v1 = __v0.div((((2.0 * this.m) * this.l) * this.l));
+            var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, (((2.0 * this.m) * this.l) * this.l));
             var __v2 = __y.narrow(1, 0, 1);
             var __v3 = this.__n_V.InputGradient(__v2, 0);
             var __v4 = __v3.narrow(1, 0, 1);
@@ -51,7 +51,7 @@ namespace NodeDsl.Models.Tests.Models
             var q = __y.narrow(1, 0, 1);
             var p = __y.narrow(1, 1, 1);
             var __v0 = p.mul(p);
-            var __v1 = __v0.div((((2.0 * this.m) * this.l) * this.l));
+            var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, (((2.0 * this.m) * this.l) * this.l));
             var __v2 = __y.narrow(1, 0, 1);
             var __v3 = this.__n_V.forward(__v2);
             var __v4 = __v3.narrow(1, 0, 1);

@@ -37,7 +37,7 @@ namespace NodeDsl.Models.Tests.Models
             var mu = __inputs.narrow(1, 0, 1);
             var c = __inputs.narrow(1, 1, 2);
             var __v0 = mu.mul(x);
-            var __v1 = x.pow(3.0);
+            var __v1 = global::NodeDsl.Runtime.ScalarOps.Pow(x, 3.0);
             var __v2 = __v0.sub(__v1);
             var __v3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(x, __batch, 1), Columns(mu, __batch, 1), Columns(c, __batch, 2) }, 1);
             var __v4 = this.__n_Learned.forward(__v3);

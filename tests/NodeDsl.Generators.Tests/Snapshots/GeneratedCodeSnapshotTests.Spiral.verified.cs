@@ -33,7 +33,7 @@ namespace NodeDsl.Models.Tests.Models
             CheckState(__y);
             long __batch = __y.shape[0];
             var h = __y.narrow(1, 0, 2);
-            var __v0 = h.pow(3.0);
+            var __v0 = global::NodeDsl.Runtime.ScalarOps.Pow(h, 3.0);
             var __v1 = Columns(__v0, __batch, 2);
             var __v2 = this.__n_Net.forward(__v1);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v2, __batch, 2) }, 1);

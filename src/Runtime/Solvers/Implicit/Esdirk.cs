@@ -134,7 +134,7 @@ public sealed class Esdirk : OneStepMethod
         for (int j = 0; j < weights.Count && j < k.Length; j++)
         {
             if (weights[j] == 0 || k[j] is null) continue;
-            sum = sum is null ? k[j].mul(weights[j]) : sum.add(k[j], alpha: weights[j]);
+            sum = sum is null ? ScalarOps.Mul(k[j], weights[j]) : ScalarOps.Add(sum, k[j], weights[j]);
         }
         return sum ?? zeros_like(k[0]);
     }

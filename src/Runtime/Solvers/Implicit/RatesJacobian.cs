@@ -62,7 +62,7 @@ internal static class RatesJacobian
         var f0 = fy.detach();
         var td = t.detach();
         double u = UnitRoundoff(y.dtype);
-        var delta = yd.abs().clamp_min(1e-5).mul(u).sqrt();
+        var delta = ScalarOps.Mul(ScalarOps.ClampMin(yd.abs(), 1e-5), u).sqrt();
         long n = y.shape[1];
         var columns = new Tensor[n];
         for (long j = 0; j < n; j++)

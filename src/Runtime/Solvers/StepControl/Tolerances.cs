@@ -31,7 +31,16 @@ internal sealed class Tolerances
     Tensor Weight(Tensor magnitude)
     {
         // magnitude is a fresh no-grad temporary, so in-place is safe and saves allocations.
-        var scaled = _rtols is null ? magnitude.mul_(_rtol) : magnitude.mul_(_rtols);
-        return _atols is null ? scaled.add_(_atol) : scaled.add_(_atols);
+        // Explicit Scalars kept alive across the native calls (docs/notes/torchsharp-scalar-gc-race.md).
+        Tensor scaled;
+        if (_rtols is null)
+        {
+            using var rtol = _rtol.ToScalar();
+            scaled = magnitude.mul_(rtol);
+        }
+        else scaled = magnitude.mul_(_rtols);
+        if (_atols is not null) return scaled.add_(_atols);
+        using var atol = _atol.ToScalar();
+        return scaled.add_(atol);
     }
 }
