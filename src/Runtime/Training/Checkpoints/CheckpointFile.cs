@@ -26,6 +26,35 @@ public static class CheckpointFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(writePayload);
+        WriteAtomically(path, stream =>
+        {
+            stream.Write(new byte[HeaderSize]);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using (var hashing = new HashingStream(stream, hash))
+            using (var writer = new BinaryWriter(hashing, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                writePayload(writer);
+                writer.Flush();
+            }
+            long length = stream.Length - HeaderSize;
+            stream.Position = 0;
+            using var header = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            header.Write(Magic);
+            header.Write(FormatVersion);
+            header.Write(length);
+            header.Write(hash.GetHashAndReset());
+        });
+    }
+
+    /// <summary>
+    /// Creates <paramref name="path"/> atomically: <paramref name="write"/> fills a temporary file in the same folder,
+    /// which is flushed to disk and renamed over the target; if anything throws, the temporary file is deleted and the
+    /// target is untouched. Shared with the weight files of <c>NodeDsl.Runtime.Export</c>.
+    /// </summary>
+    internal static void WriteAtomically(string path, Action<FileStream> write)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(write);
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(folder);
@@ -35,23 +64,7 @@ public static class CheckpointFile
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
             {
-                stream.Write(new byte[HeaderSize]);
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                using (var hashing = new HashingStream(stream, hash))
-                using (var writer = new BinaryWriter(hashing, System.Text.Encoding.UTF8, leaveOpen: true))
-                {
-                    writePayload(writer);
-                    writer.Flush();
-                }
-                long length = stream.Length - HeaderSize;
-                stream.Position = 0;
-                using (var header = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-                {
-                    header.Write(Magic);
-                    header.Write(FormatVersion);
-                    header.Write(length);
-                    header.Write(hash.GetHashAndReset());
-                }
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);

@@ -39,6 +39,16 @@ public static class NamedTensors
     /// </summary>
     public static void CheckMatches(IReadOnlyList<TensorRecord> records, nn.Module module, string what)
     {
+        if (FirstMismatch(records, module, what, "checkpoint") is { } mismatch) throw new CheckpointException(mismatch);
+    }
+
+    /// <summary>
+    /// The first difference between <paramref name="records"/> and the module's parameters and buffers (missing,
+    /// shape, dtype in the module's order, then extra), worded for a file of kind <paramref name="source"/>
+    /// (e.g. "checkpoint"), or null when they match. Shared with the weight files of <c>NodeDsl.Runtime.Export</c>.
+    /// </summary>
+    internal static string? FirstMismatch(IReadOnlyList<TensorRecord> records, nn.Module module, string what, string source)
+    {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(module);
         var saved = records.ToDictionary(r => r.Name);
@@ -46,16 +56,14 @@ public static class NamedTensors
         foreach (var (name, tensor) in current)
         {
             if (!saved.TryGetValue(name, out var r))
-                throw new CheckpointException($"{what} does not fit the model: the model's parameter '{name}' is missing from the checkpoint.");
+                return $"{what} does not fit the model: the model's parameter '{name}' is missing from the {source}.";
             if (!r.Shape.SequenceEqual(tensor.shape))
-                throw new CheckpointException(
-                    $"{what} does not fit the model: parameter '{name}' has shape {r.ShapeText} in the checkpoint but [{string.Join(", ", tensor.shape)}] in the model.");
+                return $"{what} does not fit the model: parameter '{name}' has shape {r.ShapeText} in the {source} but [{string.Join(", ", tensor.shape)}] in the model.";
             if (r.DType != tensor.dtype)
-                throw new CheckpointException($"{what} does not fit the model: parameter '{name}' is {r.DType} in the checkpoint but {tensor.dtype} in the model.");
+                return $"{what} does not fit the model: parameter '{name}' is {r.DType} in the {source} but {tensor.dtype} in the model.";
         }
         var extra = records.FirstOrDefault(r => !current.ContainsKey(r.Name));
-        if (extra is not null)
-            throw new CheckpointException($"{what} does not fit the model: the checkpoint has parameter '{extra.Name}', which the model does not.");
+        return extra is null ? null : $"{what} does not fit the model: the {source} has parameter '{extra.Name}', which the model does not.";
     }
 
     /// <summary>Copies the records into the module's parameters and buffers (call <see cref="CheckMatches"/> first).</summary>

@@ -1,0 +1,208 @@
+using System.Reflection;
+using static TorchSharp.torch;
+
+namespace NodeDsl.Runtime.Export;
+
+/// <summary>Construction options of a <see cref="Surrogate{TModel}"/>.</summary>
+public sealed record SurrogateOptions
+{
+    /// <summary>What happens when a prediction leaves the trained range; <see cref="RangePolicy.Warn"/> by default.</summary>
+    public RangePolicy RangePolicy { get; init; } = RangePolicy.Warn;
+
+    /// <summary>Device of the model; the CPU when null.</summary>
+    public Device? Device { get; init; }
+}
+
+/// <summary>
+/// A trained model shipped as a library: builds <typeparamref name="TModel"/>, loads its weights (by default from an
+/// embedded resource of the derived class's assembly), exposes the <see cref="Metadata"/> and predicts named states,
+/// solving with the solver and tolerances the model was trained with. Derive a typed class in the library:
+/// <code>
+/// public sealed class DampedOscillatorSurrogate() : Surrogate&lt;DampedOscillator&gt;(o =&gt; new DampedOscillator(o), "SurrogateLibrary.Weights.damped-oscillator.nodew");
+/// </code>
+/// </summary>
+/// <remarks>Predictions are serialised with a lock (the model's inputs are per call state), so one instance may be shared by threads.</remarks>
+public abstract class Surrogate<TModel> : IDisposable where TModel : OdeModel
+{
+    readonly Lock gate = new();
+    readonly string[] stateNames;
+
+    /// <summary>Loads the weights from the embedded resource <paramref name="resourceName"/> of the derived class's assembly.</summary>
+    /// <param name="create">Builds the model from options (the generated constructor: <c>o =&gt; new MyModel(o)</c>).</param>
+    /// <param name="resourceName">Manifest resource name (set it with <c>LogicalName</c> on the <c>EmbeddedResource</c> item).</param>
+    /// <param name="options">Range policy and device.</param>
+    /// <exception cref="WeightFileException">The resource is missing, invalid, or does not fit the model.</exception>
+    protected Surrogate(Func<ModelOptions, TModel> create, string resourceName, SurrogateOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        ArgumentException.ThrowIfNullOrEmpty(resourceName);
+        var assembly = GetType().Assembly;
+        using var stream = assembly.GetManifestResourceStream(resourceName) ?? throw MissingResource(assembly, resourceName);
+        (Model, Metadata) = Build(create, WeightFile.Read(stream, $"{assembly.GetName().Name}/{resourceName}"), options);
+        (stateNames, Solver, SolverOptions, RangePolicy) = Defaults(options);
+    }
+
+    /// <summary>Loads the weights from <paramref name="weights"/> (a weight file's bytes), named <paramref name="source"/> in messages.</summary>
+    /// <exception cref="WeightFileException">The file is invalid or does not fit the model.</exception>
+    protected Surrogate(Func<ModelOptions, TModel> create, Stream weights, string source, SurrogateOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        ArgumentNullException.ThrowIfNull(weights);
+        (Model, Metadata) = Build(create, WeightFile.Read(weights, source), options);
+        (stateNames, Solver, SolverOptions, RangePolicy) = Defaults(options);
+    }
+
+    /// <summary>The model with the trained weights (in evaluation mode).</summary>
+    public TModel Model { get; }
+
+    /// <summary>What the weight file says: ranges, solver, tolerances, versions, notes.</summary>
+    public WeightMetadata Metadata { get; }
+
+    /// <summary>Names of the predicted (observed) state components, from the model's layout.</summary>
+    public IReadOnlyList<string> StateNames => stateNames;
+
+    /// <summary>Names of the input components (<c>mu</c>, or <c>c[0]</c>, <c>c[1]</c> for a vector input).</summary>
+    public IReadOnlyList<string> InputNames => [.. Model.Layout.Inputs.SelectMany(i => i.Size == 1 ? [i.Name] : Enumerable.Range(0, i.Size).Select(k => $"{i.Name}[{k}]"))];
+
+    /// <summary>The solver of predictions; by default the one named in <see cref="Metadata"/>.</summary>
+    public IOdeSolver Solver { get; set; }
+
+    /// <summary>Tolerances and step size of predictions; by default those of <see cref="Metadata"/>.</summary>
+    public SolverOptions SolverOptions { get; set; }
+
+    /// <summary>What happens when a prediction leaves the trained range.</summary>
+    public RangePolicy RangePolicy { get; set; }
+
+    /// <summary>Raised under <see cref="RangePolicy.Warn"/> when a prediction leaves the trained range (before solving).</summary>
+    public event EventHandler<SurrogateRangeEventArgs>? RangeWarning;
+
+    /// <summary>Predicts one trajectory from <paramref name="initialState"/> (observed components) with <paramref name="inputs"/> at <paramref name="times"/>.</summary>
+    /// <param name="initialState">One value per observed state component (<see cref="StateNames"/>), at <c>times[0]</c>.</param>
+    /// <param name="inputs">One value per input component (<see cref="InputNames"/>); null or empty for a model without inputs.</param>
+    /// <param name="times">Output times, at least two, strictly monotonic; the solve starts at <c>times[0]</c>.</param>
+    /// <exception cref="SurrogateRangeException">Under <see cref="RangePolicy.Throw"/>, a value lies outside the trained range.</exception>
+    public SurrogatePrediction Predict(double[] initialState, double[]? inputs, double[] times)
+    {
+        ArgumentNullException.ThrowIfNull(initialState);
+        return Predict([initialState], inputs is null ? null : [inputs], times);
+    }
+
+    /// <summary>Predicts a batch of trajectories in one solve: one initial state and one input row per trajectory.</summary>
+    /// <inheritdoc cref="Predict(double[], double[], double[])"/>
+    public SurrogatePrediction Predict(IReadOnlyList<double[]> initialStates, IReadOnlyList<double[]>? inputs, double[] times)
+    {
+        ArgumentNullException.ThrowIfNull(initialStates);
+        ArgumentNullException.ThrowIfNull(times);
+        var layout = Model.Layout;
+        CheckArguments(initialStates, ref inputs, layout);
+        var violations = RangePolicy == RangePolicy.Ignore ? [] : RangeChecks.Find(Metadata, initialStates, inputs, times);
+        if (violations.Count > 0) Report(violations);
+
+        int batch = initialStates.Count, observed = layout.ObservedSize;
+        double[] flat;
+        lock (gate)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var y0 = Model.Augment(tensor(initialStates.SelectMany(s => s).ToArray(), [batch, observed], ScalarType.Float64).to(Model.DType, Model.Device));
+            var ts = tensor(times, ScalarType.Float64).to(Model.DType, Model.Device);
+            Model.Inputs = inputs is null ? null
+                : tensor(inputs.SelectMany(s => s).ToArray(), [batch, layout.InputSize], ScalarType.Float64).to(Model.DType, Model.Device);
+            try
+            {
+                var solution = Ode.Solve(Model, y0, ts, Solver, SolverOptions);
+                flat = Model.Observed(solution.Ys).to(ScalarType.Float64, CPU).contiguous().data<double>().ToArray();
+            }
+            finally { Model.Inputs = null; }
+        }
+        return new SurrogatePrediction((double[])times.Clone(), stateNames, batch, flat, violations);
+    }
+
+    /// <summary>Frees the model's tensors.</summary>
+    public void Dispose()
+    {
+        Model.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    void Report(List<RangeViolation> violations)
+    {
+        if (RangePolicy == RangePolicy.Throw) throw new SurrogateRangeException(violations);
+        var args = new SurrogateRangeEventArgs(violations);
+        var handler = RangeWarning;
+        if (handler is null) Console.Error.WriteLine($"warning: {args.Message}");
+        else handler(this, args);
+    }
+
+    void CheckArguments(IReadOnlyList<double[]> initialStates, ref IReadOnlyList<double[]>? inputs, ModelLayout layout)
+    {
+        if (initialStates.Count == 0) throw new ArgumentException("Give at least one initial state.", nameof(initialStates));
+        foreach (var s in initialStates)
+            if (s is null || s.Length != layout.ObservedSize)
+                throw new ArgumentException(
+                    $"Each initial state needs {layout.ObservedSize} values ({string.Join(", ", stateNames)}) but one has {s?.Length ?? 0}.", nameof(initialStates));
+        if (layout.InputSize == 0)
+        {
+            if (inputs is not null && inputs.Any(i => i is { Length: > 0 }))
+                throw new ArgumentException($"{typeof(TModel).Name} has no [Input] fields; pass null inputs.", nameof(inputs));
+            inputs = null;
+            return;
+        }
+        if (inputs is null || inputs.Count != initialStates.Count)
+            throw new ArgumentException(
+                $"{typeof(TModel).Name} needs one input row ({string.Join(", ", InputNames)}) per initial state: {initialStates.Count} rows, " +
+                $"got {inputs?.Count ?? 0}.", nameof(inputs));
+        foreach (var i in inputs)
+            if (i is null || i.Length != layout.InputSize)
+                throw new ArgumentException($"Each input row needs {layout.InputSize} values ({string.Join(", ", InputNames)}) but one has {i?.Length ?? 0}.", nameof(inputs));
+    }
+
+    static (TModel, WeightMetadata) Build(Func<ModelOptions, TModel> create, WeightFile file, SurrogateOptions? options)
+    {
+        var metadata = file.Metadata;
+        string expected = typeof(TModel).FullName ?? typeof(TModel).Name;
+        if (metadata.ModelType != expected)
+            throw new WeightFileException(
+                $"The surrogate's weights were exported from {metadata.ModelType}, but it builds {expected}. " +
+                $"Export the weights from a {typeof(TModel).Name} (model.SaveWeights), or derive the surrogate from Surrogate<{metadata.ModelType}>.");
+        // Build the model in the dtype it was saved in, so the weights load bit for bit.
+        var dtype = metadata.Parameters.Count > 0 && Enum.TryParse<ScalarType>(metadata.Parameters[0].DType, out var saved) ? saved : ScalarType.Float64;
+        var model = create(new ModelOptions { DType = dtype, Device = options?.Device });
+        try
+        {
+            model.LoadWeights(file, metadata.ModelType);
+            model.eval();
+            return (model, metadata);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    (string[], IOdeSolver, SolverOptions, RangePolicy) Defaults(SurrogateOptions? options)
+    {
+        var layout = Model.Layout;
+        var names = layout.ComponentNames.Take(layout.ObservedSize).ToArray();
+        if (Metadata.States.Count > 0 && Metadata.States.Count != names.Length)
+            throw new WeightFileException(
+                $"The weight file records ranges for {Metadata.States.Count} states but {typeof(TModel).Name} observes {names.Length} ({string.Join(", ", names)}); export the weights again.");
+        IOdeSolver solver;
+        try { solver = Solvers.ByName(Metadata.Solver); }
+        catch (ArgumentException e)
+        {
+            throw new WeightFileException($"The weight file names the solver '{Metadata.Solver}', which this NodeDsl.Runtime does not have ({e.Message}); set Solver after construction.", e);
+        }
+        return (names, solver, Metadata.SolverOptions(), options?.RangePolicy ?? RangePolicy.Warn);
+    }
+
+    static WeightFileException MissingResource(Assembly assembly, string name)
+    {
+        var available = assembly.GetManifestResourceNames();
+        return new WeightFileException(
+            $"The assembly {assembly.GetName().Name} has no embedded resource '{name}' (it has: {(available.Length == 0 ? "none" : string.Join(", ", available))}). " +
+            "Add the weight file as <EmbeddedResource Include=\"Weights/….nodew\" LogicalName=\"" + name + "\" /> to the library's project, " +
+            "and export it first if it does not exist yet.");
+    }
+}
