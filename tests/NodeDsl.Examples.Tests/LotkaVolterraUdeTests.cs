@@ -1,6 +1,6 @@
 using LotkaVolterraUde;
 
-namespace NodeDsl.Examples2.Tests;
+namespace NodeDsl.Examples.Tests;
 
 /// <summary>A small run of examples/LotkaVolterraUde, asserting on what it learned (never on timing).</summary>
 public sealed class LotkaVolterraUdeTests
