@@ -9,10 +9,34 @@ namespace NodeDsl.Generators.Emitting;
 /// doubles for constants), vectors <c>[batch, k]</c>. Every tensor sub-expression is computed once and bound to a
 /// local: equal sub-expressions (e.g. one network call used twice) share it by value equality of the IR.
 /// </summary>
-internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec model, string batch)
+/// <remarks>
+/// With <c>recordTapes</c> (the forward half of a generated VJP), network terms are recorded as tapes
+/// (<c>NodeDsl.Runtime.NetworkTape</c>) whose backward the reverse pass calls, and <see cref="Order"/> lists the bound
+/// tensor nodes children-first, i.e. a topological order of the expression DAG.
+/// </remarks>
+internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec model, string batch, bool recordTapes = false)
 {
     readonly Dictionary<Expr, string> bound = new();
+    readonly Dictionary<Expr, string> tapes = new();
+    readonly List<Expr> order = new();
     int counter;
+
+    /// <summary>Tensor nodes in the order they were bound (every node after its operands).</summary>
+    public IReadOnlyList<Expr> Order => order;
+
+    /// <summary>The tape local of a network node (only with <c>recordTapes</c>).</summary>
+    public string Tape(Expr networkNode) => tapes[networkNode];
+
+    /// <summary>True when a tensor expression has one row per trajectory (<c>[batch, width]</c>); false for 0-d tensors of parameters only.</summary>
+    public static bool IsBatched(Expr e) => e switch
+    {
+        Literal => false,
+        Ref r => r.Kind is MemberKind.State or MemberKind.Input or MemberKind.Time,
+        Negate n => IsBatched(n.Operand),
+        Binary b => IsBatched(b.Left) || IsBatched(b.Right),
+        Call c => c.Args.Any(IsBatched),
+        _ => true,
+    };
 
     /// <summary>Binds the name of a leaf (state, input, time) emitted by the caller.</summary>
     public void Bind(Expr leaf, string name) => bound[leaf] = name;
@@ -42,11 +66,23 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
     public string Emit(Expr e)
     {
         if (bound.TryGetValue(e, out var name)) return name;
-        var code = Code(e);
+        string code;
+        if (recordTapes && e is NeuralCall or NeuralInputGradient)
+        {
+            var tape = "__tape" + Literals.Int(counter++);
+            writer.WriteLine($"var {tape} = {TapeCode(e)};");
+            tapes[e] = tape;
+            code = tape + ".Output";
+        }
+        else
+        {
+            code = Code(e);
+        }
         if (!IsTensor(e) || e is Ref) return code;
         name = "__v" + Literals.Int(counter++);
         writer.WriteLine($"var {name} = {code};");
         bound[e] = name;
+        order.Add(e);
         return name;
     }
 
@@ -86,6 +122,20 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
             default:
                 throw new System.InvalidOperationException("Unknown IR node " + e.GetType().Name);
         }
+    }
+
+    string TapeCode(Expr e)
+    {
+        if (e is NeuralCall call)
+        {
+            var network = Network(call.Network);
+            return network.IsCustom
+                ? $"{Names.Runtime}.NetworkTapes.Record(this.{Names.NetworkField(network.Name)}, {Emit(call.Input)})"
+                : $"this.{Names.NetworkField(network.Name)}.Record({Emit(call.Input)})";
+        }
+        var g = (NeuralInputGradient)e;
+        var net = Network(g.Call.Network);
+        return $"{Names.Runtime}.NetworkTapes.RecordInputGradient(this.{Names.NetworkField(net.Name)}, {Emit(g.Call.Input)}, {Literals.Int(g.Output)}, {Literals.Int(net.OutputSize)})";
     }
 
     (int Start, int Length)? ContiguousStates(Concat c)

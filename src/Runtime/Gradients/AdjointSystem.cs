@@ -15,6 +15,7 @@ internal sealed class AdjointSystem : IOdeSystem
     readonly long stateSize;
     readonly long[][] paramShapes;
     readonly bool[] active;
+    readonly int activeCount;
 
     public AdjointSystem(IRatesVjp vjp, long[] stateShape, IReadOnlyList<Tensor> parameters, bool[] active)
     {
@@ -23,6 +24,7 @@ internal sealed class AdjointSystem : IOdeSystem
         stateSize = stateShape[0] * stateShape[1];
         this.active = active;
         paramShapes = parameters.Select(p => p.shape).ToArray();
+        activeCount = active.Count(x => x);
         ParameterSize = parameters.Select((p, i) => active[i] ? p.numel() : 0L).Sum();
     }
 
@@ -39,19 +41,31 @@ internal sealed class AdjointSystem : IOdeSystem
     {
         using var scope = NewDisposeScope();
         // A one-row solve may hand over t as [1, 1]; the system's rows want a shared 0-d time.
-        var time = t.numel() == 1 ? t.reshape([]) : t;
+        var time = t.Dimensions == 0 || t.numel() != 1 ? t : t.reshape([]);
         var y = z.narrow(1, 0, stateSize).reshape(stateShape);
-        var a = z.narrow(1, stateSize, stateSize).reshape(stateShape);
-        var r = vjp.Vjp(time, y, a);
-        var parts = new List<Tensor>(2 + paramShapes.Length) { r.F.reshape(1, -1), r.VjpY.neg().reshape(1, -1) };
+        // The VJP is linear in its cotangent: with −a it returns −aᵀ∂f/∂y and −aᵀ∂f/∂θ, the rates of a and θ̄, directly
+        // (one negation instead of one per block).
+        var minusA = z.narrow(1, stateSize, stateSize).reshape(stateShape).neg();
+        var r = vjp.Vjp(time, y, minusA);
+        var parts = new Tensor[2 + activeCount];
+        parts[0] = r.F.reshape(1, -1);
+        parts[1] = r.VjpY.reshape(1, -1);
+        int slot = 2;
         for (int i = 0; i < paramShapes.Length; i++)
         {
             if (!active[i]) continue;
-            parts.Add(r.VjpParams[i] is { } g
-                ? g.neg().reshape(1, -1)
-                : zeros(1, ShapeSize(paramShapes[i]), z.dtype, z.device));
+            parts[slot++] = r.VjpParams[i] is { } g ? g.reshape(1, -1) : zeros(1, ShapeSize(paramShapes[i]), z.dtype, z.device);
         }
         return cat(parts, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Packs <c>[y, a, 0…]</c> into one <c>[1, N]</c> row: the state at the last output time.</summary>
+    public Tensor Pack(Tensor y, Tensor a)
+    {
+        var z = zeros(1, Size, y.dtype, y.device);
+        z.narrow(1, 0, stateSize).copy_(y.reshape(1, -1));
+        z.narrow(1, stateSize, stateSize).copy_(a.reshape(1, -1));
+        return z;
     }
 
     /// <summary>Packs <c>[y, a, θ̄…]</c> into one <c>[1, N]</c> row.</summary>
@@ -61,6 +75,18 @@ internal sealed class AdjointSystem : IOdeSystem
         for (int i = 0; i < paramShapes.Length; i++)
             if (active[i]) parts.Add(paramGrads[i]!.reshape(1, -1));
         return cat(parts, 1);
+    }
+
+    /// <summary>
+    /// The jump at an output time: y restarts from the forward value <paramref name="y"/>, <c>a</c> gains the loss
+    /// gradient <paramref name="g"/> there, θ̄ is kept.
+    /// </summary>
+    public Tensor Jump(Tensor z, Tensor y, Tensor g)
+    {
+        var jumped = z.clone();
+        jumped.narrow(1, 0, stateSize).copy_(y.reshape(1, -1));
+        jumped.narrow(1, stateSize, stateSize).add_(g.reshape(1, -1));
+        return jumped;
     }
 
     /// <summary>Splits a packed row into <c>a</c> and the θ̄ blocks (y is not needed: it is reset to the forward value).</summary>

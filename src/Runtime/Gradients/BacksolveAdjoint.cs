@@ -34,6 +34,8 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         double[] Times, GradientReport Report)
     {
         public SolverStats? ForwardStats { get; set; }
+        /// <summary>The forward step-size controller's last proposal (adaptive one-step solvers), to start the backward solve with.</summary>
+        public double? ForwardNextStep { get; set; }
     }
 
     /// <summary>The autograd node: inputs <c>(context, y0, θ₁…θₖ)</c>, output the trajectory <c>[T, batch, n]</c>.</summary>
@@ -45,7 +47,14 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         {
             var c = (Context)vars[0];
             var y0 = (Tensor)vars[1];
-            var solution = c.Solver.Integrate(c.System, y0.detach(), TimesTensor(c.Times, y0), c.Options);
+            OdeSolution solution;
+            if (c.Solver is OneStepSolver { Method: { IsAdaptive: true } method } && StepDriver.IsBatchMode(method, c.Options))
+            {
+                var log = new StepLog(c.Times.Length);
+                solution = StepDriver.Run(method, c.System, y0.detach(), TimesTensor(c.Times, y0), c.Options, log, jump: null);
+                c.ForwardNextStep = log.NextStep;
+            }
+            else solution = c.Solver.Integrate(c.System, y0.detach(), TimesTensor(c.Times, y0), c.Options);
             c.ForwardStats = solution.Stats;
             ctx.save_data("c", c);
             ctx.save_for_backward([solution.Ys.detach()]);
@@ -72,6 +81,8 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         var aug = new AdjointSystem(c.Vjp, shape, parameters, active);
         var (solver, options) = BackwardSolve(c, aug);
         int last = c.Times.Length - 1;
+        if (solver is OneStepSolver { Method: var method } && StepDriver.IsBatchMode(method, options))
+            return BacksolveWithJumps(c, aug, method, options, ys, g);
 
         var a = g[last].clone().DetachFromDisposeScope();
         var dParams = parameters.Select((p, i) => active[i] ? zeros_like(p).DetachFromDisposeScope() : null).ToArray();
@@ -93,6 +104,30 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         return (a.MoveToOuterDisposeScope(), dParams.Select(p => p?.MoveToOuterDisposeScope()).ToArray());
     }
 
+    /// <summary>
+    /// The backward sweep as one solve of the augmented system from <c>t_{T−1}</c> to <c>t_0</c> that stops at every
+    /// output time, resets y to the forward value there and adds <c>∂L/∂y(t_i)</c> to <c>a</c> (a jump of the step driver):
+    /// the step-size controller keeps its state across output times instead of restarting per interval.
+    /// </summary>
+    static (Tensor Dy0, Tensor?[] DParams) BacksolveWithJumps(Context c, AdjointSystem aug, OneStepMethod method, SolverOptions options, Tensor ys, Tensor g)
+    {
+        int last = c.Times.Length - 1;
+        using var scope = NewDisposeScope();
+        // The forward solve's last step-size proposal is a better first backward step than Hairer's search (which costs
+        // an evaluation and starts small).
+        if (method.IsAdaptive && options.FirstStep is null && c.ForwardNextStep is { } h && double.IsFinite(h) && h > 0)
+            options = options with { FirstStep = Math.Min(h, options.MaxStep) };
+        var z0 = aug.Pack(ys[last], g[last]);
+        var backwardTimes = c.Times.Reverse().ToArray();
+        // Output k of the backward solve is forward output last − k; like torchdiffeq, y restarts from the forward value.
+        var solution = StepDriver.Run(method, aug, z0, TimesTensor(backwardTimes, ys), options, log: null,
+            jump: (k, z) => aug.Jump(z, ys[last - k], g[last - k]));
+        c.Report.AddBackward(solution.Stats);
+        var (a, grads) = aug.Unpack(solution.Ys[last]);
+        var dy0 = a.add(g[0]).MoveToOuterDisposeScope();
+        return (dy0, grads.Select(p => p?.clone().MoveToOuterDisposeScope()).ToArray());
+    }
+
     /// <summary>A copy of <paramref name="value"/> that outlives the current dispose scope; releases <paramref name="previous"/>.</summary>
     static Tensor Keep(Tensor? previous, Tensor value)
     {
@@ -100,9 +135,13 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         return value.clone().DetachFromDisposeScope();
     }
 
+    static bool IsPartitioned(IOdeSolver solver) => solver is OneStepSolver { Method: Leapfrog or CompositionMethod };
+
     static (IOdeSolver Solver, SolverOptions Options) BackwardSolve(Context c, AdjointSystem aug)
     {
-        var solver = c.Adjoint.Solver ?? c.Solver;
+        // The augmented system [y, a, θ̄] has no coordinate–momentum split, so partitioned symplectic methods (leapfrog,
+        // Yoshida) cannot integrate it; RK4 with the same step does, at an order at least theirs.
+        var solver = c.Adjoint.Solver ?? (IsPartitioned(c.Solver) ? Solvers.Rk4 : c.Solver);
         double rtol = c.Adjoint.RelativeTolerance ?? c.Options.RelativeTolerance;
         double atol = c.Adjoint.AbsoluteTolerance ?? c.Options.AbsoluteTolerance;
         var options = c.Options with

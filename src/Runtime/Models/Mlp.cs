@@ -84,6 +84,44 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         return g.dim() == 2 && g.shape[0] == input.shape[0] ? g : g.expand(input.shape[0], InputSize);
     }
 
+    /// <summary>
+    /// Evaluates the network on <c>[batch, InputSize]</c> and keeps the layer activations for <see cref="MlpTape.Backward"/>,
+    /// the parameter VJP of generated models (no autograd graph is built or needed).
+    /// </summary>
+    public MlpTape Record(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var pre = new Tensor[layers.Length - 1];
+        var post = new Tensor[layers.Length - 1];
+        var x = input;
+        for (int i = 0; i < layers.Length - 1; i++)
+        {
+            pre[i] = layers[i].forward(x);
+            post[i] = Activate(pre[i]);
+            x = post[i];
+        }
+        return new MlpTape(this, input, pre, post, layers[^1].forward(x));
+    }
+
+    /// <summary>
+    /// The layer backward for a recorded evaluation: with <c>y = a Wᵀ + b</c>, <c>∂L/∂W = gᵀa</c>, <c>∂L/∂b = Σ_rows g</c>,
+    /// <c>∂L/∂a = g W</c>, and <c>∂L/∂z = ∂L/∂a ⊙ σ'(z)</c> through each activation.
+    /// </summary>
+    internal Tensor Backward(Tensor input, Tensor[] pre, Tensor[] post, Tensor gradOutput, Tensor?[] parameterGradients, Action<Tensor?[], int, Tensor> accumulate)
+    {
+        var g = gradOutput;
+        for (int l = layers.Length - 1; l >= 0; l--)
+        {
+            var a = l == 0 ? input : post[l - 1];
+            var weight = layers[l].weight!;
+            if (weight.requires_grad) accumulate(parameterGradients, 2 * l, g.t().matmul(a));
+            if (layers[l].bias is { requires_grad: true }) accumulate(parameterGradients, 2 * l + 1, g.sum(0L));
+            g = g.matmul(weight);
+            if (l > 0 && Activation != Activation.Identity) g = g.mul(ActivationDerivative(pre[l - 1], post[l - 1]));
+        }
+        return g;
+    }
+
     /// <summary>Gradient of output <paramref name="output"/> with respect to the input, <c>[batch, InputSize]</c>.</summary>
     public Tensor InputGradient(Tensor input, int output)
     {
@@ -182,9 +220,9 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     // σ'(z) given z and a = σ(z).
     Tensor ActivationDerivative(Tensor z, Tensor a) => Activation switch
     {
-        Activation.Tanh => 1.0 - a * a,
+        Activation.Tanh => ScalarOps.RSub(1.0, a * a),
         Activation.Relu => ScalarOps.Gt(z, 0.0).to(z.dtype),
-        Activation.Sigmoid => a * (1.0 - a),
+        Activation.Sigmoid => a * ScalarOps.RSub(1.0, a),
         Activation.Softplus => z.sigmoid(),
         Activation.Silu => SiluDerivative(z),
         Activation.Identity => torch.ones_like(z),
@@ -194,7 +232,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     static Tensor SiluDerivative(Tensor z)
     {
         var s = z.sigmoid();
-        return s + z * s * (1.0 - s);
+        return s + z * s * ScalarOps.RSub(1.0, s);
     }
 
     double ActivateScalar(double z) => Activation switch
@@ -220,5 +258,34 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
             case Activation.Identity: return 1.0;
             default: throw new InvalidOperationException($"Unknown activation {Activation}.");
         }
+    }
+}
+
+/// <summary>
+/// A recorded <see cref="Mlp"/> evaluation (<see cref="Mlp.Record"/>): its backward is the perceptron's own layer
+/// backward over the stored activations, giving the input cotangent and the weight and bias gradients without autograd.
+/// Gradient slots follow <c>parameters()</c>: layer0.weight, layer0.bias, layer1.weight, …
+/// </summary>
+public sealed class MlpTape : NetworkTape
+{
+    readonly Mlp mlp;
+    readonly Tensor input;
+    readonly Tensor[] pre;
+    readonly Tensor[] post;
+
+    internal MlpTape(Mlp mlp, Tensor input, Tensor[] pre, Tensor[] post, Tensor output) : base(output)
+    {
+        this.mlp = mlp;
+        this.input = input;
+        this.pre = pre;
+        this.post = post;
+    }
+
+    /// <inheritdoc />
+    public override Tensor Backward(Tensor gradOutput, Tensor?[] parameterGradients)
+    {
+        ArgumentNullException.ThrowIfNull(gradOutput);
+        ArgumentNullException.ThrowIfNull(parameterGradients);
+        return mlp.Backward(input, pre, post, gradOutput, parameterGradients, Accumulate);
     }
 }

@@ -22,7 +22,8 @@ public static class ModuleOps
         var x = input.requires_grad ? input : input.detach().requires_grad_(true);
         var y = module.forward(x);
         var g = gradOutput.dim() == 2 && gradOutput.shape[0] == y.shape[0] ? gradOutput : gradOutput.expand(y.shape[0], y.shape[1]);
-        return autograd.grad([y], [x], [g], create_graph: true)[0];
+        // retain_graph: the returned gradient's own graph reuses the forward's saved values (TorchSharp does not default it to create_graph).
+        return autograd.grad([y], [x], [g], retain_graph: true, create_graph: true)[0];
     }
 
     /// <summary>Gradient of output <paramref name="output"/> with respect to the input, <c>[batch, inputs]</c>.</summary>

@@ -218,6 +218,71 @@ public abstract class OdeModel : nn.Module, IOdeSystem
         return host.item<double>();
     }
 
+    /// <summary>
+    /// The tensors of a generated <see cref="IRatesVjp.Parameters"/>: <c>parameters()</c> in registration order (learnable
+    /// scalars, then each network's weights), then <see cref="Inputs"/> when it requires grad.
+    /// </summary>
+    protected IReadOnlyList<Tensor> VjpParameters()
+    {
+        var list = new List<Tensor>(parameters());
+        if (inputs is { requires_grad: true }) list.Add(inputs);
+        return list;
+    }
+
+    /// <summary>Checks that the cotangent of a VJP has the shape, dtype and device of <paramref name="y"/>.</summary>
+    protected static void CheckCotangent(Tensor a, Tensor y)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(y);
+        if (!a.shape.SequenceEqual(y.shape) || a.dtype != y.dtype)
+            throw new ArgumentException(
+                $"The cotangent a must have the shape and dtype of y ([{string.Join(", ", y.shape)}], {y.dtype}) but has [{string.Join(", ", a.shape)}], {a.dtype}.",
+                nameof(a));
+    }
+
+    /// <summary>A <c>[batch, size]</c> tensor of zeros in the model's dtype and device (columns a VJP does not reach).</summary>
+    protected Tensor ZeroColumns(long batch, long size) => torch.zeros(new long[] { batch, size }, DType, Device);
+
+    /// <summary>
+    /// Assembles a generated VJP's result in <see cref="IRatesVjp.Parameters"/> order and moves it out of the VJP's dispose
+    /// scope: <paramref name="learnableGradients"/> per learnable, <paramref name="networkGradients"/> per network in
+    /// registration order (one slot per <c>parameters()</c> entry), then the inputs' gradient (<c>[batch, InputSize]</c>,
+    /// summed to one row when the inputs are one shared row) when <see cref="Inputs"/> requires grad; the time gradient
+    /// (<c>[batch, 1]</c>) is summed to the shape of <paramref name="t"/>.
+    /// </summary>
+    protected RatesVjpResult VjpResult(Tensor f, Tensor vjpY, Tensor?[] learnableGradients, Tensor?[][] networkGradients,
+                                       Tensor? inputGradient, Tensor? timeGradient, Tensor t)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(vjpY);
+        ArgumentNullException.ThrowIfNull(learnableGradients);
+        ArgumentNullException.ThrowIfNull(networkGradients);
+        ArgumentNullException.ThrowIfNull(t);
+        var parameterList = parameters().ToList();
+        var grads = new List<Tensor?>(parameterList.Count + 1);
+        grads.AddRange(learnableGradients);
+        foreach (var network in networkGradients) grads.AddRange(network);
+        if (grads.Count != parameterList.Count)
+            throw new InvalidOperationException(
+                $"{GetName()} has {parameterList.Count} parameters but its generated VJP knows {grads.Count}; register no extra " +
+                "parameters or modules on a generated model (or wrap it with AutogradRatesVjp.For).");
+        for (int i = 0; i < grads.Count; i++)
+            if (!parameterList[i].requires_grad) grads[i] = null;
+        if (inputs is { requires_grad: true })
+            grads.Add(inputGradient is null ? null
+                : inputs.shape[0] == inputGradient.shape[0] ? inputGradient : inputGradient.sum(0L, keepdim: true));
+        Tensor? vjpT = null;
+        if (timeGradient is not null)
+            vjpT = t.dim() == 2 && t.shape[0] == timeGradient.shape[0] && t.shape[1] == 1 ? timeGradient : timeGradient.sum().reshape(t.shape);
+        // Results leave the VJP's scope; one tensor object may serve two results (e.g. x' = y), so each gets its own handle.
+        var moved = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        Tensor Out(Tensor x) => (moved.Add(x) ? x : x.alias()).MoveToOuterDisposeScope();
+        var outF = Out(f);
+        var outY = Out(vjpY);
+        var outParams = grads.Select(g => g is null ? null : Out(g)).ToArray();
+        return new RatesVjpResult(outF, outY, outParams, vjpT is null ? null : Out(vjpT));
+    }
+
     /// <summary>Checks the host-side arguments of <see cref="ScalarRates"/>.</summary>
     protected void CheckScalarArguments(double[] y, double[]? inputs)
     {

@@ -41,6 +41,13 @@ public class ExplicitRungeKutta : OneStepMethod
 
     /// <inheritdoc />
     public override StepAttempt Attempt(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters)
+        => Step(f, step, y0, f0, counters, estimateError: true);
+
+    /// <inheritdoc />
+    public override StepAttempt Replay(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters)
+        => Step(f, step, y0, f0, counters, estimateError: false);
+
+    StepAttempt Step(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters, bool estimateError)
     {
         var tab = Tableau;
         int s = tab.Stages;
@@ -58,7 +65,7 @@ public class ExplicitRungeKutta : OneStepMethod
         var f1 = tab.IsFsal ? k[s - 1] : null;
 
         Tensor? error = null, second = null;
-        if (tab.ErrorWeights is { } e)
+        if (estimateError && tab.ErrorWeights is { } e)
         {
             // The estimate only feeds the controller: no graph needed.
             using var noGrad = torch.no_grad();

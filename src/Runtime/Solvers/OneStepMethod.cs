@@ -52,6 +52,22 @@ public abstract class OneStepMethod
     public abstract StepAttempt Attempt(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters);
 
     /// <summary>
+    /// Advances one step whose size is already known to be accepted: the checkpointed adjoint replays the accepted steps
+    /// of a forward solve with a graph, and needs <see cref="StepAttempt.Y1"/>, <see cref="StepAttempt.F1"/> and
+    /// <see cref="StepAttempt.Dense"/> but no error estimate. Must compute <c>y1</c> exactly as <see cref="Attempt"/> does
+    /// (the replay's gradient is the gradient of the forward solve). The default calls <see cref="Attempt"/>; explicit
+    /// Runge–Kutta methods skip the error combination.
+    /// </summary>
+    public virtual StepAttempt Replay(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters)
+        => Attempt(f, step, y0, f0, counters);
+
+    /// <summary>
+    /// True when a step depends only on <c>(t0, h, y0, f0)</c>, not on earlier steps (the method is self-starting), so a
+    /// solve can be replayed from any accepted step. Multistep methods, which carry a history of past rates, return false.
+    /// </summary>
+    public virtual bool IsSelfStarting => true;
+
+    /// <summary>
     /// Returns the instance that serves one solve. Stateless methods return <c>this</c> (the default); methods with
     /// history (multistep) return a fresh instance. Called once per solve (through <see cref="ForSolve(SolverOptions)"/>), before the first <see cref="Attempt"/>.
     /// </summary>

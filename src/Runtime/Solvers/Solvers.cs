@@ -31,10 +31,18 @@ public static class Solvers
     /// <summary>Kværnø's ESDIRK 3(2), L-stable, adaptive, 4 stages: for stiff problems at loose tolerances.</summary>
     public static IOdeSolver Kvaerno3 { get; } = new OneStepSolver(new Esdirk("kvaerno3", Tableaus.Kvaerno3.Tableau));
 
+    /// <summary>Leapfrog / Störmer–Verlet (kick–drift–kick), order 2, fixed step; symplectic for separable H = T(p) + V(q). Needs y = (q, p).</summary>
+    public static IOdeSolver Leapfrog { get; } = new OneStepSolver(new Leapfrog());
+    /// <summary>Yoshida's 4th-order triple-jump composition of leapfrog, fixed step; symplectic for separable H. Needs y = (q, p).</summary>
+    public static IOdeSolver Yoshida4 { get; } = new OneStepSolver(new CompositionMethod("yoshida4", new Leapfrog(), YoshidaCoefficients.Order4, 4));
+    /// <summary>Implicit midpoint rule (Gauss, 1 stage), order 2, fixed step, simplified Newton; symplectic for any H.</summary>
+    public static IOdeSolver ImplicitMidpoint { get; } = new OneStepSolver(new ImplicitMidpoint());
+
     // Registration order is the order names are listed in error messages.
     static readonly IOdeSolver[] All =
     [
         Euler, Midpoint, Heun, Rk4, Rk38, BogackiShampine, Dopri5, Tsit5, Dopri8, AdamsBashforthMoulton, Kvaerno3, Kvaerno5,
+        Leapfrog, Yoshida4, ImplicitMidpoint,
     ];
 
     /// <summary>Names accepted by <see cref="ByName"/>.</summary>

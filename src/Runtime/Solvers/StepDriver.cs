@@ -29,7 +29,8 @@ internal sealed class StepDriver
     // Unit round-off of the host time (double); a step below 4·eps·|t| no longer moves t reliably.
     const double MachineEpsilon = 2.220446049250313e-16;
 
-    readonly OneStepMethod _method;
+    readonly OneStepMethod _baseMethod;
+    OneStepMethod _method;
     readonly IStepSizeController _controller;
     readonly IOdeSystem _system;
     readonly SolverOptions _options;
@@ -38,10 +39,14 @@ internal sealed class StepDriver
     readonly double _direction;
     readonly ScalarType _dtype;
     readonly Device _device;
+    readonly StepLog? _log;
+    readonly Func<int, Tensor, Tensor>? _jump;
 
-    StepDriver(OneStepMethod method, IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options)
+    StepDriver(OneStepMethod method, IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options, StepLog? log, Func<int, Tensor, Tensor>? jump)
     {
+        _baseMethod = method;
         _method = method.ForSolve(options);
+        (_log, _jump) = (log, jump);
         _system = system;
         _options = options;
         _times = SolveArguments.HostTimes(ts);
@@ -55,12 +60,28 @@ internal sealed class StepDriver
 
     /// <summary>Integrates with validated arguments (see <see cref="Ode.Solve(IOdeSystem, Tensor, Tensor, IOdeSolver, SolverOptions?)"/>).</summary>
     public static OdeSolution Run(OneStepMethod method, IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options)
+        => Run(method, system, y0, ts, options, log: null, jump: null);
+
+    /// <summary>True when a solve with these options runs in batch mode, where <see cref="Run(OneStepMethod, IOdeSystem, Tensor, Tensor, SolverOptions, StepLog?, Func{int, Tensor, Tensor}?)"/> takes a log and jumps.</summary>
+    public static bool IsBatchMode(OneStepMethod method, SolverOptions options)
+        => !(method.IsAdaptive && options.Norm == ErrorNorm.PerTrajectory);
+
+    /// <summary>
+    /// Integrates as <see cref="Run(OneStepMethod, IOdeSystem, Tensor, Tensor, SolverOptions)"/>, in batch mode only, with
+    /// two hooks of the adjoint methods. <paramref name="log"/> records every accepted step (for
+    /// <see cref="StepReplay"/>). <paramref name="jump"/> makes the solve stop at every output time and continue from
+    /// <c>jump(i, y(t_i))</c> at intermediate outputs <c>0 &lt; i &lt; T − 1</c> (the backsolve adjoint adds <c>∂L/∂y(t_i)</c>
+    /// there), re-evaluating the rates and restarting the method's history but keeping the step-size controller's state;
+    /// the outputs are the states before the jumps.
+    /// </summary>
+    public static OdeSolution Run(OneStepMethod method, IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options, StepLog? log, Func<int, Tensor, Tensor>? jump)
     {
-        var driver = new StepDriver(method, system, y0, ts, options);
+        var driver = new StepDriver(method, system, y0, ts, options, log, jump);
         using var scope = NewDisposeScope();
-        var outputs = method.IsAdaptive && options.Norm == ErrorNorm.PerTrajectory
-            ? driver.RunPerTrajectory(y0, scope)
-            : driver.RunShared(y0, scope);
+        bool batch = IsBatchMode(method, options);
+        if (!batch && (log is not null || jump is not null))
+            throw new InvalidOperationException("Step logs and jumps need a batch-mode solve (ErrorNorm.Batch or a fixed-step method).");
+        var outputs = batch ? driver.RunShared(y0, scope) : driver.RunPerTrajectory(y0, scope);
         var ys = torch.stack(outputs);
         var stats = driver.Stats;
         return new OdeSolution(ts, ys.MoveToOuterDisposeScope(), stats);
@@ -103,10 +124,14 @@ internal sealed class StepDriver
         while (next < count)
         {
             if (_accepted + _rejected >= _options.MaxSteps) throw new MaxStepsExceededException(t, _options.MaxSteps, TEnd);
-            double remaining = Math.Abs(TEnd - t);
+            // With jumps the solve stops at every output time (the state changes there); otherwise only at the end.
+            double target = _jump is null ? TEnd : _times[next];
+            double remaining = Math.Abs(target - t);
             bool last = remaining <= hMagnitude * (adaptive ? AdaptiveStretch : FixedStretch);
-            double h = last ? TEnd - t : _direction * hMagnitude;
-            double t1 = last ? TEnd : t + h;
+            double h = last ? target - t : _direction * hMagnitude;
+            double t1 = last ? target : t + h;
+            // Lands on an intermediate output time where the state jumps.
+            bool jumps = _jump is not null && last && next < count - 1;
             if (t1 == t || Math.Abs(h) < 4 * MachineEpsilon * Math.Abs(t))
                 throw blownUpRows is { Count: > 0 } ? new NonFiniteStateException(t, blownUpRows) : new StepSizeUnderflowException(t, h);
 
@@ -143,14 +168,23 @@ internal sealed class StepDriver
                 {
                     blownUpRows = null;
                     var y1 = attempt.Y1;
-                    var f1 = attempt.F1 ?? _counters.Rates(_system, step.Time(1.0), y1);
-                    var dense = attempt.Dense ?? new HermiteDenseOutput(step, y, f, y1, f1);
-                    for (; next < count && (last || Reached(_times[next], t1)); next++)
+                    // f1 is evaluated when something needs it: the Hermite interpolant or the next step (not when a jump
+                    // replaces y1 anyway).
+                    var f1 = attempt.F1;
+                    var dense = attempt.Dense;
+                    for (; next < count && ((last && _jump is null) || Reached(_times[next], t1)); next++)
                     {
                         double theta = (_times[next] - t) / h;
-                        var value = theta == 1 ? y1.alias() : dense.At(theta);
+                        var value = theta == 1 ? y1.alias() : (dense ??= new HermiteDenseOutput(step, y, f, y1, f1 ??= _counters.Rates(_system, step.Time(1.0), y1))).At(theta);
                         outputs[next] = KeepOutside(value, stepScope);
+                        _log?.Output(next, _accepted, theta);
                     }
+                    if (jumps)
+                    {
+                        y1 = _jump!(next - 1, y1);
+                        f1 = _counters.Rates(_system, step.Time(1.0), y1);
+                    }
+                    else f1 ??= _counters.Rates(_system, step.Time(1.0), y1);
                     Release(y, y0, y1);
                     Release(f, y0, f1);
                     y = KeepOutside(y1, stepScope);
@@ -163,6 +197,9 @@ internal sealed class StepDriver
             {
                 _accepted++;
                 _method.Accepted(step, accepted, null);
+                // A jump makes the rates history of a multistep method invalid: start it afresh.
+                if (jumps) _method = _baseMethod.ForSolve(_options);
+                _log?.Accepted(step.SharedTime, step.SharedStep, accepted.Y1, accepted.F1!, decision.NextStepMagnitude);
             }
             else _rejected++;
             hMagnitude = decision.NextStepMagnitude;

@@ -171,7 +171,7 @@ public sealed class Trainer
             using var scope = NewDisposeScope();
             using var batch = BatchBuilder.Build(train, windows, DType, Device);
             var probe = reg is { JacobianFrobenius: not 0 }
-                ? RegularizedSystem.SampleProbe(rng, batch.Size, objective.StateSize, reg.Probe, DType, Device)
+                ? RegularizedSystem.SampleProbe(rng, batch.Size * Options.Replicas, objective.StateSize, reg.Probe, DType, Device)
                 : null;
             try
             {

@@ -39,6 +39,19 @@ public sealed record TrainerOptions
     /// <summary>Kinetic-energy and Jacobian regularisers; off when null.</summary>
     public Regularization? Regularization { get; init; }
     /// <summary>
+    /// A penalty on the parameters, added to every training batch's loss and reported with the regularisers (e.g. the
+    /// anchored-ensemble term λ‖θ − θ_anchor‖² of <c>NodeDsl.Runtime.Ensembles.AnchoredRegularizer.Penalty</c>); off when null.
+    /// Validation losses never include it.
+    /// </summary>
+    public Func<Tensor>? ParameterPenalty { get; init; }
+    /// <summary>
+    /// Copies of each batch row in one solve, e.g. the members of a batched ensemble: the model sees
+    /// <c>[Replicas·batch, n]</c>, replica-major (row <c>r·batch + b</c> is copy r of row b); every copy starts from the
+    /// row's initial state and is scored against the row's observations, so the data loss is the mean over copies.
+    /// Inputs are repeated likewise. <see cref="Trainer.Predict"/> returns copy 0.
+    /// </summary>
+    public int Replicas { get; init; } = 1;
+    /// <summary>
     /// Size of the model's state; observed components are its leading entries and the rest start at zero
     /// (augmented states). Null: the model's <see cref="ModelLayout.StateSize"/> for an <see cref="OdeModel"/>, else the number of observed components.
     /// </summary>
@@ -69,5 +82,6 @@ public sealed record TrainerOptions
         if (Resume && CheckpointPath is null) throw new ArgumentException("Resume needs a CheckpointPath.");
         if (GradientClipNorm is { } c && !(c > 0)) throw new ArgumentException($"GradientClipNorm must be positive, not {c}.");
         if (EarlyStopping is { Patience: < 1 }) throw new ArgumentException("EarlyStopping.Patience must be at least 1.");
+        if (Replicas < 1) throw new ArgumentException($"Replicas must be at least 1, not {Replicas}.");
     }
 }

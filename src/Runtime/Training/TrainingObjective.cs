@@ -26,7 +26,7 @@ internal sealed class TrainingObjective
     /// <summary>Evaluates the batch loss; regularisers only when <paramref name="regularize"/> and configured.</summary>
     public Result Evaluate(TrajectoryBatch batch, Tensor? probe, bool regularize)
     {
-        var y0 = InitialState(batch);
+        var y0 = Replicate(InitialState(batch));
         SetInputs(batch);
         var reg = regularize && options.Regularization is { IsActive: true } r ? r : null;
         IOdeSystem solved = system;
@@ -39,11 +39,16 @@ internal sealed class TrainingObjective
         }
         var solution = SolveWith(solved, y0, batch.Times);
         var prediction = solution.Ys.narrow(2, 0, ObservedSize);
-        var dataLoss = options.Loss(prediction, batch.Observations, batch.Mask);
-        if (reg is null) return new Result(dataLoss, dataLoss, null, solution.Stats, solution.Gradient);
-        var last = solution.Ys.select(0, -1);
-        var term = ScalarOps.Mul(last.select(1, StateSize).mean(), reg.KineticEnergy)
-            .add(ScalarOps.Mul(last.select(1, StateSize + 1).mean(), reg.JacobianFrobenius));
+        var dataLoss = options.Loss(prediction, Replicate(batch.Observations, 1), batch.Mask is { } mask ? Replicate(mask, 1) : null);
+        Tensor? term = null;
+        if (reg is not null)
+        {
+            var last = solution.Ys.select(0, -1);
+            term = ScalarOps.Mul(last.select(1, StateSize).mean(), reg.KineticEnergy)
+                .add(ScalarOps.Mul(last.select(1, StateSize + 1).mean(), reg.JacobianFrobenius));
+        }
+        if (regularize && options.ParameterPenalty is { } penalty) term = term is null ? penalty() : term + penalty();
+        if (term is null) return new Result(dataLoss, dataLoss, null, solution.Stats, solution.Gradient);
         return new Result(dataLoss + term, dataLoss, term, solution.Stats, solution.Gradient);
     }
 
@@ -55,9 +60,18 @@ internal sealed class TrainingObjective
     /// <summary>The solution <c>[T, batch, stateSize]</c> of the plain (unregularised) model for the batch.</summary>
     public Tensor Solve(TrajectoryBatch batch)
     {
-        var y0 = InitialState(batch);
+        var y0 = Replicate(InitialState(batch));
         SetInputs(batch);
         return Ode.Solve(system, y0, batch.Times, options.Solver, options.SolverOptions).Ys;   // no gradients needed
+    }
+
+    /// <summary>Stacks <see cref="TrainerOptions.Replicas"/> copies of <paramref name="x"/> along the row dimension <paramref name="dim"/>.</summary>
+    Tensor Replicate(Tensor x, int dim = 0)
+    {
+        if (options.Replicas == 1) return x;
+        var repeats = Enumerable.Repeat(1L, (int)x.dim()).ToArray();
+        repeats[dim] = options.Replicas;
+        return x.repeat(repeats);
     }
 
     Tensor InitialState(TrajectoryBatch batch)
@@ -101,10 +115,10 @@ internal sealed class TrainingObjective
     {
         if (system is OdeModel model)
         {
-            if (model.Layout.InputSize > 0 || batch.Inputs is not null) model.Inputs = batch.Inputs;
+            if (model.Layout.InputSize > 0 || batch.Inputs is not null) model.Inputs = batch.Inputs is { } rows ? Replicate(rows) : null;
             return;
         }
-        if (options.SetInputs is { } set) { set(batch.Inputs); return; }
+        if (options.SetInputs is { } set) { set(batch.Inputs is { } inputs ? Replicate(inputs) : null); return; }
         if (batch.Inputs is not null)
             throw new InvalidOperationException(
                 "The dataset has per-trajectory inputs but the model is not an OdeModel: set TrainerOptions.SetInputs to hand them to the model.");

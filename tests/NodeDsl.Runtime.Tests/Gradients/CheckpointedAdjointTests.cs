@@ -50,10 +50,10 @@ public class CheckpointedAdjointTests
         var solution = Ode.Solve(c.System, c.Y0, c.Ts, solver, options, GradientMethod.Checkpointed(new CheckpointOptions { OutputsPerSegment = 1, StepsPerSegment = 5 }));
         // 1.5 time units at h = 0.02 are 75 steps: with a checkpoint every 5 steps and at each of the 6 output intervals
         // (0.25 = 12.5 steps: splits after 5 and 10 steps) there are 3 segments per interval, 18 in all; the replay
-        // evaluates f exactly as often as the forward pass.
+        // evaluates f as often as the forward pass except for the rates after the very last step, which nothing uses.
         Assert.Equal(18, solution.Gradient!.Checkpoints);
         Assert.Null(solution.Gradient.Backward);
         c.Loss(solution.Ys).backward();
-        Assert.Equal(solution.Stats.FunctionEvaluations, solution.Gradient.Backward!.FunctionEvaluations);
+        Assert.Equal(solution.Stats.FunctionEvaluations - 1, solution.Gradient.Backward!.FunctionEvaluations);
     }
 }

@@ -36,6 +36,10 @@ public sealed class AdamsBashforthMoulton : OneStepMethod
     /// <inheritdoc />
     public override int? ErrorOrder => null;
 
+    /// <inheritdoc />
+    /// <remarks>A step uses the rates of the three previous steps.</remarks>
+    public override bool IsSelfStarting => false;
+
     /// <summary>A fresh instance with an empty history.</summary>
     public override OneStepMethod ForSolve() => new AdamsBashforthMoulton();
 
