@@ -85,14 +85,5 @@ public class EnsembleMlp : nn.Module<Tensor, Tensor>
         return x.reshape(Members * batch, OutputSize).MoveToOuterDisposeScope();
     }
 
-    Tensor Activate(Tensor z) => Activation switch
-    {
-        Activation.Tanh => z.tanh(),
-        Activation.Relu => z.relu(),
-        Activation.Sigmoid => z.sigmoid(),
-        Activation.Softplus => nn.functional.softplus(z),
-        Activation.Silu => z * z.sigmoid(),
-        Activation.Identity => z,
-        _ => throw new InvalidOperationException($"Unknown activation {Activation}."),
-    };
+    Tensor Activate(Tensor z) => Activations.Apply(Activation, z);
 }

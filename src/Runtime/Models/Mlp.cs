@@ -65,15 +65,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(gradOutput);
-        var pre = new Tensor[layers.Length - 1];
-        var post = new Tensor[layers.Length - 1];
-        var x = input;
-        for (int i = 0; i < layers.Length - 1; i++)
-        {
-            pre[i] = layers[i].forward(x);
-            post[i] = Activate(pre[i]);
-            x = post[i];
-        }
+        var (pre, post, _) = HiddenLayers(input);
         // y = a Wᵀ + b  ⇒  ∂L/∂a = ∂L/∂y · W;   a = σ(z)  ⇒  ∂L/∂z = ∂L/∂a ⊙ σ'(z).
         var g = gradOutput.matmul(layers[^1].weight!);
         for (int i = layers.Length - 2; i >= 0; i--)
@@ -91,6 +83,13 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     public MlpTape Record(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var (pre, post, last) = HiddenLayers(input);
+        return new MlpTape(this, input, pre, post, layers[^1].forward(last));
+    }
+
+    // The hidden layers' pre-activations z and activations a = σ(z), and the input of the output layer.
+    (Tensor[] Pre, Tensor[] Post, Tensor Last) HiddenLayers(Tensor input)
+    {
         var pre = new Tensor[layers.Length - 1];
         var post = new Tensor[layers.Length - 1];
         var x = input;
@@ -100,7 +99,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
             post[i] = Activate(pre[i]);
             x = post[i];
         }
-        return new MlpTape(this, input, pre, post, layers[^1].forward(x));
+        return (pre, post, x);
     }
 
     /// <summary>
@@ -206,16 +205,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         return (weights, biases);
     }
 
-    Tensor Activate(Tensor z) => Activation switch
-    {
-        Activation.Tanh => z.tanh(),
-        Activation.Relu => z.relu(),
-        Activation.Sigmoid => z.sigmoid(),
-        Activation.Softplus => nn.functional.softplus(z),
-        Activation.Silu => z * z.sigmoid(),
-        Activation.Identity => z,
-        _ => throw new InvalidOperationException($"Unknown activation {Activation}."),
-    };
+    Tensor Activate(Tensor z) => Activations.Apply(Activation, z);
 
     // σ'(z) given z and a = σ(z).
     Tensor ActivationDerivative(Tensor z, Tensor a) => Activation switch
