@@ -1,8 +1,10 @@
 namespace LotkaVolterraUde;
 
-/// <summary>Settings of one run of the Lotka–Volterra UDE experiment; the defaults are the example's full run.</summary>
+/// <summary>Settings of one run of the Lotka–Volterra UDE experiment; the defaults are the example's full run, <see cref="Quick"/> the short one.</summary>
 public sealed record UdeExperimentOptions
 {
+    /// <summary>Folder of the PNGs and results.csv.</summary>
+    public string OutputDirectory { get; init; } = Path.Combine("out", "lotka-volterra-ude");
     /// <summary>End of the observed range (observations every <see cref="ObservationStep"/> from 0).</summary>
     public double TrainingEnd { get; init; } = 3.0;
     /// <summary>Spacing of the observations.</summary>
@@ -23,4 +25,7 @@ public sealed record UdeExperimentOptions
     public long Seed { get; init; } = 1;
     /// <summary>Show the trainer's progress bar (null: when the console is not redirected).</summary>
     public bool? ShowProgress { get; init; } = false;
+
+    /// <summary>The short training of <c>--quick</c> and the integration tests: 150 Adam steps, then 2 L-BFGS steps.</summary>
+    public static UdeExperimentOptions Quick(string outputDirectory) => new() { OutputDirectory = outputDirectory, AdamEpochs = 150, LbfgsEpochs = 2 };
 }

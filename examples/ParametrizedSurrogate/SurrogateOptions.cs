@@ -28,6 +28,6 @@ public sealed record SurrogateOptions
     /// <summary>Show the trainer's progress display (null: when the console is not redirected).</summary>
     public bool? ShowProgress { get; init; } = false;
 
-    /// <summary>A run of a few seconds: fewer epochs, same data.</summary>
+    /// <summary>The short training of <c>--quick</c>: fewer epochs, same data and evaluation.</summary>
     public static SurrogateOptions Quick(string outputDirectory) => new() { Epochs = 40, OutputDirectory = outputDirectory };
 }

@@ -1,37 +1,36 @@
-using System.Globalization;
+using System.CommandLine;
+using NodeDsl.Examples;
 
 namespace Spiral;
 
-/// <summary>Parses the example's few options (no dependency needed for four flags).</summary>
+/// <summary>The example's command line (see <see cref="ExampleCommand{TOptions}"/> for the shared convention).</summary>
 public static class SpiralCommandLine
 {
-    public const string Usage = "Usage: Spiral [--quick] [--epochs N] [--lr RATE] [--window POINTS] [--noise SIGMA] [--no-solvers] [OUTPUT_DIR]";
+    static readonly SpiralOptions Defaults = new();
+    static readonly SpiralOptions Quick = SpiralOptions.Quick(Defaults.OutputDirectory);
+    static readonly Option<int?> Epochs = ExampleOptions.Integer("--epochs", $"Training epochs, one Adam step each (default {Defaults.Epochs}; --quick: {Quick.Epochs}).");
+    static readonly Option<double?> LearningRate = ExampleOptions.Positive("--lr", $"Adam learning rate (default {Defaults.LearningRate}).", "RATE");
+    static readonly Option<int?> Window = ExampleOptions.Integer("--window", $"Points per training window (default {Defaults.WindowPoints}).", minimum: 2, helpName: "POINTS");
+    static readonly Option<double?> Noise = ExampleOptions.Positive("--noise", "Standard deviation of the noise added to the observations (default 0).", "SIGMA", allowZero: true);
+    static readonly Option<bool> NoSolvers = ExampleOptions.Flag("--no-solvers", "Skip the solver table (solvers.csv, errors.png) and only train.");
 
-    public static bool TryParse(string[] args, out SpiralOptions options, out string? error)
-    {
-        options = new SpiralOptions();
-        error = null;
-        for (int i = 0; i < args.Length; i++)
+    /// <summary>Spiral [--quick] [--output DIR] [--epochs N] [--lr RATE] [--window POINTS] [--noise SIGMA] [--no-solvers].</summary>
+    public static ExampleCommand<SpiralOptions> Command { get; } = new(
+        "The README's main example: every solver on the true spiral (a table against a tight reference), then Chen et al.'s " +
+        "neural-ODE demo dh/dt = MLP(h³) trained on random windows of the spiral.",
+        Defaults.OutputDirectory,
+        $"Short training: {Quick.Epochs} epochs instead of {Defaults.Epochs}; the solver table still runs.",
+        [Epochs, LearningRate, Window, Noise, NoSolvers],
+        a =>
         {
-            switch (args[i])
+            var o = (a.Quick ? Quick : Defaults) with { OutputDirectory = a.OutputDirectory };
+            return o with
             {
-                case "--quick": options = SpiralOptions.Quick(options.OutputDirectory) with { ShowProgress = null }; break;
-                case "--no-solvers": options = options with { SolverTable = false }; break;
-                case "--epochs" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int epochs) && epochs > 0:
-                    options = options with { Epochs = epochs }; i++; break;
-                case "--lr" when i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out double lr) && lr > 0:
-                    options = options with { LearningRate = lr }; i++; break;
-                case "--window" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int window) && window >= 2:
-                    options = options with { WindowPoints = window }; i++; break;
-                case "--noise" when i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out double noise) && noise >= 0:
-                    options = options with { Noise = noise }; i++; break;
-                case "-h" or "--help": error = "Help requested."; return false;
-                default:
-                    if (args[i].StartsWith('-')) { error = $"Unknown or incomplete option '{args[i]}'."; return false; }
-                    options = options with { OutputDirectory = args[i] };
-                    break;
-            }
-        }
-        return true;
-    }
+                Epochs = a.Get(Epochs) ?? o.Epochs,
+                LearningRate = a.Get(LearningRate) ?? o.LearningRate,
+                WindowPoints = a.Get(Window) ?? o.WindowPoints,
+                Noise = a.Get(Noise) ?? o.Noise,
+                SolverTable = !a.Get(NoSolvers),
+            };
+        });
 }

@@ -1,6 +1,6 @@
 namespace Spiral;
 
-/// <summary>Settings of the spiral example; <see cref="Quick"/> is the small run of the integration tests.</summary>
+/// <summary>Settings of the spiral example; <see cref="Quick"/> is the short run of <c>--quick</c> and of the integration tests.</summary>
 public sealed record SpiralOptions
 {
     /// <summary>Folder of the PNGs and results.csv.</summary>
@@ -22,9 +22,6 @@ public sealed record SpiralOptions
     /// <summary>Show the progress display (null: when the console is not redirected).</summary>
     public bool? ShowProgress { get; init; }
 
-    /// <summary>A run of a few seconds for tests.</summary>
-    public static SpiralOptions Quick(string outputDirectory) => new()
-    {
-        OutputDirectory = outputDirectory, Epochs = 150, SolverTable = false, ShowProgress = false,
-    };
+    /// <summary>The short training of <c>--quick</c> (a few seconds): fewer epochs, everything else as the full run.</summary>
+    public static SpiralOptions Quick(string outputDirectory) => new() { OutputDirectory = outputDirectory, Epochs = 150 };
 }

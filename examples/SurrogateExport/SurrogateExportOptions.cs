@@ -30,7 +30,7 @@ public sealed record SurrogateExportOptions
     /// <summary>Free text stored in the weight file.</summary>
     public string Notes { get; init; } = "examples/SurrogateExport: damped oscillator UDE, omega = 2, trained on closed-form trajectories.";
 
-    /// <summary>A run of a few seconds for tests, writing its weight file to <paramref name="weightsPath"/>.</summary>
+    /// <summary>The short training of <c>--quick</c> and the tests (a few seconds), writing its weight file to <paramref name="weightsPath"/>.</summary>
     public static SurrogateExportOptions Quick(string outputDirectory, string weightsPath) => new()
     {
         OutputDirectory = outputDirectory, WeightsPath = weightsPath, Epochs = 30, ZetaCount = 4, ShowProgress = false,

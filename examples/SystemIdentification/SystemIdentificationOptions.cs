@@ -1,6 +1,6 @@
 namespace SystemIdentification;
 
-/// <summary>Settings of the system-identification example; <see cref="Quick"/> is the small run of the integration tests.</summary>
+/// <summary>Settings of the system-identification example; <see cref="Quick"/> is the short run of <c>--quick</c>.</summary>
 public sealed record SystemIdentificationOptions
 {
     /// <summary>Folder of the PNGs and results.csv.</summary>
@@ -18,9 +18,6 @@ public sealed record SystemIdentificationOptions
     /// <summary>Show the progress display (null: when the console is not redirected).</summary>
     public bool? ShowProgress { get; init; }
 
-    /// <summary>A run of a few seconds for tests.</summary>
-    public static SystemIdentificationOptions Quick(string outputDirectory) => new()
-    {
-        OutputDirectory = outputDirectory, Epochs = 150, ShowProgress = false,
-    };
+    /// <summary>The short training of <c>--quick</c> and the integration tests (a few seconds): fewer epochs.</summary>
+    public static SystemIdentificationOptions Quick(string outputDirectory) => new() { OutputDirectory = outputDirectory, Epochs = 150 };
 }

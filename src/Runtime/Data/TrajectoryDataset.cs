@@ -1,7 +1,7 @@
 namespace NodeDsl.Runtime.Data;
 
 /// <summary>A set of trajectories that observe the same named states and take the same named inputs.</summary>
-public sealed class TrajectoryDataset
+public sealed partial class TrajectoryDataset
 {
     /// <summary>Creates a dataset and checks that every trajectory matches the column names.</summary>
     /// <param name="stateNames">Names of the observed components, in column order.</param>

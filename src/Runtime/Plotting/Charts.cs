@@ -11,17 +11,24 @@ public static class Charts
     /// <param name="xLabel">Label of the horizontal axis.</param>
     /// <param name="yLabel">Label of the vertical axis.</param>
     /// <param name="series">Curves to draw.</param>
-    /// <param name="logY">Logarithmic vertical axis (loss curves); non-positive values are dropped.</param>
+    /// <param name="logY">Logarithmic vertical axis (loss curves) with decade ticks (<see cref="LogAxes"/>); non-positive values are dropped.</param>
     /// <param name="equalAxes">Same scale on both axes (phase portraits).</param>
     public static void SaveLines(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series,
         bool logY = false, bool equalAxes = false, int width = 900, int height = 650)
+        => Save(Lines(title, xLabel, yLabel, series, logY, equalAxes), path, width, height);
+
+    /// <summary>The plot <see cref="SaveLines"/> saves (for tests that inspect its axes).</summary>
+    internal static Plot Lines(string title, string xLabel, string yLabel, IEnumerable<Series> series, bool logY = false, bool equalAxes = false)
     {
+        ArgumentNullException.ThrowIfNull(series);
         var plot = new Plot();
+        double minLog = double.PositiveInfinity, maxLog = double.NegativeInfinity;
         int index = 0;
         foreach (var s in series)
         {
             s.Validate();
             var (xs, ys) = logY ? PositiveLog10(s.X, s.Y) : (s.X, s.Y);
+            if (logY && ys.Length > 0) (minLog, maxLog) = (Math.Min(minLog, ys.Min()), Math.Max(maxLog, ys.Max()));
             var scatter = plot.Add.Scatter(xs, ys, new ScottPlot.Palettes.Category10().GetColor(s.Color ?? index));
             index++;
             scatter.LegendText = s.Label;
@@ -32,19 +39,19 @@ public static class Charts
                 default: scatter.MarkerSize = 0; scatter.LineWidth = 2; break;
             }
         }
-        if (logY)
-        {
-            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-            {
-                LabelFormatter = y => $"1e{y:0.#}",
-            };
-        }
+        if (logY && minLog <= maxLog) LogAxes.DecadeY(plot, minLog, maxLog);
         if (equalAxes) plot.Axes.SquareUnits();
         plot.Title(title);
         plot.XLabel(xLabel);
-        plot.YLabel(logY ? yLabel + " (log10)" : yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
-        Save(plot, path, width, height);
+        plot.YLabel(yLabel);
+        ShowLegendOutside(plot);
+        return plot;
+    }
+
+    /// <summary>The legend in its own panel right of the data area, so it never covers a curve (when any series has a label).</summary>
+    internal static void ShowLegendOutside(Plot plot)
+    {
+        if (plot.GetPlottables().Any(p => p.LegendItems.Any(i => !string.IsNullOrEmpty(i.LabelText)))) plot.ShowLegend(Edge.Right);
     }
 
     /// <summary>Draws a vector field as arrows on a grid plus optional trajectories, and saves a PNG.</summary>
@@ -102,7 +109,7 @@ public static class Charts
         }
         plot.Axes.SquareUnits();
         plot.Title(title);
-        plot.ShowLegend(Alignment.UpperRight);
+        ShowLegendOutside(plot);
         Save(plot, path, width, height);
     }
 
