@@ -96,7 +96,7 @@ public static class FlowCharts
         {
             var plot = multiplot.GetPlot(i);
             draw(plot, panels[i]);
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(Edge.Right);   // outside the data area: never over a flow or a band
         }
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);

@@ -74,7 +74,7 @@ public static class EnsembleCharts
             if (s == 0) plot.Title(title);
             plot.XLabel("t");
             plot.YLabel(stateNames[s]);
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(Edge.Right);   // outside the data area: never over a flow or a band
         }
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);

@@ -68,9 +68,11 @@ public static class IdentifiabilityStudy
         var t0 = tensor(0.0, ScalarType.Float64);
         return () =>
         {
-            var rates = model.Rates(t0, states);
-            var extra = -rates[.., 0] - model.get_parameter("beta")! * s * i;
+            #region snippet: sir-penalty
+            var rates = model.Rates(t0, states);                                   // states: the observed (S, I), [N, 2]
+            var extra = -rates[.., 0] - model.get_parameter("beta")! * s * i;      // the network's share: −S' − βSI
             return lambda * extra.square().mean();
+            #endregion
         };
     }
 }

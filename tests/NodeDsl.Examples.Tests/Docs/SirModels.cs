@@ -18,6 +18,7 @@ public partial class SirTruth
 }
 
 /// <summary>β next to a network on the same term: any β fits, because S·I·Extra can supply (0.6 − β)·S·I.</summary>
+#region snippet: sir-redundant
 [OdeModel]
 public partial class SirWithRedundantNetwork
 {
@@ -35,6 +36,7 @@ public partial class SirWithRedundantNetwork
         return (-infection, infection - gamma * I);
     }
 }
+#endregion
 
 /// <summary>
 /// The network only modulates how infection changes with prevalence, and its share vanishes as I → 0, so it cannot
