@@ -18,15 +18,30 @@ public static class DenseLayer
     public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, int batch, int inSize, int outSize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (inSize >= SimdWidth) ForwardSimd(x, weight, bias, y, batch, inSize, outSize);
+        else ForwardLoops(x, weight, bias, y, batch, inSize, outSize);
+    }
+
+    // One SIMD dot product per output (TensorPrimitives.Dot).
+    internal static void ForwardSimd<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, int batch, int inSize, int outSize)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         for (int r = 0; r < batch; r++)
         {
             var xr = x.Slice(r * inSize, inSize);
             var yr = y.Slice(r * outSize, outSize);
-            if (inSize >= SimdWidth)
-            {
-                for (int j = 0; j < outSize; j++) yr[j] = bias[j] + TensorPrimitives.Dot(weight.Slice(j * inSize, inSize), xr);
-                continue;
-            }
+            for (int j = 0; j < outSize; j++) yr[j] = bias[j] + TensorPrimitives.Dot(weight.Slice(j * inSize, inSize), xr);
+        }
+    }
+
+    // Plain scalar loops.
+    internal static void ForwardLoops<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, int batch, int inSize, int outSize)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < batch; r++)
+        {
+            var xr = x.Slice(r * inSize, inSize);
+            var yr = y.Slice(r * outSize, outSize);
             for (int j = 0; j < outSize; j++)
             {
                 var wj = weight.Slice(j * inSize, inSize);
