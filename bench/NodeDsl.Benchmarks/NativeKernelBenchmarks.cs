@@ -107,6 +107,12 @@ public class DenseLayerBenchmarks
     [Benchmark(Description = "TensorPrimitives.Dot")]
     public void Simd() => DenseLayer.ForwardSimd<double>(x, w, b, y, Batch, inSize, outSize);
 
+    [Benchmark(Description = "Wᵀ multiply-add")]
+    public void Transposed()
+    {
+        if (inSize * outSize <= 2048) DenseLayer.ForwardTransposed<double>(x, w, b, y, Batch, inSize, outSize);
+    }
+
     [Benchmark(Description = "plain loops (generic)")]
     public void Loops() => DenseLayer.ForwardLoops<double>(x, w, b, y, Batch, inSize, outSize);
 
