@@ -132,3 +132,38 @@ public class DenseLayerBenchmarks
         }
     }
 }
+
+/// <summary>Activations over a hidden layer's values (batch 20 × width): TensorPrimitives against a scalar loop, float64.</summary>
+public class ActivationBenchmarks
+{
+    [Params(50, 256)]
+    public int Width { get; set; } = 50;
+
+    double[] z = null!, a = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var rng = new Random(4);
+        z = Enumerable.Range(0, 20 * Width).Select(_ => 4 * rng.NextDouble() - 2).ToArray();
+        a = new double[z.Length];
+    }
+
+    [Benchmark(Description = "tanh TensorPrimitives")]
+    public void TanhSimd() => System.Numerics.Tensors.TensorPrimitives.Tanh<double>(z, a);
+
+    [Benchmark(Description = "tanh loop")]
+    public void TanhLoop()
+    {
+        for (int i = 0; i < z.Length; i++) a[i] = System.Math.Tanh(z[i]);
+    }
+
+    [Benchmark(Description = "sigmoid TensorPrimitives")]
+    public void SigmoidSimd() => System.Numerics.Tensors.TensorPrimitives.Sigmoid<double>(z, a);
+
+    [Benchmark(Description = "sigmoid loop")]
+    public void SigmoidLoop()
+    {
+        for (int i = 0; i < z.Length; i++) a[i] = ScalarMath.Sigmoid(z[i]);
+    }
+}

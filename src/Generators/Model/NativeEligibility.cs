@@ -16,20 +16,20 @@ internal static class NativeEligibility
         var custom = networks.FirstOrDefault(n => n.IsCustom);
         if (custom is not null)
             return $"network '{custom.Name}' is a custom TorchSharp module ({custom.CustomType!.Replace("global::", "")}); only built-in perceptrons run natively";
-        if (rates.Any(ContainsInputGradient))
-            return "a network inside the Hamiltonian energy makes its input gradient part of the rates, and the VJP of that term needs the network's second derivatives";
-        return null;
+        return rates.Select(Blocker).FirstOrDefault(b => b is not null);
     }
 
-    static bool ContainsInputGradient(Expr e) => e switch
+    // Why an expression cannot run natively, or null. Unknown IR kinds (added later) are refused rather than mistranslated.
+    static string? Blocker(Expr e) => e switch
     {
-        NeuralInputGradient => true,
-        Negate n => ContainsInputGradient(n.Operand),
-        Binary b => ContainsInputGradient(b.Left) || ContainsInputGradient(b.Right),
-        Call c => c.Args.Any(ContainsInputGradient),
-        NeuralCall c => c.Args.Any(ContainsInputGradient),
-        Slice s => ContainsInputGradient(s.Source),
-        Concat c => c.Parts.Any(ContainsInputGradient),
-        _ => false,
+        Literal or Ref => null,
+        NeuralInputGradient => "a network inside the Hamiltonian energy makes its input gradient part of the rates, and the VJP of that term needs the network's second derivatives",
+        Negate n => Blocker(n.Operand),
+        Binary b => Blocker(b.Left) ?? Blocker(b.Right),
+        Call c => c.Args.Select(Blocker).FirstOrDefault(x => x is not null),
+        NeuralCall c => c.Args.Select(Blocker).FirstOrDefault(x => x is not null),
+        Slice s => Blocker(s.Source),
+        Concat c => c.Parts.Select(Blocker).FirstOrDefault(x => x is not null),
+        _ => $"its rates use {e.GetType().Name}, which the native emitter does not translate",
     };
 }
