@@ -62,6 +62,8 @@ public sealed class OdeModelGenerator : IIncrementalGenerator
         try
         {
             context.AddSource(model.HintName, SourceText.From(ModelEmitter.Emit(model), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
+            if (model.HasNativeKernels)
+                context.AddSource(NativeKernelEmitter.HintName(model), SourceText.From(NativeKernelEmitter.EmitFile(model), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
         }
 #pragma warning disable CA1031 // the generator must never throw into the compiler
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -49,7 +49,14 @@ internal sealed record ModelSpec(
     EquatableArray<NetworkSpec> Networks,
     RatesSpec? Rates,
     EnergySpec? Energy,
-    EquatableArray<Expr> RateExpressions);
+    EquatableArray<Expr> RateExpressions)
+{
+    /// <summary>Why the model has no native kernels, or null when it has them (<see cref="NativeEligibility"/>).</summary>
+    public string? NativeIneligibility { get; } = NativeEligibility.Reason(Networks, RateExpressions);
+
+    /// <summary>True when the generator also emits native kernels for the model.</summary>
+    public bool HasNativeKernels => NativeIneligibility is null;
+}
 
 /// <summary>Result of parsing one model: the model when it is valid, and diagnostics.</summary>
 internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);

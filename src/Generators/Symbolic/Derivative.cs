@@ -97,7 +97,19 @@ internal static class Derivative
         var du = D(u, v);
         if (Build.IsZero(du)) return Build.Zero;
         if (c.Function == Fn.Sum) return Build.Call(Fn.Sum, du);
-        Expr outer = c.Function switch
+        var outer = LocalDerivative(c) ?? throw new NotDifferentiableException($"no rule for {c.Function}");
+        return Build.IsZero(outer) ? Build.Zero : Build.Multiply(outer, du);
+    }
+
+    /// <summary>
+    /// ∂c/∂u of an elementwise one-argument call <c>c = f(u)</c> as IR (in terms of u and c itself); null for
+    /// <see cref="Fn.Sum"/> and <see cref="Fn.Pow"/>, which have their own rules. Shared by the symbolic derivative and the
+    /// reverse mode of the native kernels (NativeKernelEmitter).
+    /// </summary>
+    public static Expr? LocalDerivative(Call c)
+    {
+        var u = c.Args[0];
+        return c.Function switch
         {
             Fn.Sin => Build.Call(Fn.Cos, u),
             Fn.Cos => Build.Negate(Build.Call(Fn.Sin, u)),
@@ -115,29 +127,26 @@ internal static class Derivative
             Fn.Relu => Build.Call(Fn.Step, u),
             // Sign and Step are piecewise constant: derivative 0 almost everywhere.
             Fn.Sign or Fn.Step => Build.Zero,
-            _ => throw new NotDifferentiableException($"no rule for {c.Function}"),
+            _ => null,
         };
-        return Build.IsZero(outer) ? Build.Zero : Build.Multiply(outer, du);
+    }
+
+    /// <summary>The partial derivatives of <c>u^w</c>: <c>∂/∂u = w·u^(w−1)</c> and <c>∂/∂w = u^w·ln u</c>.</summary>
+    public static (Expr Base, Expr Exponent) PowPartials(Expr u, Expr w)
+    {
+        var exponent = w is Literal lw ? new Literal(lw.Value - 1.0) : Build.Subtract(w, Build.One);
+        return (Build.Multiply(w, Build.Call(Fn.Pow, u, exponent)),
+                Build.Multiply(Build.Call(Fn.Pow, u, w), Build.Call(Fn.Log, u)));
     }
 
     static Expr Pow(Expr u, Expr w, Ref v)
     {
         var du = D(u, v);
         var dw = D(w, v);
+        var (dBase, dExponent) = PowPartials(u, w);
         Expr result = Build.Zero;
-        if (!Build.IsZero(du))
-        {
-            // d(u^w)/du = w·u^(w−1)
-            var exponent = w is Literal lw ? new Literal(lw.Value - 1.0) : Build.Subtract(w, Build.One);
-            var outer = Build.Multiply(w, Build.Call(Fn.Pow, u, exponent));
-            result = Build.Multiply(outer, du);
-        }
-        if (!Build.IsZero(dw))
-        {
-            // d(u^w)/dw = u^w·ln u
-            var term = Build.Multiply(Build.Multiply(Build.Call(Fn.Pow, u, w), Build.Call(Fn.Log, u)), dw);
-            result = Build.Add(result, term);
-        }
+        if (!Build.IsZero(du)) result = Build.Multiply(dBase, du);                  // w·u^(w−1)·du
+        if (!Build.IsZero(dw)) result = Build.Add(result, Build.Multiply(dExponent, dw)); // u^w·ln u·dw
         return result;
     }
 

@@ -5,7 +5,7 @@ using NodeDsl.Generators;
 
 namespace NodeDsl.Generators.Tests.Infrastructure;
 
-/// <summary>Runs the generator over in-memory sources against the real NodeDsl, NodeDsl.Runtime and TorchSharp assemblies.</summary>
+/// <summary>Runs the generator over in-memory sources against the real NodeDsl, NodeDsl.Numerics, NodeDsl.Runtime and TorchSharp assemblies.</summary>
 internal static class GeneratorRunner
 {
     static readonly Lazy<ImmutableArray<MetadataReference>> references = new(() =>
@@ -13,6 +13,7 @@ internal static class GeneratorRunner
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
         paths.Add(typeof(NodeDsl.Vec).Assembly.Location);
         paths.Add(typeof(NodeDsl.Runtime.OdeModel).Assembly.Location);
+        paths.Add(typeof(NodeDsl.Numerics.KernelLayout).Assembly.Location);
         paths.Add(typeof(TorchSharp.torch).Assembly.Location);
         return [.. paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     });
