@@ -44,7 +44,8 @@ public sealed class ModelPackageTests(PackageFeed feed, ITestOutputHelper log)
         }
         Assert.True(patched, "this host's libstdc++ lacks the version, so the build must patch the output's copy");
 
-        // Put the shipped library back and build with the fix switched off: the app cannot load it.
+        // Put the shipped library back and build with the fix switched off: the app cannot load it. (The first build
+        // above showed that the default build patches it.)
         File.Copy(shipped, built, overwrite: true);
         app.Build("-p:NodeDslPatchLibTorchSharp=false").EnsureSuccess();
         var failed = app.RunBuilt();
@@ -54,10 +55,7 @@ public sealed class ModelPackageTests(PackageFeed feed, ITestOutputHelper log)
         Assert.Contains("version `GLIBCXX_3.4.32' not found", failed.Output);   // the loader's own words
         Assert.Contains("NodeDslPatchLibTorchSharp=true", failed.Output);        // the remedy
         Assert.DoesNotContain("doesn't contain a reference", failed.Output);     // not TorchSharp's misleading message
-
-        // An ordinary build (fix on, the default) patches the copy again and the app runs.
-        app.Build().EnsureSuccess();
-        Assert.Contains("tensor:", app.RunBuilt().EnsureSuccess().Output);
+        Assert.DoesNotContain("LibTorchSharp.so: cannot open shared object file", failed.Output);   // probe noise left out
     }
 
     static double[] Numbers(string output, string label)

@@ -8,6 +8,7 @@ namespace NodeDsl.Runtime;
 public sealed class NativeBackendException : Exception
 {
     const string Guide = "https://github.com/nodedsl/nodedsl/blob/main/docs/cuda.md";
+    const string MissingFile = "cannot open shared object file: No such file or directory";
 
     NativeBackendException(string message, string loaderMessage, Exception inner) : base(message, inner) => LoaderMessage = loaderMessage;
 
@@ -20,11 +21,13 @@ public sealed class NativeBackendException : Exception
     /// <summary>The message for a loader report: the lines that name the cause, then the remedy for that cause.</summary>
     internal static string Explain(string loaderMessage)
     {
-        // .NET's report is one introductory sentence followed by one line per path it tried; keep those lines, the
-        // ones naming a missing symbol version first (the real cause when the file itself was found).
-        var attempts = loaderMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Skip(1).Distinct().OrderBy(l => l.Contains("version `", StringComparison.Ordinal) ? 0 : 1).ToArray();
-        var cause = attempts.Length > 0 ? string.Join(Environment.NewLine + "  ", attempts) : loaderMessage.Trim();
+        // .NET's report is one introductory sentence followed by one line per path it tried. When some path existed,
+        // its line is the cause and the others ("<path>: cannot open shared object file: No such file or directory")
+        // are probing noise; when none existed, the list of paths tried is the cause.
+        var attempts = loaderMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).Distinct().ToArray();
+        var found = attempts.Where(l => !l.EndsWith(MissingFile, StringComparison.Ordinal)).ToArray();
+        var shown = found.Length > 0 ? found : attempts;
+        var cause = shown.Length > 0 ? string.Join(Environment.NewLine + "  ", shown) : loaderMessage.Trim();
         return "NodeDsl could not load TorchSharp's native library (libLibTorchSharp), so no tensor operation can run." + Environment.NewLine +
                "Cause (the dynamic loader's report):" + Environment.NewLine + "  " + cause + Environment.NewLine +
                "Remedy: " + Remedy(loaderMessage) + Environment.NewLine + "See " + Guide + ".";
