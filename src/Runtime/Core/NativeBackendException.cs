@@ -21,12 +21,15 @@ public sealed class NativeBackendException : Exception
     /// <summary>The message for a loader report: the lines that name the cause, then the remedy for that cause.</summary>
     internal static string Explain(string loaderMessage)
     {
-        // .NET's report is one introductory sentence followed by one line per path it tried. When some path existed,
-        // its line is the cause and the others ("<path>: cannot open shared object file: No such file or directory")
-        // are probing noise; when none existed, the list of paths tried is the cause.
+        // .NET's report is one introductory sentence followed by one dlerror line per path it tried. Most name a path
+        // where the bridge is not ("<path>: cannot open shared object file: No such file or directory"): probing
+        // noise once the bridge was found. Then the cause is the line that is not about a missing file (e.g. a
+        // missing symbol version), or the missing dependency it named (e.g. "libtorch.so: cannot open …"). When the
+        // bridge was found nowhere, the list of paths tried is the cause.
         var attempts = loaderMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).Distinct().ToArray();
         var found = attempts.Where(l => !l.EndsWith(MissingFile, StringComparison.Ordinal)).ToArray();
-        var shown = found.Length > 0 ? found : attempts;
+        var dependencies = attempts.Where(l => l.EndsWith(MissingFile, StringComparison.Ordinal) && !l.Contains(NativeBackend.BridgeLibrary, StringComparison.Ordinal)).ToArray();
+        var shown = found.Length > 0 ? found : dependencies.Length > 0 ? dependencies : attempts;
         var cause = shown.Length > 0 ? string.Join(Environment.NewLine + "  ", shown) : loaderMessage.Trim();
         return "NodeDsl could not load TorchSharp's native library (libLibTorchSharp), so no tensor operation can run." + Environment.NewLine +
                "Cause (the dynamic loader's report):" + Environment.NewLine + "  " + cause + Environment.NewLine +

@@ -31,6 +31,17 @@ public class NativeBackendExceptionTests
     }
 
     [Fact]
+    public void AMissingDependencyOfTheBridgeIsNamedAlone()
+    {
+        // The bridge was found but libtorch next to it was not (e.g. the libtorch package's assets were excluded).
+        var report = string.Join('\n', Intro, Missing, "libtorch.so: cannot open shared object file: No such file or directory");
+        var message = NativeBackendException.Explain(report);
+        Assert.Contains("libtorch.so: cannot open shared object file", message);
+        Assert.DoesNotContain(Missing, message);
+        Assert.Contains("TorchSharp-cpu", message);
+    }
+
+    [Fact]
     public void AnotherMissingSymbolVersionAsksForANewerSystemNotThePatch()
     {
         var report = string.Join('\n', Intro, "/lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not found (required by /app/libtorch_cpu.so)");
