@@ -81,7 +81,7 @@ public static class AnchoredEnsembleExperiment
             Schedule = LearningRateSchedule.Cosine(options.Epochs, options.LearningRate / 10),
             Replicas = members,                    // every window is solved once per member, in one solve
             ParameterPenalty = anchored.Penalty,   // (1/M) Σⱼ Σᵢ λᵢ ‖θⱼᵢ − θⱼᵢ,anc‖²
-            ShowProgress = options.ShowProgress,
+            Progress = ConsoleProgress.When(options.ShowProgress),
         });
         var clock = Stopwatch.StartNew();
         var fit = trainer.Fit(data);

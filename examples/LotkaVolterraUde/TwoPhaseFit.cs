@@ -20,7 +20,7 @@ public static class TwoPhaseFit
             SolverOptions = new SolverOptions { RelativeTolerance = 1e-6, AbsoluteTolerance = 1e-8, MaxSteps = 20_000 },
             Sampler = new WholeTrajectorySampler(),
             Seed = options.Seed,
-            ShowProgress = options.ShowProgress,
+            Progress = ConsoleProgress.When(options.ShowProgress),
             // u0 is part of the experiment's specification, so solves start from it, not from the noisy first point.
             InitialState = batch => tensor(LotkaVolterraData.InitialState, dtype: ScalarType.Float64).expand(batch.Size, 2).contiguous(),
         };

@@ -36,7 +36,7 @@ public static class SurrogateExperiment
             SolverOptions = new SolverOptions { StepSize = options.TrainingStep },
             Optimizer = OptimizerSettings.Adam(options.LearningRate),
             Schedule = LearningRateSchedule.Cosine(options.Epochs, options.LearningRate / 100),
-            ShowProgress = options.ShowProgress,
+            Progress = ConsoleProgress.When(options.ShowProgress),
         });
         double initialLoss = trainer.Evaluate(train);
         var clock = Stopwatch.StartNew();

@@ -62,7 +62,7 @@ public static class ComparisonExperiment
             Optimizer = OptimizerSettings.Adam(options.LearningRate),
             Schedule = LearningRateSchedule.Cosine(options.Epochs, options.LearningRate * 0.02),
             Loss = Losses.MeanSquared,
-            ShowProgress = options.ShowProgress,
+            Progress = ConsoleProgress.When(options.ShowProgress),
             Callbacks = [context => history.Add(context.Metrics)],
         });
 

@@ -45,7 +45,7 @@ public static class SpiralTraining
             Optimizer = OptimizerSettings.Adam(options.LearningRate),
             Schedule = LearningRateSchedule.Cosine(options.Epochs, options.LearningRate * 0.02),
             Loss = Losses.MeanAbsolute,
-            ShowProgress = options.ShowProgress,
+            Progress = ConsoleProgress.When(options.ShowProgress),
         });
         var clock = Stopwatch.StartNew();
         var result = trainer.Fit(data);

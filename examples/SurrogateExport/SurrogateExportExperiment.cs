@@ -53,7 +53,7 @@ public static class SurrogateExportExperiment
             SolverOptions = new SolverOptions { StepSize = options.EndTime / (options.Points - 1) },
             Optimizer = OptimizerSettings.Adam(options.LearningRate),
             Schedule = LearningRateSchedule.Cosine(options.Epochs, options.LearningRate / 10),
-            ShowProgress = options.ShowProgress,
+            Progress = ConsoleProgress.When(options.ShowProgress),
         };
         var trainer = new Trainer(model, trainerOptions);
         var clock = Stopwatch.StartNew();

@@ -68,7 +68,7 @@ public static class SystemIdentificationExperiment
             SolverOptions = new SolverOptions { StepSize = allTimes[1] - allTimes[0] },
             Sampler = new WindowSampler { BatchSize = options.BatchSize, BatchesPerEpoch = 1, MinPoints = 2, MaxPoints = 32, MinDuration = 1, MaxDuration = 5 },
             Optimizer = OptimizerSettings.Adam(options.LearningRate),
-            ShowProgress = options.ShowProgress,
+            Progress = ConsoleProgress.When(options.ShowProgress),
         });
         var clock = Stopwatch.StartNew();
         var result = trainer.Fit(data);

@@ -20,7 +20,8 @@ public abstract class OdeModel : nn.Module, IOdeSystem
     Device device;
 
     /// <summary>Called by generated constructors.</summary>
-    protected OdeModel(string name, ModelLayout layout, ModelOptions? options) : base(name)
+    /// <exception cref="NativeBackendException">TorchSharp's native library cannot be loaded (the message says why and what to do).</exception>
+    protected OdeModel(string name, ModelLayout layout, ModelOptions? options) : base(NativeBackend.Checked(name))
     {
         ArgumentNullException.ThrowIfNull(layout);
         Layout = layout;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 
 namespace NodeDsl.Runtime.Training;
 
@@ -14,15 +13,14 @@ public static class MetricsCsv
         ArgumentNullException.ThrowIfNull(history);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
+        // Every field is a number or blank, so no field needs quoting: plain joined lines are valid CSV (RFC 4180).
         using var writer = new StreamWriter(path);
-        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture }, leaveOpen: true);
-        csv.WriteRecord(Header);
+        writer.WriteLine(string.Join(',', Header));
         foreach (var m in history)
-            csv.WriteRecord([
+            writer.WriteLine(string.Join(',',
                 m.Epoch.ToString(CultureInfo.InvariantCulture), F(m.Loss), m.ValidationLoss is { } v ? F(v) : "", F(m.Regularization),
                 F(m.LearningRate), m.ForwardEvaluations.ToString(CultureInfo.InvariantCulture),
-                m.BackwardEvaluations?.ToString(CultureInfo.InvariantCulture) ?? "", F(m.Seconds)]);
-        csv.Flush();
+                m.BackwardEvaluations?.ToString(CultureInfo.InvariantCulture) ?? "", F(m.Seconds)));
     }
 
     static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -56,8 +56,9 @@ public sealed class Trainer
         var run = RunState.Fresh(Options.Seed);
         if (Options.Resume && File.Exists(Options.CheckpointPath))
             run = RunState.From(Options.CheckpointPath!, module, optimizer);
-        bool show = TrainingProgress.ShouldShow(Options.ShowProgress);
-        return TrainingProgress.Run(show, run.Epoch, Options.Epochs, report => Loop(train, validation, objective, optimizer, run, report));
+        return Options.Progress is { } progress
+            ? progress.Run(run.Epoch, Options.Epochs, report => Loop(train, validation, objective, optimizer, run, report))
+            : Loop(train, validation, objective, optimizer, run, _ => { });
     }
 
     /// <summary>Mean data loss over whole trajectories (one batched solve, no gradients).</summary>

@@ -68,8 +68,11 @@ public sealed record TrainerOptions
     public bool Resume { get; init; }
     /// <summary>CSV file of per-epoch metrics, rewritten after every epoch. None when null.</summary>
     public string? MetricsCsvPath { get; init; }
-    /// <summary>Show the console progress display; null shows it only when the console is not redirected.</summary>
-    public bool? ShowProgress { get; init; }
+    /// <summary>
+    /// A live display of the run, e.g. <c>ConsoleProgress.When(null)</c> from the NodeDsl.Plotting package (a progress bar
+    /// when the console is interactive). None when null: the runtime itself prints nothing.
+    /// </summary>
+    public ITrainingProgress? Progress { get; init; }
     /// <summary>User code run after every epoch.</summary>
     public IReadOnlyList<EpochCallback> Callbacks { get; init; } = [];
 

@@ -48,7 +48,6 @@ public static class IdentifiabilityStudy
             SolverOptions = new SolverOptions { StepSize = 1.0 },
             Optimizer = OptimizerSettings.Adam(0.02),
             ParameterPenalty = penalty,
-            ShowProgress = false,
         });
         trainer.Fit(data);
         double beta = model.get_parameter("beta")!.item<double>();

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace NodeDsl.Runtime.Tests.Core;
 
-/// <summary>Fails when the native TorchSharp backend cannot load (see build/TorchSharpNativeFix.targets).</summary>
+/// <summary>Fails when the native TorchSharp backend cannot load (see src/Runtime/buildTransitive/NodeDsl.Runtime.targets).</summary>
 public class TorchBackendTests
 {
     [Fact]

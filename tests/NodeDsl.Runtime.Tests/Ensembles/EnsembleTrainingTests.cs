@@ -30,7 +30,6 @@ public sealed class EnsembleTrainingTests
         Optimizer = OptimizerSettings.Sgd(learningRate),
         Replicas = replicas,
         ParameterPenalty = reg.Penalty,
-        ShowProgress = false,
     };
 
     [Fact]

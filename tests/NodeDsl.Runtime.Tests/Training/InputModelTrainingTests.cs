@@ -55,7 +55,6 @@ public class InputModelTrainingTests
             SolverOptions = new SolverOptions { StepSize = 0.2 },
             // One smooth parameter: L-BFGS converges in a few steps where Adam's shrinking steps take hundreds.
             Optimizer = OptimizerSettings.Lbfgs(1.0, maxIterations: 20),
-            ShowProgress = false,
         };
         var trainer = new Trainer(model, options);
         trainer.Fit(data);

@@ -13,7 +13,6 @@ public class LinearTrainingTests
         SolverOptions = new SolverOptions { StepSize = step },
         Sampler = new WindowSampler { BatchSize = 16, BatchesPerEpoch = 5, MinPoints = 10, MaxPoints = 10 },
         Optimizer = OptimizerSettings.Adam(0.05),
-        ShowProgress = false,
     };
 
     [Fact]

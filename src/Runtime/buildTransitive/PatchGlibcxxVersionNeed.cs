@@ -1,4 +1,4 @@
-// MSBuild inline task (compiled by RoslynCodeTaskFactory). See TorchSharpNativeFix.targets for why.
+// MSBuild inline task (compiled by RoslynCodeTaskFactory). See NodeDsl.Runtime.targets beside it for why.
 using System;
 using System.IO;
 using System.Text;
@@ -20,13 +20,15 @@ public sealed class PatchGlibcxxVersionNeed : Task
 
     [Required] public string Directory { get; set; } = "";
     [Required] public string VersionName { get; set; } = "";
+    /// <summary>"auto": patch only when the host's libstdc++ lacks <see cref="VersionName"/>; "true": always.</summary>
+    [Required] public string Mode { get; set; } = "auto";
 
     public override bool Execute()
     {
         if (!System.IO.Directory.Exists(Directory)) return true;
         var targets = System.IO.Directory.GetFiles(Directory, "libLibTorchSharp.so", SearchOption.AllDirectories);
         if (targets.Length == 0) return true;
-        if (HostProvides(VersionName))
+        if (Mode != "true" && HostProvides(VersionName))
         {
             Log.LogMessage(MessageImportance.Low, $"Host libstdc++ provides {VersionName}; TorchSharp native left as shipped.");
             return true;

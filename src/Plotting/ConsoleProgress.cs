@@ -4,19 +4,23 @@ using Spectre.Console;
 namespace NodeDsl.Runtime.Training;
 
 /// <summary>
-/// The console display of a run: a Spectre.Console progress bar with the latest losses when the console is
-/// interactive, nothing when output is redirected (logs, CI, tests), so files never fill with control codes.
+/// The console display of a training run: a Spectre.Console progress bar with the latest losses. Set it as
+/// <see cref="TrainerOptions.Progress"/>, usually through <see cref="When"/> so that redirected output (logs, CI, tests)
+/// never fills with control codes.
 /// </summary>
-internal static class TrainingProgress
+public sealed class ConsoleProgress : ITrainingProgress
 {
-    /// <summary>True when a live display makes sense: <paramref name="requested"/> or, when null, an interactive console.</summary>
-    public static bool ShouldShow(bool? requested) => requested ?? !Console.IsOutputRedirected;
+    /// <summary>
+    /// A display when <paramref name="show"/> is true, or, when it is null, when the console is interactive (output not
+    /// redirected); otherwise null (no display).
+    /// </summary>
+    public static ITrainingProgress? When(bool? show) => show ?? !Console.IsOutputRedirected ? new ConsoleProgress() : null;
 
-    /// <summary>Runs <paramref name="body"/> with a reporter; the reporter is a no-op when the display is off.</summary>
-    public static T Run<T>(bool show, int firstEpoch, int epochs, Func<Action<EpochMetrics>, T> body)
+    /// <inheritdoc />
+    public TrainingResult Run(int firstEpoch, int epochs, Func<Action<EpochMetrics>, TrainingResult> training)
     {
-        if (!show) return body(_ => { });
-        T result = default!;
+        ArgumentNullException.ThrowIfNull(training);
+        TrainingResult result = null!;
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -24,7 +28,7 @@ internal static class TrainingProgress
             {
                 var task = ctx.AddTask("training", maxValue: epochs);
                 task.Value = firstEpoch;
-                result = body(m =>
+                result = training(m =>
                 {
                     task.Value = m.Epoch + 1;
                     task.Description = Describe(m);
