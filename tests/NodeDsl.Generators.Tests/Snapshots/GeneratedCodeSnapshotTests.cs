@@ -81,7 +81,7 @@ public class GeneratedCodeSnapshotTests
         var result = GeneratorRunner.Run(source);
         Assert.Empty(result.GeneratorDiagnostics);
         Assert.Empty(result.CompilationErrors);
-        Assert.Equal(["GlobalDecay.g.cs", "Outer.Holder.Decay.g.cs"], result.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        Assert.Equal(["GlobalDecay.g.cs", "Outer+Holder+Decay.g.cs"], result.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
         Assert.Contains("partial struct Holder", result.Sources.Single(s => s.HintName.StartsWith("Outer", StringComparison.Ordinal)).Text, StringComparison.Ordinal);
     }
 }
