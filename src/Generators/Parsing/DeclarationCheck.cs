@@ -53,7 +53,8 @@ internal static class DeclarationCheck
             .Select(a => a.ApplicationSyntaxReference!.GetSyntax(cancellation))
             .ToList();
         if (marks.Count < 2) return null;
-        if (marks[0].FirstAncestorOrSelf<TypeDeclarationSyntax>() != target) return ParseResult.Nothing;
+        var primary = marks[0].FirstAncestorOrSelf<TypeDeclarationSyntax>();
+        if (primary is null || primary.SyntaxTree != target.SyntaxTree || primary.SpanStart != target.SpanStart) return ParseResult.Nothing;
         var first = marks[0].GetLocation().GetLineSpan();
         var firstAt = Path.GetFileName(first.Path) + " line " + (first.StartLinePosition.Line + 1).ToString(CultureInfo.InvariantCulture);
         var shortName = attributeName.Substring("NodeDsl.".Length, attributeName.Length - "NodeDsl.".Length - "Attribute".Length);
