@@ -74,6 +74,15 @@ public class RejectedModelNoiseTests
     }
 
     [Fact]
+    public void SuppressorShipsInTheGeneratorAssemblyAsACSharpAnalyzer()
+    {
+        // A project that references the generator as an analyzer loads every [DiagnosticAnalyzer] type from it.
+        Assert.Same(typeof(OdeModelGenerator).Assembly, typeof(ModelFieldSuppressor).Assembly);
+        var attribute = Assert.Single(typeof(ModelFieldSuppressor).GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Cast<DiagnosticAnalyzerAttribute>());
+        Assert.Equal([LanguageNames.CSharp], attribute.Languages);
+    }
+
+    [Fact]
     public void RejectedModelGetsItsNodeErrorButNoMissingImplementationErrors()
     {
         var outcome = GeneratorRunner.Run(Rejected);
