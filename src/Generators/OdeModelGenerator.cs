@@ -23,6 +23,7 @@ public sealed class OdeModelGenerator : IIncrementalGenerator
         public const string OdeModels = nameof(OdeModels);
         public const string HamiltonianModels = nameof(HamiltonianModels);
         public const string Models = nameof(Models);
+        public const string RejectedModels = nameof(RejectedModels);
         public const string Diagnostics = nameof(Diagnostics);
     }
 
@@ -43,8 +44,10 @@ public sealed class OdeModelGenerator : IIncrementalGenerator
         foreach (var results in new[] { odeModels, hamiltonianModels })
         {
             var models = results.Select(static (r, _) => r.Model).WithTrackingName(Steps.Models);
+            var rejected = results.Select(static (r, _) => r.Rejected).WithTrackingName(Steps.RejectedModels);
             var diagnostics = results.Select(static (r, _) => r.Diagnostics).WithTrackingName(Steps.Diagnostics);
             context.RegisterSourceOutput(models, static (spc, model) => Emit(spc, model));
+            context.RegisterSourceOutput(rejected, static (spc, model) => EmitRejected(spc, model));
             context.RegisterSourceOutput(diagnostics, static (spc, list) =>
             {
                 foreach (var d in list) spc.ReportDiagnostic(d.ToDiagnostic());
@@ -59,17 +62,26 @@ public sealed class OdeModelGenerator : IIncrementalGenerator
     static void Emit(SourceProductionContext context, ModelSpec? model)
     {
         if (model is null) return;
+        AddSource(context, model.ClassName, model.HintName, () => ModelEmitter.Emit(model));
+        if (model.HasNativeKernels) AddSource(context, model.ClassName, NativeKernelEmitter.HintName(model), () => NativeKernelEmitter.EmitFile(model));
+    }
+
+    static void EmitRejected(SourceProductionContext context, RejectedModelSpec? model)
+    {
+        if (model is not null) AddSource(context, model.ClassName, model.HintName, () => RejectedModelEmitter.Emit(model));
+    }
+
+    static void AddSource(SourceProductionContext context, string className, string hintName, Func<string> emit)
+    {
         try
         {
-            context.AddSource(model.HintName, SourceText.From(ModelEmitter.Emit(model), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
-            if (model.HasNativeKernels)
-                context.AddSource(NativeKernelEmitter.HintName(model), SourceText.From(NativeKernelEmitter.EmitFile(model), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
+            context.AddSource(hintName, SourceText.From(emit(), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
         }
 #pragma warning disable CA1031 // the generator must never throw into the compiler
         catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, model.ClassName, ex.GetType().Name + ": " + ex.Message));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, className, ex.GetType().Name + ": " + ex.Message));
         }
     }
 }

@@ -5,7 +5,7 @@ namespace NodeDsl.Numerics;
 
 /// <summary>
 /// The DSL functions that <see cref="INumberBase{TSelf}"/> does not provide, for float32 and float64, defined exactly as
-/// <c>NodeDsl.Math</c> and the TorchSharp ops the generator emits (so native and TorchSharp rates agree to rounding).
+/// <c>NodeDsl.DslMath</c> and the TorchSharp ops the generator emits (so native and TorchSharp rates agree to rounding).
 /// </summary>
 public static class ScalarMath
 {

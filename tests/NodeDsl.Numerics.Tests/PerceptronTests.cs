@@ -185,7 +185,7 @@ public class PerceptronTests
         return (f(plus) - f(minus)) / (2 * h);
     }
 
-    // One sample through the layers with scalar loops and NodeDsl.Math's activations (an independent evaluation).
+    // One sample through the layers with scalar loops and NodeDsl.DslMath's activations (an independent evaluation).
     static double[] Reference(Perceptron net, double[] theta, double[] x)
     {
         var widths = net.Widths;
@@ -206,11 +206,11 @@ public class PerceptronTests
 
     static double Activate(Activation activation, double z) => activation switch
     {
-        Activation.Tanh => NodeDsl.Math.Tanh(z),
-        Activation.Relu => NodeDsl.Math.Relu(z),
-        Activation.Sigmoid => NodeDsl.Math.Sigmoid(z),
-        Activation.Softplus => NodeDsl.Math.Softplus(z),
-        Activation.Silu => z * NodeDsl.Math.Sigmoid(z),
+        Activation.Tanh => NodeDsl.DslMath.Tanh(z),
+        Activation.Relu => NodeDsl.DslMath.Relu(z),
+        Activation.Sigmoid => NodeDsl.DslMath.Sigmoid(z),
+        Activation.Softplus => NodeDsl.DslMath.Softplus(z),
+        Activation.Silu => z * NodeDsl.DslMath.Sigmoid(z),
         _ => z,
     };
 

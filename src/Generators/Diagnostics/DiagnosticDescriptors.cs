@@ -33,17 +33,17 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnknownIdentifier = Error("NODE005", "Unknown identifier in a rate expression",
         "'{0}' is not a state, parameter, constant, input, time or local of the model: {1}");
 
-    /// <summary>"{0} is not supported in a rate or energy body: use locals, arithmetic, NodeDsl.Math functions, neural calls and tuple deconstruction".</summary>
+    /// <summary>"{0} is not supported in a rate or energy body: use locals, arithmetic, NodeDsl.DslMath functions, neural calls and tuple deconstruction".</summary>
     public static readonly DiagnosticDescriptor UnsupportedConstruct = Error("NODE006", "Unsupported construct in a rate body",
-        "{0} is not supported in a rate or energy body: use locals, arithmetic, NodeDsl.Math functions, neural calls and tuple deconstruction");
+        "{0} is not supported in a rate or energy body: use locals, arithmetic, NodeDsl.DslMath functions, neural calls and tuple deconstruction");
 
-    /// <summary>"'{0}' cannot be called in a rate or energy body: only NodeDsl.Math functions, Vec.Of/Vec.Concat and the model's [Neural] methods can".</summary>
+    /// <summary>"'{0}' cannot be called in a rate or energy body: only NodeDsl.DslMath functions, Vec.Of/Vec.Concat and the model's [Neural] methods can".</summary>
     public static readonly DiagnosticDescriptor UnsupportedCall = Error("NODE007", "Call to an unsupported method",
-        "'{0}' cannot be called in a rate or energy body: only NodeDsl.Math functions, Vec.Of/Vec.Concat and the model's [Neural] methods can");
+        "'{0}' cannot be called in a rate or energy body: only NodeDsl.DslMath functions, Vec.Of/Vec.Concat and the model's [Neural] methods can");
 
-    /// <summary>"Neural method '{0}' takes {1}, but the call passes {2}".</summary>
+    /// <summary>"Neural method '{0}' is declared as {1}, but {2}" ({2} names the mismatching argument and the fix).</summary>
     public static readonly DiagnosticDescriptor NeuralArguments = Error("NODE008", "Neural call arguments do not match the declaration",
-        "Neural method '{0}' takes {1}, but the call passes {2}");
+        "Neural method '{0}' is declared as {1}, but {2}");
 
     /// <summary>"Vec size mismatch: {0}".</summary>
     public static readonly DiagnosticDescriptor SizeMismatch = Error("NODE009", "Vec size mismatch",
@@ -85,6 +85,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidRatesSignature = Error("NODE018", "Invalid rates or energy signature",
         "'{0}' {1}");
 
+    /// <summary>"Model '{0}' is marked [{1}] more than once (first at {2}): …".</summary>
+    public static readonly DiagnosticDescriptor DuplicateModel = Error("NODE019", "Model marked more than once",
+        "Model '{0}' is marked [{1}] more than once (first at {2}); a copied or renamed model? Rename the copy, or keep the attribute on one of its partial declarations");
+
     /// <summary>"The NodeDsl generator failed on '{0}' ({1}); this is a bug in NodeDsl, please report it with the model source".</summary>
     public static readonly DiagnosticDescriptor InternalError = Error("NODE099", "Internal generator error",
         "The NodeDsl generator failed on '{0}' ({1}); this is a bug in NodeDsl, please report it with the model source");
@@ -93,7 +97,7 @@ internal static class DiagnosticDescriptors
     {
         NotPartial, NoStates, StateWithoutRate, RatesMismatch, UnknownIdentifier, UnsupportedConstruct, UnsupportedCall,
         NeuralArguments, SizeMismatch, HamiltonianStructure, NameClash, LearnableWithoutValue, MissingRates, InvalidField,
-        InvalidNeural, NotDifferentiable, InvalidModelType, InvalidRatesSignature, InternalError,
+        InvalidNeural, NotDifferentiable, InvalidModelType, InvalidRatesSignature, DuplicateModel, InternalError,
     };
 
     static readonly Dictionary<string, DiagnosticDescriptor> byId = All.ToDictionary(d => d.Id);

@@ -47,7 +47,7 @@ internal sealed record Binary(BinaryOp Op, Expr Left, Expr Right) : Expr
     public override int Size => Math.Max(Left.Size, Right.Size);
 }
 
-/// <summary>Functions of the DSL (NodeDsl.Math) plus <see cref="Step"/>, the Heaviside step used by derivatives.</summary>
+/// <summary>Functions of the DSL (NodeDsl.DslMath) plus <see cref="Step"/>, the Heaviside step used by derivatives.</summary>
 internal enum Fn { Sin, Cos, Tan, Sinh, Cosh, Tanh, Exp, Log, Sqrt, Abs, Sign, Square, Pow, Sigmoid, Softplus, Relu, Sum, Step }
 
 /// <summary>A function call; elementwise except <see cref="Fn.Sum"/>.</summary>

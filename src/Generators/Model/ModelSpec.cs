@@ -58,5 +58,20 @@ internal sealed record ModelSpec(
     public bool HasNativeKernels => NativeIneligibility is null;
 }
 
-/// <summary>Result of parsing one model: the model when it is valid, and diagnostics.</summary>
-internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// A model the generator rejected with its own diagnostics, but whose declaration is sound: the [Neural] partial methods
+/// that parsed, to complete with bodies that throw, so C# does not repeat the rejection as CS8795 (missing implementation).
+/// </summary>
+internal sealed record RejectedModelSpec(
+    string? Namespace,
+    EquatableArray<TypeDeclSpec> ContainingTypes,
+    string ClassName,
+    string HintName,
+    EquatableArray<NetworkSpec> Networks);
+
+/// <summary>Result of parsing one model: the model when it is valid, the part to complete when it was rejected, and diagnostics.</summary>
+internal sealed record ParseResult(ModelSpec? Model, RejectedModelSpec? Rejected, EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>No code and no diagnostics (a declaration the compiler already reports, or one parsed elsewhere).</summary>
+    public static ParseResult Nothing { get; } = new(null, null, EquatableArray<DiagnosticInfo>.Empty);
+}

@@ -336,7 +336,7 @@ internal sealed class ExpressionTranslator(
             {
                 var decl = members.Networks[candidate?.Name ?? calledName];
                 diagnostics.Add(DiagnosticDescriptors.NeuralArguments, invocation, decl.Method.Name,
-                    Describe(decl.Method.Parameters), $"{invocation.ArgumentList.Arguments.Count} argument(s)");
+                    NeuralArgumentCheck.Signature(decl.Method), new NeuralArgumentCheck(semantic, cancellation).Mismatch(invocation.ArgumentList, decl.Method));
                 return null;
             }
             diagnostics.Add(DiagnosticDescriptors.UnknownIdentifier, invocation.Expression, calledName, "no method of that name and these arguments is visible");
@@ -390,22 +390,25 @@ internal sealed class ExpressionTranslator(
     Value? TranslateNeuralCall(InvocationExpressionSyntax invocation, NeuralDecl decl)
     {
         var parameters = decl.Method.Parameters;
-        var arguments = invocation.ArgumentList.Arguments;
-        if (arguments.Count != parameters.Length || arguments.Any(a => a.NameColon is not null || !a.RefKindKeyword.IsKind(SyntaxKind.None)))
+        var check = new NeuralArgumentCheck(semantic, cancellation);
+        // C# bound the call, so named arguments name parameters; the network takes them in declaration order.
+        var arguments = check.InDeclarationOrder(invocation.ArgumentList, decl.Method);
+        if (arguments is null)
         {
-            diagnostics.Add(DiagnosticDescriptors.NeuralArguments, invocation, decl.Method.Name, Describe(parameters), $"{arguments.Count} argument(s)");
+            diagnostics.Add(DiagnosticDescriptors.NeuralArguments, invocation, decl.Method.Name,
+                NeuralArgumentCheck.Signature(decl.Method), check.Mismatch(invocation.ArgumentList, decl.Method));
             return null;
         }
         var args = new List<Expr>();
-        for (int i = 0; i < arguments.Count; i++)
+        for (int i = 0; i < arguments.Length; i++)
         {
             var e = TranslateExpr(arguments[i].Expression);
             if (e is null) return null;
             bool wantsVector = SymbolNames.IsVec(parameters[i].Type);
             if (wantsVector != e.IsVector)
             {
-                diagnostics.Add(DiagnosticDescriptors.NeuralArguments, arguments[i], decl.Method.Name, Describe(parameters),
-                    $"a {(e.IsVector ? "Vec" : "double")} for parameter '{parameters[i].Name}'");
+                diagnostics.Add(DiagnosticDescriptors.NeuralArguments, arguments[i], decl.Method.Name, NeuralArgumentCheck.Signature(decl.Method),
+                    NeuralArgumentCheck.TypeMismatch(arguments[i].Expression.ToString(), e.IsVector ? "Vec" : "double", parameters[i]));
                 return null;
             }
             if (wantsVector)
@@ -428,12 +431,6 @@ internal sealed class ExpressionTranslator(
             NetworkReturn.Vector => new ExprValue(call),
             _ => new TupleValue(Enumerable.Range(0, decl.OutputSize).Select(k => (Expr)new Slice(call, k, 1, true)).ToList(), decl.TupleNames.ToList()),
         };
-    }
-
-    static string Describe(IEnumerable<IParameterSymbol> parameters)
-    {
-        var list = parameters.ToList();
-        return list.Count == 0 ? "no arguments" : $"{list.Count} argument(s) ({string.Join(", ", list.Select(p => (SymbolNames.IsVec(p.Type) ? "Vec " : "double ") + p.Name))})";
     }
 
     static string Describe(SyntaxNode node) => node switch

@@ -24,6 +24,10 @@ internal static class ModelParser
         try
         {
             BeforeParse.Value?.Invoke(type);
+            if (!DeclarationCheck.IsTrusted(type, cancellation)) return ParseResult.Nothing;
+            if (DeclarationCheck.Duplicates(type, context.TargetNode, hamiltonian ? SymbolNames.HamiltonianModel : SymbolNames.OdeModel, cancellation) is { } duplicate)
+                return duplicate;
+            if (DeclarationCheck.DeclaresAMemberTwice(type)) return ParseResult.Nothing;
             return new Parser(context.SemanticModel, type, hamiltonian, cancellation).Run();
         }
         catch (OperationCanceledException)
@@ -36,7 +40,7 @@ internal static class ModelParser
         {
             var info = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, LocationInfo.From(type.Locations.FirstOrDefault()),
                 EquatableArray.Of(type.Name, ex.GetType().Name + ": " + ex.Message));
-            return new ParseResult(null, EquatableArray.Of(info));
+            return new ParseResult(null, null, EquatableArray.Of(info));
         }
     }
 }
@@ -55,7 +59,7 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
     {
         "Rates", "ScalarRates", "Energies", "ScalarEnergy", "Layout", "Options", "DType", "Device", "Inputs", "WithInputs",
         "Augment", "Observed", "CheckState", "TimeColumn", "InputColumns", "Columns", "ConstantColumns", "AddParameter",
-        "AddModule", "ScalarValue", "CheckScalarArguments", "forward", "Learnable",
+        "AddModule", "ScalarValue", "CheckScalarArguments", "forward", "Learnable", "Learnables", "LearnableValues", "SetScalarValue",
     };
 
     readonly DiagnosticBag diagnostics = new();
@@ -76,7 +80,7 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
     {
         var name = type.Name;
         var anchor = type.Locations.FirstOrDefault();
-        if (!hamiltonian && HasAttribute(type, SymbolNames.HamiltonianModel)) return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        if (!hamiltonian && HasAttribute(type, SymbolNames.HamiltonianModel)) return ParseResult.Nothing;
         CheckTypeDeclaration(anchor);
         if (diagnostics.HasErrors) return Fail();
 
@@ -113,15 +117,14 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
         if (diagnostics.HasErrors || rateExpressions.Any(e => e is null)) return Fail();
 
         var spec = new ModelSpec(
-            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-            ContainingTypes(), name, HintName(), hamiltonian,
+            NamespaceName(), ContainingTypes(), name, DeclarationCheck.HintName(type), hamiltonian,
             layout.Select(s => new StateSpec(s.Field.Name, s.Offset, s.Size, s.IsVector, s.Role)).ToEquatableArray(),
             inputs.ToEquatableArray(), learnables.ToEquatableArray(), timeField, networkSpecs, rates, energy,
             rateExpressions.Select(e => e!).ToEquatableArray());
-        return new ParseResult(spec, diagnostics.ToEquatableArray());
+        return new ParseResult(spec, null, diagnostics.ToEquatableArray());
     }
 
-    ParseResult Fail() => new(null, diagnostics.ToEquatableArray());
+    ParseResult Fail() => new(null, Rejected(), diagnostics.ToEquatableArray());
 
     static bool HasAttribute(ISymbol symbol, string fullName)
         => symbol.GetAttributes().Any(a => SymbolNames.FullName(a.AttributeClass) == fullName);
@@ -155,6 +158,8 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
         => type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellation)).OfType<TypeDeclarationSyntax>().Any(d => d.BaseList is not null
             && d.BaseList.Types.Any(t => semantic.Compilation.GetSemanticModel(t.SyntaxTree).GetTypeInfo(t.Type, cancellation).Type?.TypeKind == TypeKind.Class));
 
+    string? NamespaceName() => type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+
     EquatableArray<TypeDeclSpec> ContainingTypes()
     {
         var list = new List<TypeDeclSpec>();
@@ -165,13 +170,5 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
             list.Insert(0, new TypeDeclSpec(keyword, t.Name));
         }
         return list.ToEquatableArray();
-    }
-
-    string HintName()
-    {
-        var parts = new List<string>();
-        for (ISymbol? s = type; s is not null && !(s is INamespaceSymbol { IsGlobalNamespace: true }); s = s.ContainingSymbol)
-            parts.Insert(0, s.Name);
-        return string.Join(".", parts) + ".g.cs";
     }
 }

@@ -32,7 +32,7 @@ internal sealed partial class Parser
         if (candidates.Count != 1)
         {
             diagnostics.Add(DiagnosticDescriptors.MissingRates, candidates.Count == 0 ? anchor : candidates[1].Locations.FirstOrDefault(), type.Name,
-                candidates.Count == 0 ? "has no [Energy] member: add '[Energy] double H => p * p / 2 + …;'" : "has more than one [Energy] member; keep one");
+                candidates.Count == 0 ? $"has no [Energy] member: add '[Energy] double H => {KineticEnergy()} + …;' (kinetic plus potential energy)" : "has more than one [Energy] member; keep one");
             return null;
         }
         var member = candidates[0];
@@ -77,6 +77,13 @@ internal sealed partial class Parser
             return null;
         }
         return new EnergySpec(member.Name, isMethod, h);
+    }
+
+    // A kinetic-energy term with the model's own momenta, for the suggested [Energy] member.
+    string KineticEnergy()
+    {
+        var momenta = states.Where(s => s.Role == "Momentum").Select(s => $"{s.Field.Name} * {s.Field.Name} / 2").ToList();
+        return momenta.Count == 0 ? "p * p / 2" : string.Join(" + ", momenta);
     }
 
     Expr?[] Hamiltonian(EnergySpec energy, List<(IFieldSymbol Field, string Role, int Size, bool IsVector, int Offset)> layout)

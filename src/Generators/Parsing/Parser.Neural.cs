@@ -32,6 +32,18 @@ internal sealed partial class Parser
             return;
         }
         if (method.IsStatic || method.IsGenericMethod) { Invalid("a [Neural] method cannot be static or generic"); return; }
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly) { Invalid("a [Neural] method returns its result by value; remove 'ref'"); return; }
+        if (!HasAccessibilityModifier(method))
+        {
+            // C# allows a partial method without an accessibility modifier only when it returns void (CS8796).
+            Invalid($"give it an accessibility modifier, e.g. 'private partial {method.ReturnType.ToDisplayString()} {method.Name}(…);', so that the generator can implement it");
+            return;
+        }
+        if (members.Networks.ContainsKey(method.Name))
+        {
+            diagnostics.Add(DiagnosticDescriptors.NameClash, location, method.Name, "another [Neural] method of the same name (networks are registered by name); rename one");
+            return;
+        }
         foreach (var p in method.Parameters)
             if (!(SymbolNames.IsDouble(p.Type) || SymbolNames.IsVec(p.Type)) || p.RefKind != Microsoft.CodeAnalysis.RefKind.None || p.IsParams)
             { Invalid($"parameter '{p.Name}' must be a plain double or Vec"); return; }
@@ -54,7 +66,7 @@ internal sealed partial class Parser
         {
             returns = NetworkReturn.Tuple;
             outputSize = tuple.TupleElements.Length;
-            tupleNames.AddRange(tuple.TupleElements.Select(e => e.Name));
+            tupleNames.AddRange(tuple.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : ""));
         }
         else
         {
@@ -125,12 +137,31 @@ internal sealed partial class Parser
             var activationValue = Named(attribute, "Activation") as int? ?? 0;
             var activation = ((string[])["Tanh", "Relu", "Sigmoid", "Softplus", "Silu", "Identity"]) is var names && activationValue >= 0 && activationValue < names.Length
                 ? names[activationValue] : "Tanh";
-            var modifiers = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellation)).OfType<MethodDeclarationSyntax>().FirstOrDefault()
-                ?.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.ValueText) ?? Enumerable.Empty<string>();
-            specs.Add(new NetworkSpec(method.Name, index++, string.Join(" ", modifiers), parameters.ToEquatableArray(), decl.Returns,
+            specs.Add(new NetworkSpec(method.Name, index++, Modifiers(method), parameters.ToEquatableArray(), decl.Returns,
                 decl.TupleNames.ToEquatableArray(), parameters.Sum(p => p.Size), decl.OutputSize,
                 custom is null ? HiddenSizes(attribute).ToEquatableArray() : EquatableArray<int>.Empty, activation, custom));
         }
         return specs.ToEquatableArray();
+    }
+
+    // The declaration's modifiers other than 'partial', which the implementing part must repeat.
+    string Modifiers(IMethodSymbol method)
+        => string.Join(" ", Declaration(method)?.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.ValueText) ?? Enumerable.Empty<string>());
+
+    bool HasAccessibilityModifier(IMethodSymbol method)
+        => Declaration(method)?.Modifiers.Any(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.PrivateKeyword)
+                                                   || m.IsKind(SyntaxKind.ProtectedKeyword) || m.IsKind(SyntaxKind.InternalKeyword)) == true;
+
+    MethodDeclarationSyntax? Declaration(IMethodSymbol method)
+        => method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellation)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
+
+    /// <summary>The [Neural] methods that parsed, for a model rejected by other rules (see <see cref="RejectedModelSpec"/>).</summary>
+    RejectedModelSpec? Rejected()
+    {
+        if (networks.Count == 0) return null;
+        var signatures = networks.Select((n, i) => new NetworkSpec(n.Method.Name, i, Modifiers(n.Method),
+            n.Method.Parameters.Select(p => new NetworkParameterSpec(p.Name, SymbolNames.IsVec(p.Type), 0)).ToEquatableArray(),
+            n.Decl.Returns, n.Decl.TupleNames.ToEquatableArray(), 0, 0, EquatableArray<int>.Empty, "", null));
+        return new RejectedModelSpec(NamespaceName(), ContainingTypes(), type.Name, DeclarationCheck.HintName(type), signatures.ToEquatableArray());
     }
 }

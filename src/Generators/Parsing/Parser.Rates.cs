@@ -36,7 +36,7 @@ internal sealed partial class Parser
         if (candidates.Count != 1)
         {
             diagnostics.Add(DiagnosticDescriptors.MissingRates, candidates.Count == 0 ? anchor : candidates[1].Locations.FirstOrDefault(), type.Name,
-                candidates.Count == 0 ? "has no [Rates] method: add '[Rates] (double x, double v) Rhs() => (…);' returning one rate per state" : "has more than one [Rates] method; keep one");
+                candidates.Count == 0 ? "has no [Rates] method: " + SuggestedRates(layout) : "has more than one [Rates] method; keep one");
             return (null, empty);
         }
         var method = candidates[0];
@@ -128,6 +128,16 @@ internal sealed partial class Parser
             byState[index] = results[i];
         }
         return (new RatesSpec(method.Name, returnsTuple, names.ToEquatableArray()), byState);
+    }
+
+    // The rates method this model needs, written with its own states.
+    static string SuggestedRates(List<(IFieldSymbol Field, string Role, int Size, bool IsVector, int Offset)> layout)
+    {
+        static string Type(bool isVector) => isVector ? "Vec" : "double";
+        if (layout.Count == 1)
+            return $"add '[Rates] {Type(layout[0].IsVector)} Rhs() => …;' returning the rate of '{layout[0].Field.Name}'";
+        var elements = string.Join(", ", layout.Select(s => Type(s.IsVector) + " " + s.Field.Name));
+        return $"add '[Rates] ({elements}) Rhs() => (…);' returning one rate per state, in this order";
     }
 
     static string Components(int size) => size == 0 ? "1 component (a double)" : $"{size} components";

@@ -19,7 +19,7 @@ internal static class SymbolNames
     public const string Energy = "NodeDsl.EnergyAttribute";
     public const string Neural = "NodeDsl.NeuralAttribute";
     public const string Vec = "NodeDsl.Vec";
-    public const string DslMath = "NodeDsl.Math";
+    public const string DslMath = "NodeDsl.DslMath";
 
     public static string FullName(ITypeSymbol? type)
         => type is null ? "" : type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "");

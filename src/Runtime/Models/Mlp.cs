@@ -227,11 +227,11 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
 
     double ActivateScalar(double z) => Activation switch
     {
-        Activation.Tanh => NodeDsl.Math.Tanh(z),
-        Activation.Relu => NodeDsl.Math.Relu(z),
-        Activation.Sigmoid => NodeDsl.Math.Sigmoid(z),
-        Activation.Softplus => NodeDsl.Math.Softplus(z),
-        Activation.Silu => z * NodeDsl.Math.Sigmoid(z),
+        Activation.Tanh => NodeDsl.DslMath.Tanh(z),
+        Activation.Relu => NodeDsl.DslMath.Relu(z),
+        Activation.Sigmoid => NodeDsl.DslMath.Sigmoid(z),
+        Activation.Softplus => NodeDsl.DslMath.Softplus(z),
+        Activation.Silu => z * NodeDsl.DslMath.Sigmoid(z),
         Activation.Identity => z,
         _ => throw new InvalidOperationException($"Unknown activation {Activation}."),
     };
@@ -242,9 +242,9 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         {
             case Activation.Tanh: { double a = System.Math.Tanh(z); return 1.0 - a * a; }
             case Activation.Relu: return z > 0 ? 1.0 : 0.0;
-            case Activation.Sigmoid: { double a = NodeDsl.Math.Sigmoid(z); return a * (1.0 - a); }
-            case Activation.Softplus: return NodeDsl.Math.Sigmoid(z);
-            case Activation.Silu: { double s = NodeDsl.Math.Sigmoid(z); return s + z * s * (1.0 - s); }
+            case Activation.Sigmoid: { double a = NodeDsl.DslMath.Sigmoid(z); return a * (1.0 - a); }
+            case Activation.Softplus: return NodeDsl.DslMath.Sigmoid(z);
+            case Activation.Silu: { double s = NodeDsl.DslMath.Sigmoid(z); return s + z * s * (1.0 - s); }
             case Activation.Identity: return 1.0;
             default: throw new InvalidOperationException($"Unknown activation {Activation}.");
         }

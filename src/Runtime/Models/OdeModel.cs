@@ -219,6 +219,15 @@ public abstract class OdeModel : nn.Module, IOdeSystem
         return host.item<double>();
     }
 
+    /// <summary>Overwrites a 0-d parameter's value in place, outside autograd (the setter of a generated learnable property).</summary>
+    protected static void SetScalarValue(Tensor parameter, double value)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        using var noGrad = torch.no_grad();
+        using var s = value.ToScalar(); // kept alive across the native call: docs/notes/torchsharp-scalar-gc-race.md
+        parameter.fill_(s);
+    }
+
     /// <summary>
     /// The tensors of a generated <see cref="IRatesVjp.Parameters"/>: <c>parameters()</c> in registration order (learnable
     /// scalars, then each network's weights), then <see cref="Inputs"/> when it requires grad.

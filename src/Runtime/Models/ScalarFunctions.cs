@@ -1,6 +1,6 @@
 namespace NodeDsl.Runtime;
 
-/// <summary>Functions generated scalar code needs beyond <see cref="NodeDsl.Math"/>.</summary>
+/// <summary>Functions generated scalar code needs beyond <see cref="NodeDsl.DslMath"/>.</summary>
 public static class ScalarFunctions
 {
     /// <summary>Heaviside step: 1 for x &gt; 0, else 0 (the derivative of ReLU, as libtorch defines it at 0).</summary>

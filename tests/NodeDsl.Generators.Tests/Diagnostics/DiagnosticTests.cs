@@ -74,6 +74,82 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void NODE008_VecPassedWhereDoubleIsDeclaredNamesTheTypes()
+    {
+        // C# itself cannot bind this call (CS1503), so the generator sees only the candidate; the message must still
+        // say which argument has which type, not just count arguments.
+        var d = Reports("NODE008", """
+            [OdeModel] public partial class M
+            {
+                [State(Size = 2)] Vec h;
+                [Neural(8)] private partial double Net(double a);
+                [Rates] Vec R() => h * [|Net(h)|];
+            }
+            """);
+        MessageNames(d, "'h' is a Vec", "parameter 'a' is a double");
+        Assert.DoesNotContain("argument(s)", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NODE008_UnknownNamedArgumentIsNamed()
+    {
+        var d = Reports("NODE008", """
+            [OdeModel] public partial class M
+            {
+                [State] double x;
+                [Neural(8)] private partial double Net(double a);
+                [Rates] double R() => [|Net(b: x)|];
+            }
+            """);
+        MessageNames(d, "'b'", "Net(double a)");
+    }
+
+    [Fact]
+    public void NODE008_RefArgumentIsNamed()
+    {
+        var d = Reports("NODE008", """
+            [OdeModel] public partial class M
+            {
+                [State] double x;
+                [Neural(8)] private partial double Net(double a);
+                [Rates] double R() => [|Net(ref x)|];
+            }
+            """);
+        MessageNames(d, "'ref'");
+    }
+
+    [Fact]
+    public void NODE008_MissingArgumentCountsTheParameters()
+    {
+        var d = Reports("NODE008", """
+            [OdeModel] public partial class M
+            {
+                [State] double x, v;
+                [Neural(8)] private partial double Net(double a, double b);
+                [Rates] (double x, double v) R() => (v, [|Net(x)|]);
+            }
+            """);
+        MessageNames(d, "1 argument", "2 parameters", "Net(double a, double b)");
+    }
+
+    [Fact]
+    public void NamedNeuralArgumentsAreMatchedByName()
+    {
+        // Named arguments in any order mean the same call as positional ones: the generated code is identical.
+        static string Generate(string call) => Assert.Single(GeneratorRunner.Run(Usings + $$"""
+            [OdeModel] public partial class M
+            {
+                [State] double x, v;
+                [Neural(8)] private partial double Net(double a, double b);
+                [Rates] (double x, double v) R() => (v, {{call}});
+            }
+            """).Sources).Text;
+        var positional = Generate("Net(x, v)");
+        Assert.Equal(positional, Generate("Net(b: v, a: x)"));
+        Assert.Equal(positional, Generate("Net(x, b: v)"));
+    }
+
+    [Fact]
     public void NODE009_VecSizeMismatch() => Reports("NODE009", """
         [OdeModel] public partial class M
         {
@@ -145,6 +221,34 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void NODE013_SuggestedRatesUseTheModelsStates()
+    {
+        var d = Reports("NODE013", """
+            [OdeModel] public partial class [|M|] { [State] double prey; [State(Size = 2)] Vec h; }
+            """);
+        MessageNames(d, "[Rates] (double prey, Vec h) Rhs()");
+        Assert.DoesNotContain("double x", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NODE013_SuggestedRateOfOneStateIsAPlainValue()
+    {
+        var d = Reports("NODE013", """
+            [OdeModel] public partial class [|M|] { [State] double population; }
+            """);
+        MessageNames(d, "[Rates] double Rhs() => ", "population");
+    }
+
+    [Fact]
+    public void NODE013_SuggestedEnergyUsesTheModelsMomenta()
+    {
+        var d = Reports("NODE013", """
+            [HamiltonianModel] public partial class [|M|] { [Coordinate] double theta; [Momentum] double omega; }
+            """);
+        MessageNames(d, "omega * omega");
+    }
+
+    [Fact]
     public void NODE014_FieldOfUnsupportedType() => Reports("NODE014", """
         [OdeModel] public partial class M { [State] int [|n|]; [Rates] double R() => 1.0; }
         """);
@@ -169,6 +273,22 @@ public class DiagnosticTests
             [Rates] double R() => Net(x);
         }
         """);
+
+    [Fact]
+    public void NODE015_NeuralMethodWithoutAccessibility()
+    {
+        // Without an accessibility modifier C# requires a void partial method (CS8796); the generated body would
+        // repeat that error inside the generated file.
+        var d = Reports("NODE015", """
+            [OdeModel] public partial class M
+            {
+                [State] double x;
+                [Neural(8)] partial double [|Net|](double x);
+                [Rates] double R() => Net(x);
+            }
+            """);
+        MessageNames(d, "private partial double Net(");
+    }
 
     [Fact]
     public void NODE016_EnergyNotDifferentiable() => Reports("NODE016", """
@@ -226,6 +346,16 @@ public class DiagnosticTests
     public void NODE017_RecordModel() => Reports("NODE017", """
         [OdeModel] public partial record [|M|] { [State] double x; [Rates] double R() => -x; }
         """);
+
+    [Fact]
+    public void NODE019_ModelAttributeOnTwoPartialDeclarations()
+    {
+        var d = Reports("NODE019", """
+            [OdeModel] public partial class Decay { [State] double x; [Rates] double R() => -x; }
+            [[|OdeModel|]] public partial class Decay { }
+            """);
+        MessageNames(d, "Decay", "Model0.cs");
+    }
 
     [Fact]
     public void NODE099_InternalFailureBecomesADiagnostic()

@@ -14,7 +14,7 @@ public class CachingTests
     static readonly string[] TrackedSteps =
     [
         OdeModelGenerator.Steps.OdeModels, OdeModelGenerator.Steps.HamiltonianModels,
-        OdeModelGenerator.Steps.Models, OdeModelGenerator.Steps.Diagnostics,
+        OdeModelGenerator.Steps.Models, OdeModelGenerator.Steps.RejectedModels, OdeModelGenerator.Steps.Diagnostics,
     ];
 
     [Fact]

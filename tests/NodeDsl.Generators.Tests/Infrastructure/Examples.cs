@@ -8,5 +8,9 @@ internal static class Examples
 
     static string Directory => Path.Combine(AppContext.BaseDirectory, "Examples");
 
-    public static string[] All() => System.IO.Directory.GetFiles(Directory, "*.cs").Order(StringComparer.Ordinal).Select(File.ReadAllText).ToArray();
+    public static string[] All() => Files().Select(f => f.Text).ToArray();
+
+    /// <summary>Each example file's name and text, in a fixed order.</summary>
+    public static IEnumerable<(string Name, string Text)> Files()
+        => System.IO.Directory.GetFiles(Directory, "*.cs").Order(StringComparer.Ordinal).Select(p => (Path.GetFileName(p), File.ReadAllText(p)));
 }

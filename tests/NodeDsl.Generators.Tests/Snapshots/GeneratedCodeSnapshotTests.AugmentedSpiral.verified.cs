@@ -28,6 +28,27 @@ namespace NodeDsl.Models.Tests.Models
             this.__n_Field = AddModule("Field", 0, () => new global::NodeDsl.Runtime.Mlp("Field", 5, new int[] { 32 }, 5, global::NodeDsl.Activation.Relu, this.DType, this.Device));
         }
 
+        /// <summary>The model's [Learnable] parameters by name, e.g. <c>model.Learnables.decay</c> (current values).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public LearnableValues Learnables => new LearnableValues(this);
+
+        /// <summary>The [Learnable] parameters of AugmentedSpiral, one property per parameter.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public sealed class LearnableValues
+        {
+            private readonly AugmentedSpiral __model;
+
+            internal LearnableValues(AugmentedSpiral model) => __model = model;
+
+            /// <summary>Current value of 'decay' (initially 0.1), copied from its parameter; setting it overwrites
+            /// the parameter in place, outside autograd. The parameter tensor itself is <c>model.get_parameter("decay")</c>.</summary>
+            public double decay
+            {
+                get => ScalarValue(__model.Learnable(0));
+                set => SetScalarValue(__model.Learnable(0), value);
+            }
+        }
+
         /// <summary>Batched rates: <c>__y</c> is <c>[batch, 5]</c>, <c>__t</c> 0-d or <c>[batch, 1]</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)

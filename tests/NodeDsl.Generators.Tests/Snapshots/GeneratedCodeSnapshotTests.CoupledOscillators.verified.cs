@@ -26,6 +26,27 @@ namespace NodeDsl.Models.Tests.Models
             this.__n_Coupling = AddModule("Coupling", 0, () => new global::NodeDsl.Runtime.Mlp("Coupling", 2, new int[] { 8 }, 2, global::NodeDsl.Activation.Sigmoid, this.DType, this.Device));
         }
 
+        /// <summary>The model's [Learnable] parameters by name, e.g. <c>model.Learnables.k</c> (current values).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public LearnableValues Learnables => new LearnableValues(this);
+
+        /// <summary>The [Learnable] parameters of CoupledOscillators, one property per parameter.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public sealed class LearnableValues
+        {
+            private readonly CoupledOscillators __model;
+
+            internal LearnableValues(CoupledOscillators model) => __model = model;
+
+            /// <summary>Current value of 'k' (initially 0.7), copied from its parameter; setting it overwrites
+            /// the parameter in place, outside autograd. The parameter tensor itself is <c>model.get_parameter("k")</c>.</summary>
+            public double k
+            {
+                get => ScalarValue(__model.Learnable(0));
+                set => SetScalarValue(__model.Learnable(0), value);
+            }
+        }
+
         /// <summary>Batched rates: <c>__y</c> is <c>[batch, 4]</c>, <c>__t</c> 0-d or <c>[batch, 1]</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
@@ -376,9 +397,9 @@ namespace NodeDsl.Models.Tests.Models
             var __q_p2 = __y[3];
             var __s0 = (2.0 * __q_p1);
             var __s1 = (__s0 / 2.0);
-            var __s2 = global::NodeDsl.Math.Pow(__q_p2, 2.0);
-            var __s3 = global::NodeDsl.Math.Tanh(__q_q1);
-            var __s4 = global::NodeDsl.Math.Square(__s3);
+            var __s2 = global::NodeDsl.DslMath.Pow(__q_p2, 2.0);
+            var __s3 = global::NodeDsl.DslMath.Tanh(__q_q1);
+            var __s4 = global::NodeDsl.DslMath.Square(__s3);
             var __s5 = (1.0 - __s4);
             var __s6 = (__s5 * __s3);
             var __s7 = (__s3 * __s5);
@@ -386,14 +407,14 @@ namespace NodeDsl.Models.Tests.Models
             var __s9 = (__s2 * __s8);
             var __s10 = (__s3 * __s3);
             var __s11 = (2.0 + __s10);
-            var __s12 = global::NodeDsl.Math.Square(__s11);
+            var __s12 = global::NodeDsl.DslMath.Square(__s11);
             var __s13 = (__s9 / __s12);
             var __s14 = (-__s13);
             var __s15 = (ScalarValue(this.Learnable(0)) * __q_q1);
             var __s16 = (__s15 + __s15);
             var __s17 = (__s16 / 2.0);
             var __s18 = (__q_q1 * __q_p2);
-            var __s19 = global::NodeDsl.Math.Sigmoid(__s18);
+            var __s19 = global::NodeDsl.DslMath.Sigmoid(__s18);
             var __s20 = (__s19 * __q_p2);
             var __s21 = (__s20 / 10.0);
             var __s22 = (__s17 + __s21);
@@ -410,7 +431,7 @@ namespace NodeDsl.Models.Tests.Models
             var __s33 = (__s30 * __s32);
             var __s34 = (__s29 + __s33);
             var __s35 = (__s23 + __s34);
-            var __s36 = global::NodeDsl.Math.Cos(__t);
+            var __s36 = global::NodeDsl.DslMath.Cos(__t);
             var __s37 = (__s36 * __q_p2);
             var __s38 = (__s37 / 5.0);
             var __s39 = (__s35 + __s38);
@@ -424,16 +445,16 @@ namespace NodeDsl.Models.Tests.Models
             var __s47 = (__s46 / 5.0);
             var __s48 = (__s45 + __s47);
             var __s49 = (-__q_q2);
-            var __s50 = global::NodeDsl.Math.Exp(__s49);
-            var __s51 = global::NodeDsl.Math.Sin(__q_q2);
+            var __s50 = global::NodeDsl.DslMath.Exp(__s49);
+            var __s51 = global::NodeDsl.DslMath.Sin(__q_q2);
             var __s52 = (__s50 * __s51);
             var __s53 = (-__s52);
-            var __s54 = global::NodeDsl.Math.Cos(__q_q2);
+            var __s54 = global::NodeDsl.DslMath.Cos(__q_q2);
             var __s55 = (__s50 * __s54);
             var __s56 = (__s53 + __s55);
             var __s57 = (__q_q2 * __q_q2);
             var __s58 = (1.0 + __s57);
-            var __s59 = global::NodeDsl.Math.Sqrt(__s58);
+            var __s59 = global::NodeDsl.DslMath.Sqrt(__s58);
             var __s60 = (0.5 / __s59);
             var __s61 = (__q_q2 + __q_q2);
             var __s62 = (__s60 * __s61);

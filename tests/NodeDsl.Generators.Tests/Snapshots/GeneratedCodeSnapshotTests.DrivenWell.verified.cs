@@ -22,6 +22,27 @@ namespace NodeDsl.Models.Tests.Models
             AddParameter("width", 0.8);
         }
 
+        /// <summary>The model's [Learnable] parameters by name, e.g. <c>model.Learnables.width</c> (current values).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public LearnableValues Learnables => new LearnableValues(this);
+
+        /// <summary>The [Learnable] parameters of DrivenWell, one property per parameter.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public sealed class LearnableValues
+        {
+            private readonly DrivenWell __model;
+
+            internal LearnableValues(DrivenWell model) => __model = model;
+
+            /// <summary>Current value of 'width' (initially 0.8), copied from its parameter; setting it overwrites
+            /// the parameter in place, outside autograd. The parameter tensor itself is <c>model.get_parameter("width")</c>.</summary>
+            public double width
+            {
+                get => ScalarValue(__model.Learnable(0));
+                set => SetScalarValue(__model.Learnable(0), value);
+            }
+        }
+
         /// <summary>Batched rates: <c>__y</c> is <c>[batch, 2]</c>, <c>__t</c> 0-d or <c>[batch, 1]</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
@@ -146,15 +167,15 @@ namespace NodeDsl.Models.Tests.Models
             var __s0 = (2.0 * __q_p);
             var __s1 = (__s0 / 2.0);
             var __s2 = (__q_q / ScalarValue(this.Learnable(0)));
-            var __s3 = global::NodeDsl.Math.Square(__s2);
+            var __s3 = global::NodeDsl.DslMath.Square(__s2);
             var __s4 = (-__s3);
-            var __s5 = global::NodeDsl.Math.Exp(__s4);
+            var __s5 = global::NodeDsl.DslMath.Exp(__s4);
             var __s6 = (2.0 * __s2);
             var __s7 = (1.0 / ScalarValue(this.Learnable(0)));
             var __s8 = (__s6 * __s7);
             var __s9 = (__s5 * __s8);
             var __s10 = (__in_depth * __s9);
-            var __s11 = global::NodeDsl.Math.Pow(__q_q, 3.0);
+            var __s11 = global::NodeDsl.DslMath.Pow(__q_q, 3.0);
             var __s12 = (4.0 * __s11);
             var __s13 = (__s12 / 20.0);
             var __s14 = (__s10 + __s13);

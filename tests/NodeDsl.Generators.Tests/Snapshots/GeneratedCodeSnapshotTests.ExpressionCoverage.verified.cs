@@ -30,6 +30,27 @@ namespace NodeDsl.Models.Tests.Models
             this.__n_Mix = AddModule("Mix", 1, () => new global::NodeDsl.Runtime.Mlp("Mix", 4, new int[] { 5 }, 3, global::NodeDsl.Activation.Sigmoid, this.DType, this.Device));
         }
 
+        /// <summary>The model's [Learnable] parameters by name, e.g. <c>model.Learnables.k</c> (current values).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public LearnableValues Learnables => new LearnableValues(this);
+
+        /// <summary>The [Learnable] parameters of ExpressionCoverage, one property per parameter.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public sealed class LearnableValues
+        {
+            private readonly ExpressionCoverage __model;
+
+            internal LearnableValues(ExpressionCoverage model) => __model = model;
+
+            /// <summary>Current value of 'k' (initially (-0.4)), copied from its parameter; setting it overwrites
+            /// the parameter in place, outside autograd. The parameter tensor itself is <c>model.get_parameter("k")</c>.</summary>
+            public double k
+            {
+                get => ScalarValue(__model.Learnable(0));
+                set => SetScalarValue(__model.Learnable(0), value);
+            }
+        }
+
         /// <summary>Batched rates: <c>__y</c> is <c>[batch, 4]</c>, <c>__t</c> 0-d or <c>[batch, 1]</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)

@@ -27,6 +27,35 @@ namespace NodeDsl.Models.Tests.Models
             this.__n_Correction = AddModule("Correction", 0, () => new global::NodeDsl.Runtime.Mlp("Correction", 2, new int[] { 16 }, 1, global::NodeDsl.Activation.Softplus, this.DType, this.Device));
         }
 
+        /// <summary>The model's [Learnable] parameters by name, e.g. <c>model.Learnables.damping</c> (current values).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public LearnableValues Learnables => new LearnableValues(this);
+
+        /// <summary>The [Learnable] parameters of ForcedOscillator, one property per parameter.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public sealed class LearnableValues
+        {
+            private readonly ForcedOscillator __model;
+
+            internal LearnableValues(ForcedOscillator model) => __model = model;
+
+            /// <summary>Current value of 'damping' (initially 0.15), copied from its parameter; setting it overwrites
+            /// the parameter in place, outside autograd. The parameter tensor itself is <c>model.get_parameter("damping")</c>.</summary>
+            public double damping
+            {
+                get => ScalarValue(__model.Learnable(0));
+                set => SetScalarValue(__model.Learnable(0), value);
+            }
+
+            /// <summary>Current value of 'amplitude' (initially 0.5), copied from its parameter; setting it overwrites
+            /// the parameter in place, outside autograd. The parameter tensor itself is <c>model.get_parameter("amplitude")</c>.</summary>
+            public double amplitude
+            {
+                get => ScalarValue(__model.Learnable(1));
+                set => SetScalarValue(__model.Learnable(1), value);
+            }
+        }
+
         /// <summary>Batched rates: <c>__y</c> is <c>[batch, 2]</c>, <c>__t</c> 0-d or <c>[batch, 1]</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)

@@ -22,6 +22,27 @@ namespace NodeDsl.Models.Tests.Models
             AddParameter("length", 1.0);
         }
 
+        /// <summary>The model's [Learnable] parameters by name, e.g. <c>model.Learnables.length</c> (current values).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public LearnableValues Learnables => new LearnableValues(this);
+
+        /// <summary>The [Learnable] parameters of KnownPendulum, one property per parameter.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public sealed class LearnableValues
+        {
+            private readonly KnownPendulum __model;
+
+            internal LearnableValues(KnownPendulum model) => __model = model;
+
+            /// <summary>Current value of 'length' (initially 1.0), copied from its parameter; setting it overwrites
+            /// the parameter in place, outside autograd. The parameter tensor itself is <c>model.get_parameter("length")</c>.</summary>
+            public double length
+            {
+                get => ScalarValue(__model.Learnable(0));
+                set => SetScalarValue(__model.Learnable(0), value);
+            }
+        }
+
         /// <summary>Batched rates: <c>__y</c> is <c>[batch, 2]</c>, <c>__t</c> 0-d or <c>[batch, 1]</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
@@ -116,7 +137,7 @@ namespace NodeDsl.Models.Tests.Models
             var __s4 = (__s0 / __s3);
             var __s5 = (this.m * this.g);
             var __s6 = (__s5 * ScalarValue(this.Learnable(0)));
-            var __s7 = global::NodeDsl.Math.Sin(__q_q);
+            var __s7 = global::NodeDsl.DslMath.Sin(__q_q);
             var __s8 = (__s6 * __s7);
             var __s9 = (-__s8);
             return new double[] { __s4, __s9 };

@@ -26,6 +26,27 @@ namespace NodeDsl.Models.Tests.Models
             this.__n_Missing = AddModule("Missing", 0, () => new global::NodeDsl.Runtime.Mlp("Missing", 2, new int[] { 32, 32 }, 2, global::NodeDsl.Activation.Tanh, this.DType, this.Device));
         }
 
+        /// <summary>The model's [Learnable] parameters by name, e.g. <c>model.Learnables.alpha</c> (current values).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public LearnableValues Learnables => new LearnableValues(this);
+
+        /// <summary>The [Learnable] parameters of LotkaVolterraUde, one property per parameter.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+        public sealed class LearnableValues
+        {
+            private readonly LotkaVolterraUde __model;
+
+            internal LearnableValues(LotkaVolterraUde model) => __model = model;
+
+            /// <summary>Current value of 'alpha' (initially 1.3), copied from its parameter; setting it overwrites
+            /// the parameter in place, outside autograd. The parameter tensor itself is <c>model.get_parameter("alpha")</c>.</summary>
+            public double alpha
+            {
+                get => ScalarValue(__model.Learnable(0));
+                set => SetScalarValue(__model.Learnable(0), value);
+            }
+        }
+
         /// <summary>Batched rates: <c>__y</c> is <c>[batch, 2]</c>, <c>__t</c> 0-d or <c>[batch, 1]</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)

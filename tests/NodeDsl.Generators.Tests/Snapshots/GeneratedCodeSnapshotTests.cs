@@ -82,7 +82,7 @@ public class GeneratedCodeSnapshotTests
         var result = GeneratorRunner.Run(source);
         Assert.Empty(result.GeneratorDiagnostics);
         Assert.Empty(result.CompilationErrors);
-        Assert.Equal(["GlobalDecay.Native.g.cs", "GlobalDecay.g.cs", "Outer.Holder.Decay.Native.g.cs", "Outer.Holder.Decay.g.cs"],
+        Assert.Equal(["GlobalDecay.Native.g.cs", "GlobalDecay.g.cs", "Outer+Holder+Decay.Native.g.cs", "Outer+Holder+Decay.g.cs"],
             result.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
         foreach (var (hint, text) in result.Sources.Where(s => s.HintName.StartsWith("Outer", StringComparison.Ordinal)))
             Assert.Contains("partial struct Holder", text, StringComparison.Ordinal);

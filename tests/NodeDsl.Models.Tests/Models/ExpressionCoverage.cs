@@ -1,11 +1,11 @@
 using NodeDsl;
-using static NodeDsl.Math;
+using static NodeDsl.DslMath;
 
 namespace NodeDsl.Models.Tests.Models;
 
 /// <summary>
 /// Not a physical model: exercises every construct a rate body may use (so the oracle test covers each emitter path):
-/// System.Math and NodeDsl.Math functions, constant folding, casts, this-access, deconstruction, tuple element
+/// System.Math and NodeDsl.DslMath functions, constant folding, casts, this-access, deconstruction, tuple element
 /// names and ItemN, Vec indexing from the end, ranges, Vec.Of/Concat, Sum/Dot, constant ∘ tensor operators.
 /// </summary>
 [OdeModel]

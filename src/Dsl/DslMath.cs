@@ -2,10 +2,15 @@ namespace NodeDsl;
 
 /// <summary>
 /// Functions usable in rate and energy expressions, for <c>double</c> and elementwise for <see cref="Vec"/>.
-/// Import with <c>using static NodeDsl.Math;</c>. Each has the same definition as the TorchSharp op the
+/// Import with <c>using static NodeDsl.DslMath;</c>. Each has the same definition as the TorchSharp op the
 /// generator emits for it, so a model's plain C# rates agree with its tensor rates to rounding.
 /// </summary>
-public static partial class Math
+/// <remarks>
+/// Not named <c>Math</c>: with <c>using NodeDsl;</c> and .NET's implicit <c>using System;</c> a type named Math in
+/// this namespace would make every <c>Math.Abs(x)</c> ambiguous (CS0104). <c>Math.X</c> stays <see cref="System.Math"/>,
+/// whose same-named functions a rate body may also call on doubles.
+/// </remarks>
+public static class DslMath
 {
     // PyTorch's softplus returns x itself above this threshold (beta = 1).
     const double SoftplusThreshold = 20.0;
