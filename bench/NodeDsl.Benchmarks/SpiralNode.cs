@@ -1,5 +1,5 @@
 using NodeDsl;
-using static NodeDsl.Math;
+using static NodeDsl.DslMath;
 
 namespace NodeDsl.Benchmarks;
 
