@@ -113,14 +113,25 @@ static class Scenarios
         var times = Enumerable.Range(0, 11).Select(i => i * 0.1).ToArray();
         var values = new double[times.Length, 2];
         for (int i = 0; i < times.Length; i++) (values[i, 0], values[i, 1]) = (Math.Exp(-times[i]), Math.Exp(-1000 * times[i]));
+        var checkpoint = Path.Combine(Path.GetTempPath(), $"nodedsl-probe-{Guid.NewGuid():N}.ckpt");
         var trainer = new Trainer(model, new TrainerOptions
         {
             Epochs = 3,
             Solver = Solvers.Dopri5,
             Gradient = GradientMethod.Backsolve(),
             ShowProgress = false,
+            CheckpointPath = checkpoint,
         });
-        trainer.Fit(TrajectoryDataset.Single(times, values));
+        try
+        {
+            trainer.Fit(TrajectoryDataset.Single(times, values));
+        }
+        finally
+        {
+            // The failure must stop training before any checkpoint is written.
+            Console.WriteLine($"checkpoint written: {File.Exists(checkpoint)}");
+            File.Delete(checkpoint);
+        }
     }
 
     static void Backward(Tensor loss, Surfacing surfacing)

@@ -106,8 +106,8 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
     }
 
     /// <summary>
-    /// One solve of the augmented system per output interval, each from the forward value of y (the path for solvers
-    /// without jumps: multistep methods, per-trajectory error norms, solvers outside the step driver).
+    /// One solve of the augmented system per output interval, each from the forward value of y: the path for solvers
+    /// outside the shared step driver (a custom <see cref="IOdeSolver"/>), which cannot jump.
     /// </summary>
     static (Tensor Dy0, Tensor?[] DParams) BacksolvePerInterval(Context c, AdjointSystem aug, IOdeSolver solver,
         SolverOptions options, Tensor ys, Tensor g, bool[] active, ReconstructionDrift drift)

@@ -6,8 +6,8 @@ namespace NodeDsl.Runtime;
 /// <summary>
 /// The backsolve adjoint integrates y backwards from the last output time; at every earlier output time the forward pass
 /// already knows y, so the distance between the two says whether the backward solve is still on the forward trajectory.
-/// When it is not (y cannot be integrated backwards: stiff or strongly dissipative dynamics, where an error grows like
-/// <c>e^{|λ| Δt}</c>), the adjoint computed along it is wrong by the same amplification, silently.
+/// When it is not (y cannot be integrated backwards: stiff, strongly dissipative or chaotic dynamics, where an error grows
+/// like <c>e^{|λ| Δt}</c>), the adjoint computed along it is wrong by the same amplification, silently.
 /// </summary>
 /// <remarks>
 /// Drift at output time <c>t_i</c>: <c>‖ŷ − y‖∞ / (atol + rtol·‖y‖∞)</c> per batch row, the largest over the rows, in the
@@ -71,8 +71,8 @@ internal sealed class ReconstructionDrift(double rtol, double atol)
 public sealed class AdjointDriftException(double t, double drift, double limit)
     : OdeSolverException(
         $"Backsolve adjoint: at t = {t:R} the backward solve's reconstruction of y is {drift:G3} tolerances (atol + rtol·|y|) " +
-        $"away from the forward solution (limit {limit:G3}), so y cannot be integrated backwards here (stiff or strongly " +
-        "dissipative dynamics) and the gradient would be wrong. Use GradientMethod.Checkpointed(), which never integrates y " +
+        $"away from the forward solution (limit {limit:G3}), so y cannot be integrated backwards here (stiff, strongly " +
+        "dissipative or chaotic dynamics) and the gradient would be wrong. Use GradientMethod.Checkpointed(), which never integrates y " +
         "backwards, or set AdjointOptions.FallbackToCheckpointed = true to switch to it automatically when this happens.")
 {
     /// <summary>The output time where the drift was found.</summary>

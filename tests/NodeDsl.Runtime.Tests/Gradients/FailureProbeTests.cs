@@ -28,7 +28,7 @@ public class FailureProbeTests
         "INNER InvalidOperationException: user rates failed during backward")]
     // Trainer with the backsolve adjoint on the stiff system: stops in the first batch of epoch 0, before any checkpoint.
     [InlineData("trainer-backsolve", "run", "CAUGHT TrainingFailedException: Training failed in epoch 0, batch 0 (0-based), in the backward pass of the backsolve adjoint",
-        "INNER AdjointDriftException: ")]
+        "INNER AdjointDriftException: ", "checkpoint written: False")]
     public void ProcessSurvivesAndTheOriginalExceptionArrives(string scenario, string surfacing, params string[] expected)
     {
         var (exitCode, output) = FailureProbe.Run(scenario, surfacing, Timeout);

@@ -5,7 +5,7 @@ namespace NodeDsl.Runtime.Tests.Gradients;
 /// <summary>
 /// The backsolve adjoint's check of its backward reconstruction of y against the forward solution, on dy/dt = A y with
 /// eigenvalues −1 and −1000 and 11 output times in [0, 1]: backwards, the fast mode amplifies errors by e^{100} per
-/// output interval. Before the check, backsolve returned ∂L/∂A₀₁ ≈ 1e32 here, without an error.
+/// output interval. Before the check, backsolve returned ∂L/∂A₀₁ = 1.0e33 here (Dopri5; direct: 7.83e-3), without an error.
 /// </summary>
 [Collection(nameof(GradientCollection))]
 public class ReconstructionDriftTests
