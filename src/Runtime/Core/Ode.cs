@@ -16,8 +16,10 @@ public static class Ode
     /// <returns>States <c>[T, batch, n]</c> and statistics.</returns>
     /// <exception cref="OdeArgumentException">Bad shapes, dtypes, devices, times or options.</exception>
     /// <exception cref="OdeSolverException">The integration failed (step-size underflow, non-finite state, max steps).</exception>
+    /// <exception cref="BackwardFailedException">An earlier backward pass on this thread failed and nobody took the failure (<see cref="BackwardPass"/>).</exception>
     public static OdeSolution Solve(IOdeSystem system, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions? options = null)
     {
+        BackwardPass.ThrowIfUnhandled();
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(solver);
         options ??= new SolverOptions();
@@ -32,8 +34,13 @@ public static class Ode
     /// (see <see cref="IRatesVjp.Parameters"/>; a plain system that captures tensors is wrapped with <see cref="AutogradRatesVjp.For"/>).
     /// </summary>
     /// <param name="gradient"><see cref="GradientMethod.Direct"/>, <see cref="GradientMethod.Backsolve"/> or <see cref="GradientMethod.Checkpointed"/>.</param>
+    /// <remarks>
+    /// A failure inside the backward pass of an adjoint method makes <c>backward()</c> throw; run it through
+    /// <see cref="BackwardPass.Run"/> to get the original exception (see <see cref="BackwardPass"/>).
+    /// </remarks>
     public static OdeSolution Solve(IOdeSystem system, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions? options, GradientMethod gradient)
     {
+        BackwardPass.ThrowIfUnhandled();
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(solver);
         ArgumentNullException.ThrowIfNull(gradient);

@@ -19,6 +19,16 @@ public sealed record AdjointOptions
     /// not an ODE"): they never feed back into the dynamics, so controlling their error only costs steps. Off by default.
     /// </summary>
     public bool Seminorm { get; init; }
+
+    /// <summary>
+    /// What happens when the backward solve's y leaves the forward trajectory (it is compared with the forward solution at
+    /// every output time; docs/gradients.md gives the threshold), which means y cannot be integrated backwards there (stiff
+    /// or strongly dissipative dynamics) and the backsolve gradient would be wrong. False (the default): <c>backward()</c>
+    /// fails with an <see cref="AdjointDriftException"/>. True: that backward pass computes the gradient with the
+    /// checkpointed adjoint instead (one more forward solve plus a replay with a graph) and sets
+    /// <see cref="GradientReport.FellBackToCheckpointed"/>.
+    /// </summary>
+    public bool FallbackToCheckpointed { get; init; }
 }
 
 /// <summary>Where the checkpointed adjoint stores states.</summary>

@@ -89,6 +89,9 @@ internal sealed class AdjointSystem : IOdeSystem
         return jumped;
     }
 
+    /// <summary>The y block of a packed row, shaped like the state.</summary>
+    public Tensor StateOf(Tensor z) => z.narrow(1, 0, stateSize).reshape(stateShape);
+
     /// <summary>Splits a packed row into <c>a</c> and the θ̄ blocks (y is not needed: it is reset to the forward value).</summary>
     public (Tensor A, Tensor?[] ParamGrads) Unpack(Tensor z)
     {

@@ -20,9 +20,10 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         if (!NeedsGraph(y0, ts, vjp.Parameters))
             return solver.Integrate(system, y0, ts, options) with { Gradient = report };
 
-        var context = new Context(system, vjp, solver, options, adjoint, SolveArguments.HostTimes(ts), report);
+        var site = new BackwardSite("backsolve adjoint", 3 + vjp.Parameters.Count);
+        var context = new Context(system, vjp, solver, options, adjoint, SolveArguments.HostTimes(ts), report, site);
         var start = ts.requires_grad ? OutputTimeGradients.AnchorInitialState(system, y0, ts, report) : y0;
-        var inputs = new List<object> { context, start };
+        var inputs = new List<object> { context, BackwardGuard.Signal(y0), start };
         inputs.AddRange(vjp.Parameters);
         var ys = BacksolveFunction.apply([.. inputs])[0];
         if (ts.requires_grad) ys = OutputTimeGradients.AttachOutputs(system, y0, ys, ts, report);
@@ -31,14 +32,17 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
 
     internal sealed record Context(
         IOdeSystem System, IRatesVjp Vjp, IOdeSolver Solver, SolverOptions Options, AdjointOptions Adjoint,
-        double[] Times, GradientReport Report)
+        double[] Times, GradientReport Report, BackwardSite Site)
     {
         public SolverStats? ForwardStats { get; set; }
         /// <summary>The forward step-size controller's last proposal (adaptive one-step solvers), to start the backward solve with.</summary>
         public double? ForwardNextStep { get; set; }
     }
 
-    /// <summary>The autograd node: inputs <c>(context, y0, θ₁…θₖ)</c>, output the trajectory <c>[T, batch, n]</c>.</summary>
+    /// <summary>
+    /// The autograd node: inputs <c>(context, failure signal, y0, θ₁…θₖ)</c>, output the trajectory <c>[T, batch, n]</c>.
+    /// Its backward never throws (<see cref="BackwardGuard"/>).
+    /// </summary>
     internal sealed class BacksolveFunction : autograd.MultiTensorFunction<BacksolveFunction>
     {
         public override string Name => nameof(BacksolveFunction);
@@ -46,7 +50,7 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
         {
             var c = (Context)vars[0];
-            var y0 = (Tensor)vars[1];
+            var y0 = (Tensor)vars[2];
             OdeSolution solution;
             if (c.Solver is OneStepSolver { Method: { IsAdaptive: true } method } && StepDriver.IsBatchMode(method, c.Options))
             {
@@ -64,15 +68,22 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
         {
             var c = (Context)ctx.get_data("c");
-            var ys = ctx.get_saved_variables()[0];
-            var (dy0, dParams) = Backsolve(c, ys, grads[0]);
-            var result = new List<Tensor> { null!, dy0 };
-            result.AddRange(dParams.Select(g => g!));
-            return result;
+            return BackwardGuard.Run(c.Site, grads, () =>
+            {
+                var ys = ctx.get_saved_variables()[0];
+                var (dy0, dParams) = Backsolve(c, ys, grads[0]);
+                var result = new List<Tensor> { null!, null!, dy0 };
+                result.AddRange(dParams.Select(g => g!));
+                return result;
+            });
         }
     }
 
-    /// <summary>Runs the backward sweep; returns ∂L/∂y0 and ∂L/∂θ (null for parameters that do not require grad).</summary>
+    /// <summary>
+    /// Runs the backward sweep; returns ∂L/∂y0 and ∂L/∂θ (null for parameters that do not require grad). When the
+    /// backward solve's y leaves the forward trajectory (<see cref="ReconstructionDrift"/>) it throws an
+    /// <see cref="AdjointDriftException"/>, or recomputes the gradient with the checkpointed adjoint if the user asked for that.
+    /// </summary>
     static (Tensor Dy0, Tensor?[] DParams) Backsolve(Context c, Tensor ys, Tensor g)
     {
         var parameters = c.Vjp.Parameters;
@@ -80,12 +91,30 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         var shape = ys.shape.Skip(1).ToArray();
         var aug = new AdjointSystem(c.Vjp, shape, parameters, active);
         var (solver, options) = BackwardSolve(c, aug);
-        int last = c.Times.Length - 1;
-        if (solver is OneStepSolver { Method: var method } && StepDriver.IsBatchMode(method, options))
-            return BacksolveWithJumps(c, aug, method, options, ys, g);
+        var drift = ReconstructionDrift.For(c.Solver, c.Options, solver, options);
+        try
+        {
+            return solver is OneStepSolver { Method: var method } && StepDriver.IsBatchMode(method, options)
+                ? BacksolveWithJumps(c, aug, method, options, ys, g, drift)
+                : BacksolvePerInterval(c, aug, solver, options, ys, g, active, drift);
+        }
+        catch (AdjointDriftException) when (c.Adjoint.FallbackToCheckpointed)
+        {
+            c.Report.FellBackToCheckpointed = true;
+            return CheckpointedFallback(c, ys[0], g, parameters, active);
+        }
+    }
 
+    /// <summary>
+    /// One solve of the augmented system per output interval, each from the forward value of y: the path for solvers
+    /// outside the shared step driver (a custom <see cref="IOdeSolver"/>), which cannot jump.
+    /// </summary>
+    static (Tensor Dy0, Tensor?[] DParams) BacksolvePerInterval(Context c, AdjointSystem aug, IOdeSolver solver,
+        SolverOptions options, Tensor ys, Tensor g, bool[] active, ReconstructionDrift drift)
+    {
+        int last = c.Times.Length - 1;
         var a = g[last].clone().DetachFromDisposeScope();
-        var dParams = parameters.Select((p, i) => active[i] ? zeros_like(p).DetachFromDisposeScope() : null).ToArray();
+        var dParams = c.Vjp.Parameters.Select((p, i) => active[i] ? zeros_like(p).DetachFromDisposeScope() : null).ToArray();
         for (int i = last; i >= 1; i--)
         {
             using var scope = NewDisposeScope();
@@ -93,6 +122,7 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
             var z0 = aug.Pack(ys[i], a, dParams);
             var segment = solver.Integrate(aug, z0, TimesTensor([c.Times[i], c.Times[i - 1]], ys), options);
             c.Report.AddBackward(segment.Stats);
+            drift.Check(aug.StateOf(segment.Ys[1]), ys[i - 1], c.Times[i - 1]);
             // Start the next segment with this one's mean step rather than Hairer's initial-step search.
             if (solver.IsAdaptive)
                 options = options with { FirstStep = Math.Min(Math.Abs(c.Times[i] - c.Times[i - 1]) / Math.Max(1, segment.Stats.AcceptedSteps), options.MaxStep) };
@@ -109,7 +139,8 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
     /// output time, resets y to the forward value there and adds <c>∂L/∂y(t_i)</c> to <c>a</c> (a jump of the step driver):
     /// the step-size controller keeps its state across output times instead of restarting per interval.
     /// </summary>
-    static (Tensor Dy0, Tensor?[] DParams) BacksolveWithJumps(Context c, AdjointSystem aug, OneStepMethod method, SolverOptions options, Tensor ys, Tensor g)
+    static (Tensor Dy0, Tensor?[] DParams) BacksolveWithJumps(Context c, AdjointSystem aug, OneStepMethod method, SolverOptions options,
+        Tensor ys, Tensor g, ReconstructionDrift drift)
     {
         int last = c.Times.Length - 1;
         using var scope = NewDisposeScope();
@@ -119,13 +150,39 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
             options = options with { FirstStep = Math.Min(h, options.MaxStep) };
         var z0 = aug.Pack(ys[last], g[last]);
         var backwardTimes = c.Times.Reverse().ToArray();
-        // Output k of the backward solve is forward output last − k; like torchdiffeq, y restarts from the forward value.
+        // Output k of the backward solve is forward output last − k; like torchdiffeq, y restarts from the forward value,
+        // after the reconstruction has been checked against it.
         var solution = StepDriver.Run(method, aug, z0, TimesTensor(backwardTimes, ys), options, log: null,
-            jump: (k, z) => aug.Jump(z, ys[last - k], g[last - k]));
+            jump: (k, z) =>
+            {
+                drift.Check(aug.StateOf(z), ys[last - k], backwardTimes[k]);
+                return aug.Jump(z, ys[last - k], g[last - k]);
+            });
         c.Report.AddBackward(solution.Stats);
+        drift.Check(aug.StateOf(solution.Ys[last]), ys[0], c.Times[0]);
         var (a, grads) = aug.Unpack(solution.Ys[last]);
         var dy0 = a.add(g[0]).MoveToOuterDisposeScope();
         return (dy0, grads.Select(p => p?.clone().MoveToOuterDisposeScope()).ToArray());
+    }
+
+    /// <summary>
+    /// The gradient by the checkpointed adjoint (forward solve again without a graph, then replays), for
+    /// <see cref="AdjointOptions.FallbackToCheckpointed"/>. Runs inside the backward pass, where grad mode is off.
+    /// </summary>
+    static (Tensor Dy0, Tensor?[] DParams) CheckpointedFallback(Context c, Tensor y0, Tensor g, IReadOnlyList<Tensor> parameters, bool[] active)
+    {
+        var strategy = CheckpointedAdjoint.Strategy(c.System, c.Solver, c.Options, new CheckpointOptions(), c.Times, c.Report);
+        List<Tensor> saved;
+        using (no_grad())
+        {
+            var (ysAgain, kept, _) = strategy.Forward(y0.detach());
+            ysAgain.Dispose();
+            saved = kept;
+        }
+        var dParams = new Tensor?[parameters.Count];
+        using var gradMode = enable_grad();
+        var dy0 = strategy.Backward(saved, g, [.. parameters], active, dParams);
+        return (dy0, dParams);
     }
 
     /// <summary>A copy of <paramref name="value"/> that outlives the current dispose scope; releases <paramref name="previous"/>.</summary>

@@ -27,25 +27,33 @@ internal sealed class CheckpointedAdjoint(CheckpointOptions checkpoints) : Gradi
         var report = new GradientReport(Name);
         if (!NeedsGraph(y0, ts, parameters))
             return solver.Integrate(system, y0, ts, options) with { Gradient = report };
-        CheckpointStrategy strategy = solver is OneStepSolver { Method: { IsSelfStarting: true } method } && StepDriver.IsBatchMode(method, options)
-            ? new ReplayedCheckpoints(system, method, options, checkpoints, SolveArguments.HostTimes(ts), report)
-            : new SegmentedCheckpoints(system, solver, options, CheckpointPlan.Create(SolveArguments.HostTimes(ts), checkpoints, solver, options), report);
-        var context = new Context(strategy, report);
+        var strategy = Strategy(system, solver, options, checkpoints, SolveArguments.HostTimes(ts), report);
+        var context = new Context(strategy, report, new BackwardSite("checkpointed adjoint", 3 + parameters.Count));
         var start = ts.requires_grad ? OutputTimeGradients.AnchorInitialState(system, y0, ts, report) : y0;
-        var inputs = new List<object> { context, start };
+        var inputs = new List<object> { context, BackwardGuard.Signal(y0), start };
         inputs.AddRange(parameters);
         var ys = CheckpointFunction.apply([.. inputs])[0];
         if (ts.requires_grad) ys = OutputTimeGradients.AttachOutputs(system, y0, ys, ts, report);
         return new OdeSolution(ts, ys, context.ForwardStats!) { Gradient = report };
     }
 
-    internal sealed record Context(CheckpointStrategy Strategy, GradientReport Report)
+    /// <summary>How a solve with these settings is checkpointed (see the remarks on <see cref="CheckpointedAdjoint"/>).</summary>
+    internal static CheckpointStrategy Strategy(IOdeSystem system, IOdeSolver solver, SolverOptions options, CheckpointOptions checkpoints,
+        double[] times, GradientReport report)
+        => solver is OneStepSolver { Method: { IsSelfStarting: true } method } && StepDriver.IsBatchMode(method, options)
+            ? new ReplayedCheckpoints(system, method, options, checkpoints, times, report)
+            : new SegmentedCheckpoints(system, solver, options, CheckpointPlan.Create(times, checkpoints, solver, options), report);
+
+    internal sealed record Context(CheckpointStrategy Strategy, GradientReport Report, BackwardSite Site)
     {
         public SolverStats? ForwardStats { get; set; }
         public Tensor[] Parameters { get; set; } = [];
     }
 
-    /// <summary>The autograd node: inputs <c>(context, y0, θ₁…θₖ)</c>, output the trajectory <c>[T, batch, n]</c>.</summary>
+    /// <summary>
+    /// The autograd node: inputs <c>(context, failure signal, y0, θ₁…θₖ)</c>, output the trajectory <c>[T, batch, n]</c>.
+    /// Its backward never throws (<see cref="BackwardGuard"/>).
+    /// </summary>
     internal sealed class CheckpointFunction : autograd.MultiTensorFunction<CheckpointFunction>
     {
         public override string Name => nameof(CheckpointFunction);
@@ -53,8 +61,8 @@ internal sealed class CheckpointedAdjoint(CheckpointOptions checkpoints) : Gradi
         public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
         {
             var c = (Context)vars[0];
-            var y0 = (Tensor)vars[1];
-            c.Parameters = vars.Skip(2).Cast<Tensor>().ToArray();
+            var y0 = (Tensor)vars[2];
+            c.Parameters = vars.Skip(3).Cast<Tensor>().ToArray();
             using var noGrad = no_grad();
             var (ys, saved, stats) = c.Strategy.Forward(y0.detach());
             c.ForwardStats = stats;
@@ -66,17 +74,20 @@ internal sealed class CheckpointedAdjoint(CheckpointOptions checkpoints) : Gradi
         public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
         {
             var c = (Context)ctx.get_data("c");
-            var saved = ctx.get_saved_variables();
-            var parameters = c.Parameters;
-            var active = parameters.Select(p => p.requires_grad).ToArray();
-            Tensor dy0;
-            var dParams = new Tensor?[parameters.Length];
-            // Autograd's engine runs custom backward functions with grad mode off; the replays need a graph.
-            using (var gradMode = enable_grad())
-                dy0 = c.Strategy.Backward(saved, grads[0], parameters, active, dParams);
-            var result = new List<Tensor> { null!, dy0 };
-            result.AddRange(dParams.Select(g => g!));
-            return result;
+            return BackwardGuard.Run(c.Site, grads, () =>
+            {
+                var saved = ctx.get_saved_variables();
+                var parameters = c.Parameters;
+                var active = parameters.Select(p => p.requires_grad).ToArray();
+                Tensor dy0;
+                var dParams = new Tensor?[parameters.Length];
+                // Autograd's engine runs custom backward functions with grad mode off; the replays need a graph.
+                using (var gradMode = enable_grad())
+                    dy0 = c.Strategy.Backward(saved, grads[0], parameters, active, dParams);
+                var result = new List<Tensor> { null!, null!, dy0 };
+                result.AddRange(dParams.Select(g => g!));
+                return result;
+            });
         }
     }
 
@@ -119,8 +130,11 @@ internal sealed class CheckpointedAdjoint(CheckpointOptions checkpoints) : Gradi
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         double tolerance = replayedEnd.dtype == ScalarType.Float64 ? 1e-10 : 1e-4;
-        double scale = Math.Max(1.0, forwardEnd.abs().max().item<double>());
-        double difference = replayedEnd.sub(forwardEnd).abs().max().item<double>();
+        // Read on the host as float64 whatever the state's dtype (item<double>() of a float32 tensor throws); one sync.
+        using var host = stack([forwardEnd.abs().max(), replayedEnd.sub(forwardEnd).abs().max()]).to(ScalarType.Float64, CPU);
+        var values = host.data<double>();
+        double scale = Math.Max(1.0, values[0]);
+        double difference = values[1];
         if (!(difference <= tolerance * scale))
             throw new OdeSolverException(
                 $"Checkpointed adjoint: the backward replay reached a different state at t = {time:R} than the forward " +

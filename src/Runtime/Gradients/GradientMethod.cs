@@ -46,6 +46,12 @@ public sealed class GradientReport
     /// <summary>Number of stored checkpoint states (checkpointed adjoint only).</summary>
     public int Checkpoints { get; internal set; }
 
+    /// <summary>
+    /// True when the backsolve adjoint's backward solve drifted from the forward solution and the gradient was computed
+    /// by the checkpointed adjoint instead (<see cref="AdjointOptions.FallbackToCheckpointed"/>).
+    /// </summary>
+    public bool FellBackToCheckpointed { get; internal set; }
+
     internal void AddBackward(SolverStats stats)
     {
         var b = Backward ?? new SolverStats();

@@ -14,13 +14,14 @@ namespace NodeDsl.Runtime;
 /// Two autograd nodes carry this: <see cref="AnchorInitialState"/> sits between <c>y_0</c> and the solve and sees
 /// <c>a(t_0⁺)</c>; <see cref="AttachOutputs"/> sits on the returned trajectory (whose row 0 is <c>y_0</c> itself, so
 /// <c>g_0</c> bypasses the anchor) and sees every <c>g_i</c>. Each returns its part of ∂L/∂ts; autograd adds them.
-/// Cost: one rates evaluation per output time, in the backward pass, only when <c>ts</c> requires grad.
+/// Cost: one rates evaluation per output time, in the backward pass, only when <c>ts</c> requires grad. The nodes' inputs
+/// are <c>(context, failure signal, y, ts)</c>; their backward never throws (<see cref="BackwardGuard"/>).
 /// </remarks>
 internal static class OutputTimeGradients
 {
     /// <summary>A copy of <paramref name="y0"/> to start the solve from; its backward adds ∂L/∂t_0 to <paramref name="ts"/>.</summary>
     public static Tensor AnchorInitialState(IOdeSystem system, Tensor y0, Tensor ts, GradientReport? report = null)
-        => InitialTimeNode.apply(new TimeContext(system, SolveArguments.HostTimes(ts), report), y0, ts)[0];
+        => InitialTimeNode.apply(Context(system, ts, report), BackwardGuard.Signal(y0), y0, ts)[0];
 
     /// <summary>
     /// The trajectory to return: <paramref name="solved"/> with row 0 replaced by <paramref name="y0"/>; its backward
@@ -30,10 +31,13 @@ internal static class OutputTimeGradients
     {
         using var scope = NewDisposeScope();
         var ys = cat([y0.unsqueeze(0), solved.narrow(0, 1, solved.shape[0] - 1)]);
-        return OutputTimesNode.apply(new TimeContext(system, SolveArguments.HostTimes(ts), report), ys, ts)[0].MoveToOuterDisposeScope();
+        return OutputTimesNode.apply(Context(system, ts, report), BackwardGuard.Signal(y0), ys, ts)[0].MoveToOuterDisposeScope();
     }
 
-    internal sealed record TimeContext(IOdeSystem System, double[] Times, GradientReport? Report);
+    static TimeContext Context(IOdeSystem system, Tensor ts, GradientReport? report)
+        => new(system, SolveArguments.HostTimes(ts), report, new BackwardSite($"output-time gradients ({report?.Method ?? "direct"})", 4));
+
+    internal sealed record TimeContext(IOdeSystem System, double[] Times, GradientReport? Report, BackwardSite Site);
 
     /// <summary>Rates at one time under no-grad, for the time-gradient formulas.</summary>
     static Tensor RatesAt(TimeContext c, double t, Tensor y)
@@ -49,7 +53,7 @@ internal static class OutputTimeGradients
 
         public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
         {
-            var y0 = (Tensor)vars[1];
+            var y0 = (Tensor)vars[2];
             ctx.save_data("c", vars[0]);
             ctx.save_for_backward([y0.detach()]);
             return [y0.clone()];
@@ -58,12 +62,15 @@ internal static class OutputTimeGradients
         public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
         {
             var c = (TimeContext)ctx.get_data("c");
-            var y0 = ctx.get_saved_variables()[0];
-            var a = grads[0];
-            var dts = zeros(c.Times.Length, a.dtype, a.device);
-            using (var scope = NewDisposeScope())
-                dts[0] = a.mul(RatesAt(c, c.Times[0], y0)).sum().neg();
-            return [null!, a, dts];
+            return BackwardGuard.Run(c.Site, grads, () =>
+            {
+                var y0 = ctx.get_saved_variables()[0];
+                var a = grads[0];
+                var dts = zeros(c.Times.Length, a.dtype, a.device);
+                using (var scope = NewDisposeScope())
+                    dts[0] = a.mul(RatesAt(c, c.Times[0], y0)).sum().neg();
+                return [null!, null!, a, dts];
+            });
         }
     }
 
@@ -73,7 +80,7 @@ internal static class OutputTimeGradients
 
         public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
         {
-            var ys = (Tensor)vars[1];
+            var ys = (Tensor)vars[2];
             ctx.save_data("c", vars[0]);
             ctx.save_for_backward([ys.detach()]);
             return [ys.clone()];
@@ -82,15 +89,18 @@ internal static class OutputTimeGradients
         public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
         {
             var c = (TimeContext)ctx.get_data("c");
-            var ys = ctx.get_saved_variables()[0];
-            var g = grads[0];
-            var dts = zeros(c.Times.Length, g.dtype, g.device);
-            for (int i = 1; i < c.Times.Length; i++)
+            return BackwardGuard.Run(c.Site, grads, () =>
             {
-                using var scope = NewDisposeScope();
-                dts[i] = g[i].mul(RatesAt(c, c.Times[i], ys[i])).sum();
-            }
-            return [null!, g, dts];
+                var ys = ctx.get_saved_variables()[0];
+                var g = grads[0];
+                var dts = zeros(c.Times.Length, g.dtype, g.device);
+                for (int i = 1; i < c.Times.Length; i++)
+                {
+                    using var scope = NewDisposeScope();
+                    dts[i] = g[i].mul(RatesAt(c, c.Times[i], ys[i])).sum();
+                }
+                return [null!, null!, g, dts];
+            });
         }
     }
 }

@@ -129,7 +129,7 @@ public sealed class Trainer
             foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
             // Any torch randomness inside the model (e.g. dropout) depends only on the seed and the epoch.
             random.manual_seed(unchecked(run.Seed * 1_000_003L + epoch));
-            var totals = TrainEpoch(train, objective, optimizer, parameters, run.Random);
+            var totals = TrainEpoch(epoch, train, objective, optimizer, parameters, run.Random);
             bool validate = validation is not null && ((epoch + 1) % Options.ValidateEvery == 0 || epoch == Options.Epochs - 1);
             double? validationLoss = validate ? Evaluate(validation!) : null;
             var metrics = new EpochMetrics(epoch, totals.Loss, validationLoss, totals.Regularization, rate,
@@ -161,14 +161,16 @@ public sealed class Trainer
         return new TrainingResult(history, reason, bestEpoch, message);
     }
 
-    EpochTotals TrainEpoch(TrajectoryDataset train, TrainingObjective objective, optim.Optimizer optimizer, Parameter[] parameters, SeededRandom rng)
+    EpochTotals TrainEpoch(int epochIndex, TrajectoryDataset train, TrainingObjective objective, optim.Optimizer optimizer, Parameter[] parameters, SeededRandom rng)
     {
         module.train();
         var epoch = Options.Sampler.SampleEpoch(train, rng);
         var totals = new EpochTotals();
         var reg = Options.Regularization;
+        int batchIndex = -1;
         foreach (var windows in epoch)
         {
+            batchIndex++;
             using var scope = NewDisposeScope();
             using var batch = BatchBuilder.Build(train, windows, DType, Device);
             var probe = reg is { JacobianFrobenius: not 0 }
@@ -180,6 +182,13 @@ public sealed class Trainer
                     ? LbfgsStep(batch, probe, objective, optimizer, totals)
                     : GradientStep(batch, probe, objective, optimizer, parameters, totals);
                 totals.Add(result.DataLoss.ToDouble(), result.Regularizer?.ToDouble() ?? 0);
+            }
+            catch (Exception) when (BackwardPass.TakeFailure() is { } failure)
+            {
+                // A gradient method's backward pass failed (backward() threw libtorch's error): stop at once, before any
+                // optimizer step or checkpoint, with the original exception; leave no gradient for a later step.
+                optimizer.zero_grad();
+                throw new TrainingFailedException(epochIndex, batchIndex, failure.Method, failure.Error);
             }
             finally { objective.ReleaseInputs(); }
         }
