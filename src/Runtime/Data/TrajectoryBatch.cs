@@ -22,10 +22,11 @@ public sealed record BatchWindow(int Trajectory, int Start, int Count);
 public sealed class TrajectoryBatch : IDisposable
 {
     internal TrajectoryBatch(IReadOnlyList<BatchWindow> windows, Tensor times, bool relativeTimes, double[] startTimes,
-        Tensor observations, Tensor? mask, Tensor initialObservations, Tensor? inputs)
+        Tensor observations, Tensor? mask, Tensor initialObservations, Tensor? inputs, double duration, double largestObservation)
     {
         (Windows, Times, RelativeTimes, StartTimes, Observations, Mask, InitialObservations, Inputs)
             = (windows, times, relativeTimes, startTimes, observations, mask, initialObservations, inputs);
+        (Duration, LargestObservation) = (duration, largestObservation);
     }
 
     /// <summary>Which points of which trajectory each row holds.</summary>
@@ -46,6 +47,10 @@ public sealed class TrajectoryBatch : IDisposable
     public Tensor? Inputs { get; }
     /// <summary>Number of rows.</summary>
     public int Size => Windows.Count;
+    /// <summary>Length of the time grid (last time minus first), known on the host.</summary>
+    internal double Duration { get; }
+    /// <summary>Largest |value| among the batch's scored and initial observations, known on the host (for error messages).</summary>
+    internal double LargestObservation { get; }
 
     /// <summary>Releases the tensors.</summary>
     public void Dispose()

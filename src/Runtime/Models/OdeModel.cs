@@ -200,11 +200,22 @@ public abstract class OdeModel : nn.Module, IOdeSystem
         }
     }
 
-    /// <summary>Builds and registers a submodule under <paramref name="name"/> with a seed derived from the model seed.</summary>
+    /// <summary>
+    /// Builds and registers a submodule under <paramref name="name"/> with a seed derived from the model seed. Custom
+    /// blocks may initialise from torch's global generator, so it is seeded for them (<see cref="SeededConstruction.Create"/>).
+    /// </summary>
     protected T AddModule<T>(string name, int index, Func<T> create) where T : nn.Module
+        => Register(name, SeededConstruction.Create(Options.Seed, index, create));
+
+    /// <summary>
+    /// Builds and registers a perceptron: it draws its weights from its own seeded generator
+    /// (<see cref="SeededConstruction.CreateWithGenerator"/>), so the global generator is never touched.
+    /// </summary>
+    protected Mlp AddModule(string name, int index, Func<Mlp> create)
+        => Register(name, SeededConstruction.CreateWithGenerator(Options.Seed, index, create));
+
+    T Register<T>(string name, T module) where T : nn.Module
     {
-        ArgumentNullException.ThrowIfNull(create);
-        var module = SeededConstruction.Create(Options.Seed, index, create);
         module.to(Device, DType);
         register_module(name, module);
         return module;

@@ -19,6 +19,8 @@ internal sealed class TrainingObjective
 
     public int StateSize { get; }
     public int ObservedSize { get; }
+    /// <summary>Step limit of the next solves (the runaway budget), or null for <see cref="SolverOptions.MaxSteps"/>.</summary>
+    public int? MaxSteps { get; set; }
 
     /// <summary>Total loss (data + weighted regularisers), its parts and the solve's counters.</summary>
     public sealed record Result(Tensor Total, Tensor DataLoss, Tensor? Regularizer, SolverStats Stats, GradientReport? Gradient);
@@ -54,15 +56,17 @@ internal sealed class TrainingObjective
 
     OdeSolution SolveWith(IOdeSystem solved, Tensor y0, Tensor times)
         => options.Gradient is { } gradient
-            ? Ode.Solve(solved, y0, times, options.Solver, options.SolverOptions, gradient)
-            : Ode.Solve(solved, y0, times, options.Solver, options.SolverOptions);
+            ? Ode.Solve(solved, y0, times, options.Solver, SolverOptions, gradient)
+            : Ode.Solve(solved, y0, times, options.Solver, SolverOptions);
+
+    SolverOptions? SolverOptions => MaxSteps is { } limit ? (options.SolverOptions ?? new SolverOptions()) with { MaxSteps = limit } : options.SolverOptions;
 
     /// <summary>The solution <c>[T, batch, stateSize]</c> of the plain (unregularised) model for the batch.</summary>
     public Tensor Solve(TrajectoryBatch batch)
     {
         var y0 = Replicate(InitialState(batch));
         SetInputs(batch);
-        return Ode.Solve(system, y0, batch.Times, options.Solver, options.SolverOptions).Ys;   // no gradients needed
+        return Ode.Solve(system, y0, batch.Times, options.Solver, SolverOptions).Ys;   // no gradients needed
     }
 
     /// <summary>Stacks <see cref="TrainerOptions.Replicas"/> copies of <paramref name="x"/> along the row dimension <paramref name="dim"/>.</summary>
