@@ -15,7 +15,8 @@ public sealed record BatchWindow(int Trajectory, int Start, int Count);
 /// <remarks>
 /// <para>Row <c>b</c> starts at its window's first point, which is grid time 0 (relative grids) or the shared start
 /// time. When every row starts at the same time the grid is in absolute time (<see cref="RelativeTimes"/> false);
-/// otherwise it is relative to each row's start, which is exact for autonomous models only.</para>
+/// otherwise it is relative to each row's start, and a solve must evaluate row b at <c>s + StartTimes[b]</c> (the trainer
+/// does, through <see cref="ITimeOffsetSystem"/>), which matters for time-dependent models.</para>
 /// <para>On a regular grid all windows share their relative times, so the grid has as many points as the longest
 /// window; otherwise it is the union of all rows' times and each row is scored only at its own points.</para>
 /// </remarks>

@@ -26,7 +26,9 @@ internal sealed class Divergence(TrainerOptions options, int epoch, int batches,
         else if (!double.IsFinite(reading.Total))
         {
             kind = DivergenceKind.NonFiniteLoss;
-            what = F($"the loss is {reading.Total:G6} (data loss {reading.DataLoss:G6}, regularisers {reading.Regularizer:G6})");
+            what = reading.Regularizer == 0
+                ? F($"the loss is {reading.Total:G6}")
+                : F($"the loss is {reading.Total:G6} (data loss {reading.DataLoss:G6}, regularisers {reading.Regularizer:G6})");
         }
         else
         {

@@ -76,10 +76,12 @@ internal sealed class StepGuard(IReadOnlyList<Parameter> parameters, double? cli
         return null;
     }
 
-    // ‖(‖x₁‖, …, ‖xₖ‖)‖₂ as libtorch's clip_grad_norm_ computes it (one tensor: its own norm).
+    // ‖(‖x₁‖, …, ‖xₖ‖)‖₂ as libtorch's clip_grad_norm_ computes it (one tensor: its own norm); a module that mixes
+    // dtypes gets its norms in float64, which stack accepts.
     static Tensor GlobalNorm(Tensor[] tensors)
     {
         var norms = tensors.Select(x => x.norm()).ToArray();
+        if (norms.Select(n => n.dtype).Distinct().Count() > 1) norms = norms.Select(n => n.to(ScalarType.Float64)).ToArray();
         return norms.Length == 1 ? norms[0] : stack(norms).norm();
     }
 }

@@ -18,7 +18,8 @@ internal sealed class WeightSnapshot : IDisposable
         using var noGrad = no_grad();
         foreach (var (name, tensor) in module.state_dict())
         {
-            var copy = tensor.detach().clone();
+            using var detached = tensor.detach();
+            var copy = detached.clone();
             copy.DetachFromDisposeScope();
             copies[name] = copy;
         }

@@ -4,7 +4,7 @@ using static NodeDsl.Math;
 namespace NodeDsl.Models.Tests.Models;
 
 /// <summary>
-/// A pendulum driven at Ω = 0.5 with a learnable friction: θ'' = −sin θ + friction·θ' + 1.2 cos(Ω t). The rates depend
+/// A pendulum driven at Ω = 0.5 with a learnable friction: θ'' = −sin θ + friction·θ' + 2.5 cos(Ω t). The rates depend
 /// on absolute time, so training on windows recovers the friction only if every window is solved at its own times.
 /// </summary>
 [OdeModel]
@@ -13,7 +13,7 @@ public partial class ForcedPendulum
     [State] double theta, omega;
     [Time] double t;
     [Constant] const double Drive = 0.5;
-    [Constant] const double Amplitude = 1.2;
+    [Constant] const double Amplitude = 2.5;
     [Learnable] double friction = 0.0;
 
     [Rates]
