@@ -10,8 +10,10 @@ namespace NodeDsl.Runtime.Training;
 /// of the weights together, so the trainer can refuse the step before <c>optimizer.step()</c>.
 /// </summary>
 /// <remarks>
-/// A norm is finite exactly when every entry is (and its square sum does not overflow, which a usable gradient or weight
-/// never reaches), so two norms stand for all the per-tensor finiteness checks. Clipping follows libtorch's
+/// A norm is finite exactly when every entry is and the norm itself does not overflow (entries of enormous magnitude,
+/// where a step is useless anyway), so two norms stand for all the per-tensor finiteness
+/// checks: a few ops per parameter tensor and one host read, where the old loop read loss and regulariser separately
+/// (and clipping read the norm). Clipping follows libtorch's
 /// <c>clip_grad_norm_</c> operation for operation (so results are unchanged) without its host read of the norm.
 /// </remarks>
 internal sealed class StepGuard(IReadOnlyList<Parameter> parameters, double? clipNorm)
