@@ -56,6 +56,8 @@ public static class BatchBuilder
                 }
         }
         foreach (var s in mask) allScored &= s;
+        double largest = LargestMagnitude(obs, first);
+        CheckRange(data, windows, dtype, largest);
 
         using var scope = NewDisposeScope();
         var times = Make(grid.Select(g => g + origin).ToArray(), [t], dtype, device);
@@ -63,7 +65,8 @@ public static class BatchBuilder
         var maskTensor = allScored ? null : torch.tensor(mask, [t, b, n]).to(device);
         var initial = Make(first, [b, n], dtype, device);
         var inputTensor = m == 0 ? null : Make(inputs, [b, m], dtype, device);
-        var batch = new TrajectoryBatch(windows.ToArray(), times, relative, starts, observations, maskTensor, initial, inputTensor);
+        var batch = new TrajectoryBatch(windows.ToArray(), times, relative, starts, observations, maskTensor, initial, inputTensor,
+            grid[^1] - grid[0], largest);
         times.MoveToOuterDisposeScope();
         observations.MoveToOuterDisposeScope();
         maskTensor?.MoveToOuterDisposeScope();
@@ -110,6 +113,38 @@ public static class BatchBuilder
         }
         if (grid.Count < 2) throw new ArgumentException("A batch needs at least two distinct output times.");
         return (grid.ToArray(), index);
+    }
+
+    // Unscored entries are 0 in obs; missing initial values (NaN) are skipped.
+    static double LargestMagnitude(double[] obs, double[] first)
+    {
+        double largest = 0;
+        foreach (var v in obs) largest = Math.Max(largest, Math.Abs(v));
+        foreach (var v in first) if (!double.IsNaN(v)) largest = Math.Max(largest, Math.Abs(v));
+        return largest;
+    }
+
+    /// <summary>Refuses data that become infinite in <paramref name="dtype"/> (e.g. 1e200 in float32), naming the first such value.</summary>
+    static void CheckRange(TrajectoryDataset data, IReadOnlyList<BatchWindow> windows, ScalarType dtype, double largest)
+    {
+        double limit = dtype switch
+        {
+            ScalarType.Float32 => float.MaxValue,
+            ScalarType.Float16 => 65504.0,
+            ScalarType.BFloat16 => 3.3895313892515355e38,
+            _ => double.MaxValue,
+        };
+        if (largest <= limit) return;
+        foreach (var w in windows)
+        {
+            var tr = data.Trajectories[w.Trajectory];
+            for (int k = 0; k < w.Count; k++)
+                for (int j = 0; j < tr.ObservedSize; j++)
+                    if (Math.Abs(tr.Values[w.Start + k, j]) > limit)
+                        throw new ArgumentException(
+                            $"Trajectory '{tr.Id}' has the value {tr.Values[w.Start + k, j]:G6} at time {tr.Times[w.Start + k]:R} (state '{data.StateNames[j]}'), " +
+                            $"which is infinite in {dtype} (largest {limit:G6}): rescale the data (e.g. divide each state by its standard deviation) or train in float64.");
+        }
     }
 
     static Tensor Make(double[] values, long[] shape, ScalarType dtype, Device device)

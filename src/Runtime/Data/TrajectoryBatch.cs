@@ -15,17 +15,19 @@ public sealed record BatchWindow(int Trajectory, int Start, int Count);
 /// <remarks>
 /// <para>Row <c>b</c> starts at its window's first point, which is grid time 0 (relative grids) or the shared start
 /// time. When every row starts at the same time the grid is in absolute time (<see cref="RelativeTimes"/> false);
-/// otherwise it is relative to each row's start, which is exact for autonomous models only.</para>
+/// otherwise it is relative to each row's start, and a solve must evaluate row b at <c>s + StartTimes[b]</c> (the trainer
+/// does, through <see cref="ITimeOffsetSystem"/>), which matters for time-dependent models.</para>
 /// <para>On a regular grid all windows share their relative times, so the grid has as many points as the longest
 /// window; otherwise it is the union of all rows' times and each row is scored only at its own points.</para>
 /// </remarks>
 public sealed class TrajectoryBatch : IDisposable
 {
     internal TrajectoryBatch(IReadOnlyList<BatchWindow> windows, Tensor times, bool relativeTimes, double[] startTimes,
-        Tensor observations, Tensor? mask, Tensor initialObservations, Tensor? inputs)
+        Tensor observations, Tensor? mask, Tensor initialObservations, Tensor? inputs, double duration, double largestObservation)
     {
         (Windows, Times, RelativeTimes, StartTimes, Observations, Mask, InitialObservations, Inputs)
             = (windows, times, relativeTimes, startTimes, observations, mask, initialObservations, inputs);
+        (Duration, LargestObservation) = (duration, largestObservation);
     }
 
     /// <summary>Which points of which trajectory each row holds.</summary>
@@ -46,6 +48,10 @@ public sealed class TrajectoryBatch : IDisposable
     public Tensor? Inputs { get; }
     /// <summary>Number of rows.</summary>
     public int Size => Windows.Count;
+    /// <summary>Length of the time grid (last time minus first), known on the host.</summary>
+    internal double Duration { get; }
+    /// <summary>Largest |value| among the batch's scored and initial observations, known on the host (for error messages).</summary>
+    internal double LargestObservation { get; }
 
     /// <summary>Releases the tensors.</summary>
     public void Dispose()

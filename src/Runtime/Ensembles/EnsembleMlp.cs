@@ -23,11 +23,12 @@ public class EnsembleMlp : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Creates the layers in <paramref name="dtype"/> on <paramref name="device"/>, initialised like
-    /// <c>nn.Linear</c> (uniform in ±1/√fan_in) from the global generator; anchored ensembles overwrite them with a
-    /// prior draw (<see cref="GaussianPrior.Initialize"/>).
+    /// <c>nn.Linear</c> (uniform in ±1/√fan_in) from <paramref name="generator"/>, else from
+    /// <see cref="SeededConstruction.Current"/> (a seeded construction on this thread), else from the global generator;
+    /// anchored ensembles overwrite them with a prior draw (<see cref="GaussianPrior.Initialize"/>).
     /// </summary>
     public EnsembleMlp(int members, int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, Activation activation = Activation.Tanh,
-        ScalarType dtype = ScalarType.Float32, Device? device = null, string name = nameof(EnsembleMlp)) : base(name)
+        ScalarType dtype = ScalarType.Float32, Device? device = null, string name = nameof(EnsembleMlp), Generator? generator = null) : base(name)
     {
         ArgumentNullException.ThrowIfNull(hiddenSizes);
         if (members < 1) throw new ArgumentOutOfRangeException(nameof(members), $"An ensemble needs at least one member, not {members}.");
@@ -36,14 +37,12 @@ public class EnsembleMlp : nn.Module<Tensor, Tensor>
         var widths = new[] { inputSize }.Concat(hiddenSizes).Append(outputSize).ToArray();
         weights = new Parameter[widths.Length - 1];
         biases = new Parameter[widths.Length - 1];
+        generator ??= SeededConstruction.Current;
         for (int l = 0; l < weights.Length; l++)
         {
             double bound = 1.0 / System.Math.Sqrt(widths[l]);
-            using (no_grad())
-            {
-                weights[l] = new Parameter(torch.empty([members, widths[l], widths[l + 1]], dtype, device).uniform_(-bound, bound));
-                biases[l] = new Parameter(torch.empty([members, 1, widths[l + 1]], dtype, device).uniform_(-bound, bound));
-            }
+            weights[l] = LayerInitialization.Uniform([members, widths[l], widths[l + 1]], bound, dtype, device, generator);
+            biases[l] = LayerInitialization.Uniform([members, 1, widths[l + 1]], bound, dtype, device, generator);
             register_parameter($"weight{l}", weights[l]);
             register_parameter($"bias{l}", biases[l]);
         }

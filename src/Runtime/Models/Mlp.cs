@@ -14,18 +14,23 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     readonly Linear[] layers;
 
-    /// <summary>Creates the layers in <paramref name="dtype"/> on <paramref name="device"/> (initialised from the global generator).</summary>
+    /// <summary>
+    /// Creates the layers in <paramref name="dtype"/> on <paramref name="device"/>, initialised like <c>nn.Linear</c>
+    /// (<see cref="LayerInitialization"/>) from <paramref name="generator"/>, else from
+    /// <see cref="SeededConstruction.Current"/> (a seeded construction on this thread), else from torch's global generator.
+    /// </summary>
     public Mlp(string name, int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, Activation activation,
-               ScalarType dtype = ScalarType.Float32, Device? device = null) : base(name)
+               ScalarType dtype = ScalarType.Float32, Device? device = null, Generator? generator = null) : base(name)
     {
         ArgumentNullException.ThrowIfNull(hiddenSizes);
         if (inputSize <= 0 || outputSize <= 0 || hiddenSizes.Any(h => h <= 0))
             throw new ArgumentException("Layer widths must be positive.");
         var widths = new[] { inputSize }.Concat(hiddenSizes).Append(outputSize).ToArray();
+        generator ??= SeededConstruction.Current;
         layers = new Linear[widths.Length - 1];
         for (int i = 0; i < layers.Length; i++)
         {
-            layers[i] = nn.Linear(widths[i], widths[i + 1], hasBias: true, device: device, dtype: dtype);
+            layers[i] = LayerInitialization.Linear(widths[i], widths[i + 1], dtype, device, generator);
             register_module($"layer{i}", layers[i]);
         }
         InputSize = inputSize;

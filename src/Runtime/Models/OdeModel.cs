@@ -12,10 +12,11 @@ namespace NodeDsl.Runtime;
 /// <c>y</c> is <c>[batch, Layout.StateSize]</c> in the model's <see cref="DType"/>; observed states come first, augmented
 /// states last. Models with <c>[Input]</c> fields read one row of <see cref="Inputs"/> per trajectory.
 /// </remarks>
-public abstract class OdeModel : nn.Module, IOdeSystem
+public abstract class OdeModel : nn.Module, IOdeSystem, ITimeOffsetSystem
 {
     readonly List<(string Name, Parameter Value)> learnables = new();
     Tensor? inputs;
+    Tensor? timeOffsets;
     ScalarType dtype;
     Device device;
 
@@ -65,6 +66,28 @@ public abstract class OdeModel : nn.Module, IOdeSystem
                     throw new ArgumentException($"Inputs have dtype {value.dtype} but the model was built with {DType}; convert them with .to({DType}).", nameof(value));
             }
             inputs = value;
+        }
+    }
+
+    /// <summary>
+    /// Per-row time offsets <c>[batch, 1]</c> (or <c>[1, 1]</c>), or null: row b's rates are evaluated at
+    /// <c>t + TimeOffsets[b]</c> wherever the model reads <c>[Time]</c>, so a batch solved on a grid relative to each row's
+    /// start sees absolute times (see <see cref="ITimeOffsetSystem"/>). Models without <c>[Time]</c> ignore them. The
+    /// trainer sets and clears them around every solve.
+    /// </summary>
+    public Tensor? TimeOffsets
+    {
+        get => timeOffsets;
+        set
+        {
+            if (value is not null)
+            {
+                if (value.dim() != 2 || value.shape[1] != 1)
+                    throw new ArgumentException($"TimeOffsets must have shape [batch, 1] but have shape [{string.Join(", ", value.shape)}].", nameof(value));
+                if (value.dtype != DType)
+                    throw new ArgumentException($"TimeOffsets have dtype {value.dtype} but the model was built with {DType}; convert them with .to({DType}).", nameof(value));
+            }
+            timeOffsets = value;
         }
     }
 
@@ -119,13 +142,21 @@ public abstract class OdeModel : nn.Module, IOdeSystem
             throw new ArgumentException($"y has dtype {y.dtype} but the model was built with {DType}; build it with ModelOptions {{ DType = {y.dtype} }} or convert y.", nameof(y));
     }
 
-    /// <summary>Time as a <c>[batch, 1]</c> column: <paramref name="t"/> is 0-d, <c>[1]</c>, <c>[1, 1]</c> or <c>[batch, 1]</c>.</summary>
-    protected static Tensor TimeColumn(Tensor t, long batch)
+    /// <summary>
+    /// Time as a <c>[batch, 1]</c> column: <paramref name="t"/> is 0-d, <c>[1]</c>, <c>[1, 1]</c> or <c>[batch, 1]</c>;
+    /// plus <see cref="TimeOffsets"/> when set.
+    /// </summary>
+    protected Tensor TimeColumn(Tensor t, long batch)
     {
         ArgumentNullException.ThrowIfNull(t);
-        if (t.dim() == 2 && t.shape[0] == batch && t.shape[1] == 1) return t;
-        if (t.numel() == 1) return t.reshape(1, 1).expand(batch, 1);
-        throw new ArgumentException($"t must be a 0-d tensor or have shape [batch, 1] = [{batch}, 1] but has shape [{string.Join(", ", t.shape)}].", nameof(t));
+        Tensor column;
+        if (t.dim() == 2 && t.shape[0] == batch && t.shape[1] == 1) column = t;
+        else if (t.numel() == 1) column = t.reshape(1, 1).expand(batch, 1);
+        else throw new ArgumentException($"t must be a 0-d tensor or have shape [batch, 1] = [{batch}, 1] but has shape [{string.Join(", ", t.shape)}].", nameof(t));
+        if (timeOffsets is not { } offsets) return column;
+        if (offsets.shape[0] != batch && offsets.shape[0] != 1)
+            throw new ArgumentException($"TimeOffsets have {offsets.shape[0]} rows but y has {batch}; give one offset per row (or one shared offset).");
+        return column + offsets;
     }
 
     /// <summary>The inputs as <c>[batch, InputSize]</c>; throws with a remedy when they are missing or the batch differs.</summary>
@@ -201,11 +232,22 @@ public abstract class OdeModel : nn.Module, IOdeSystem
         }
     }
 
-    /// <summary>Builds and registers a submodule under <paramref name="name"/> with a seed derived from the model seed.</summary>
+    /// <summary>
+    /// Builds and registers a submodule under <paramref name="name"/> with a seed derived from the model seed. Custom
+    /// blocks may initialise from torch's global generator, so it is seeded for them (<see cref="SeededConstruction.Create"/>).
+    /// </summary>
     protected T AddModule<T>(string name, int index, Func<T> create) where T : nn.Module
+        => Register(name, SeededConstruction.Create(Options.Seed, index, create));
+
+    /// <summary>
+    /// Builds and registers a perceptron: it draws its weights from its own seeded generator
+    /// (<see cref="SeededConstruction.CreateWithGenerator"/>), so the global generator is never touched.
+    /// </summary>
+    protected Mlp AddModule(string name, int index, Func<Mlp> create)
+        => Register(name, SeededConstruction.CreateWithGenerator(Options.Seed, index, create));
+
+    T Register<T>(string name, T module) where T : nn.Module
     {
-        ArgumentNullException.ThrowIfNull(create);
-        var module = SeededConstruction.Create(Options.Seed, index, create);
         module.to(Device, DType);
         register_module(name, module);
         return module;

@@ -12,10 +12,15 @@ namespace NodeDsl.Runtime.Training;
 /// validation, metrics, progress, callbacks, early stopping and checkpoints once per epoch.
 /// </summary>
 /// <remarks>
-/// A run is a deterministic function of the seed, the data, the options and the initial weights: windows and
-/// Hutchinson probes come from a <see cref="SeededRandom"/>, torch's generator is reseeded every epoch, and the
-/// learning rate is a function of the epoch. A checkpoint captures all of it, so a run interrupted after epoch k and
-/// resumed ends with bit-identical weights (for Adam, AdamW and SGD; see <see cref="TrainingCheckpoint"/> for L-BFGS).
+/// <para>A run is a deterministic function of the seed, the data, the options and the initial weights: windows and
+/// Hutchinson probes come from a <see cref="SeededRandom"/> and the learning rate is a function of the epoch; torch's
+/// global generator is never used, so runs on other threads neither disturb it nor are disturbed by it. A checkpoint
+/// captures all of it, so a run interrupted after epoch k and resumed ends with bit-identical weights (for Adam, AdamW
+/// and SGD; see <see cref="TrainingCheckpoint"/> for L-BFGS).</para>
+/// <para>A bad step never reaches the weights or a checkpoint: loss, gradients and weights are checked before every
+/// optimizer step (one host read per batch), solves are held to a step budget (<see cref="TrainerOptions.Runaway"/>), and
+/// when training diverges <see cref="Fit"/> restores the weights of the last completed epoch and throws a
+/// <see cref="TrainingDivergedException"/> that says where and what to change.</para>
 /// </remarks>
 public sealed class Trainer
 {
@@ -44,6 +49,10 @@ public sealed class Trainer
 
     /// <summary>Trains on <paramref name="train"/>, validating on <paramref name="validation"/> after every epoch.</summary>
     /// <exception cref="CheckpointException">Resuming from a checkpoint that is corrupt or does not fit the model.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// Loss, gradients or weights became non-finite, or the dynamics ran away; the model then holds the weights of the
+    /// last completed epoch, and no checkpoint was written after it.
+    /// </exception>
     public TrainingResult Fit(TrajectoryDataset train, TrajectoryDataset? validation = null)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -62,7 +71,10 @@ public sealed class Trainer
     }
 
     /// <summary>Mean data loss over whole trajectories (one batched solve, no gradients).</summary>
-    public double Evaluate(TrajectoryDataset data)
+    public double Evaluate(TrajectoryDataset data) => Evaluate(data, null);
+
+    // guard: inside Fit, validation solves keep to the run's step budget and their failures are explained.
+    double Evaluate(TrajectoryDataset data, DivergenceGuard? guard)
     {
         ArgumentNullException.ThrowIfNull(data);
         var objective = Objective(data);
@@ -70,7 +82,9 @@ public sealed class Trainer
         using var noGrad = no_grad();
         module.eval();
         using var batch = BatchBuilder.Build(data, BatchBuilder.Whole(data, Enumerable.Range(0, data.Count)), DType, Device);
+        objective.MaxSteps = guard?.StepLimit(batch.Duration);
         try { return objective.Evaluate(batch, null, regularize: false).DataLoss.ToDouble(); }
+        catch (OdeSolverException e) when (guard?.Explain(e, null, batch.Duration, objective.MaxSteps) is { } diverged) { throw diverged; }
         finally { objective.ReleaseInputs(); }
     }
 
@@ -119,7 +133,7 @@ public sealed class Trainer
         optim.Optimizer optimizer, RunState run, Action<EpochMetrics> report)
     {
         var history = run.History;
-        var parameters = module.parameters().ToArray();
+        using var guard = new DivergenceGuard(module, Options);
         var reason = StopReason.Completed;
         string message = $"Completed {Options.Epochs} epochs.";
         for (int epoch = run.Epoch; epoch < Options.Epochs; epoch++)
@@ -127,11 +141,22 @@ public sealed class Trainer
             var clock = Stopwatch.StartNew();
             double rate = Options.Schedule?.Rate(Options.Optimizer.LearningRate, epoch) ?? Options.Optimizer.LearningRate;
             foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-            // Any torch randomness inside the model (e.g. dropout) depends only on the seed and the epoch.
-            random.manual_seed(unchecked(run.Seed * 1_000_003L + epoch));
-            var totals = TrainEpoch(epoch, train, objective, optimizer, parameters, run.Random);
+            var batches = Options.Sampler.SampleEpoch(train, run.Random);
+            guard.BeginEpoch(epoch, batches.Count, rate);
             bool validate = validation is not null && ((epoch + 1) % Options.ValidateEvery == 0 || epoch == Options.Epochs - 1);
-            double? validationLoss = validate ? Evaluate(validation!) : null;
+            EpochTotals totals;
+            double? validationLoss;
+            try
+            {
+                totals = TrainEpoch(epoch, train, batches, objective, optimizer, guard, run.Random);
+                guard.CheckWeights();
+                validationLoss = validate ? Evaluate(validation!, guard) : null;
+            }
+            catch (TrainingDivergedException)
+            {
+                guard.Restore();   // the weights of the last completed epoch, as its checkpoint holds them
+                throw;
+            }
             var metrics = new EpochMetrics(epoch, totals.Loss, validationLoss, totals.Regularization, rate,
                 totals.ForwardEvaluations, totals.BackwardEvaluations, clock.Elapsed.TotalSeconds);
             history.Add(metrics);
@@ -161,53 +186,55 @@ public sealed class Trainer
         return new TrainingResult(history, reason, bestEpoch, message);
     }
 
-    EpochTotals TrainEpoch(int epochIndex, TrajectoryDataset train, TrainingObjective objective, optim.Optimizer optimizer, Parameter[] parameters, SeededRandom rng)
+    EpochTotals TrainEpoch(int epochIndex, TrajectoryDataset train, IReadOnlyList<IReadOnlyList<BatchWindow>> batches, TrainingObjective objective,
+        optim.Optimizer optimizer, DivergenceGuard guard, SeededRandom rng)
     {
         module.train();
-        var epoch = Options.Sampler.SampleEpoch(train, rng);
         var totals = new EpochTotals();
         var reg = Options.Regularization;
-        int batchIndex = -1;
-        foreach (var windows in epoch)
+        for (int index = 0; index < batches.Count; index++)
         {
-            batchIndex++;
             using var scope = NewDisposeScope();
-            using var batch = BatchBuilder.Build(train, windows, DType, Device);
+            using var batch = BatchBuilder.Build(train, batches[index], DType, Device);
             var probe = reg is { JacobianFrobenius: not 0 }
                 ? RegularizedSystem.SampleProbe(rng, batch.Size * Options.Replicas, objective.StateSize, reg.Probe, DType, Device)
                 : null;
+            objective.MaxSteps = guard.StepLimit(batch.Duration);
             try
             {
-                var result = optimizer is LBFGS
-                    ? LbfgsStep(batch, probe, objective, optimizer, totals)
-                    : GradientStep(batch, probe, objective, optimizer, parameters, totals);
-                totals.Add(result.DataLoss.ToDouble(), result.Regularizer?.ToDouble() ?? 0);
+                var reading = optimizer is LBFGS
+                    ? LbfgsStep(batch, index, probe, objective, optimizer, guard, totals)
+                    : GradientStep(batch, index, probe, objective, optimizer, guard, totals);
+                totals.Add(reading.DataLoss, reading.Regularizer);
             }
             catch (Exception) when (BackwardPass.TakeFailure() is { } failure)
             {
                 // A gradient method's backward pass failed (backward() threw libtorch's error): stop at once, before any
                 // optimizer step or checkpoint, with the original exception; leave no gradient for a later step.
                 optimizer.zero_grad();
-                throw new TrainingFailedException(epochIndex, batchIndex, failure.Method, failure.Error);
+                throw new TrainingFailedException(epochIndex, index, failure.Method, failure.Error);
             }
+            catch (OdeSolverException e) when (guard.Explain(e, index, batch.Duration, objective.MaxSteps) is { } diverged) { throw diverged; }
             finally { objective.ReleaseInputs(); }
         }
         return totals;
     }
 
-    TrainingObjective.Result GradientStep(TrajectoryBatch batch, Tensor? probe, TrainingObjective objective, optim.Optimizer optimizer,
-        Parameter[] parameters, EpochTotals totals)
+    StepGuard.Reading GradientStep(TrajectoryBatch batch, int index, Tensor? probe, TrainingObjective objective, optim.Optimizer optimizer,
+        DivergenceGuard guard, EpochTotals totals)
     {
         optimizer.zero_grad();
         var result = objective.Evaluate(batch, probe, regularize: true);
         result.Total.backward();
         totals.Count(result);
-        if (Options.GradientClipNorm is { } clip) nn.utils.clip_grad_norm_(parameters, clip);
+        var reading = guard.BeforeStep(result, batch, index);   // clips, and throws rather than step on a non-finite loss or gradient
         optimizer.step();
-        return result;
+        guard.Applied(result, batch);
+        return reading;
     }
 
-    TrainingObjective.Result LbfgsStep(TrajectoryBatch batch, Tensor? probe, TrainingObjective objective, optim.Optimizer optimizer, EpochTotals totals)
+    StepGuard.Reading LbfgsStep(TrajectoryBatch batch, int index, Tensor? probe, TrainingObjective objective, optim.Optimizer optimizer,
+        DivergenceGuard guard, EpochTotals totals)
     {
         // L-BFGS re-evaluates the loss several times per step through this closure, which native code calls:
         // exceptions must not cross that boundary, so they are kept and rethrown after the step.
@@ -231,7 +258,10 @@ public sealed class Trainer
             }
         });
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
-        return result ?? throw new InvalidOperationException("L-BFGS finished a step without evaluating the loss.");
+        if (result is null) throw new InvalidOperationException("L-BFGS finished a step without evaluating the loss.");
+        var reading = guard.AfterLbfgsStep(result, batch, index);
+        guard.Applied(result, batch);
+        return reading;
     }
 
     string? RunCallbacks(EpochMetrics metrics, IReadOnlyList<EpochMetrics> history)

@@ -11,7 +11,7 @@ public sealed record TrainerOptions
 {
     /// <summary>Total number of epochs (a resumed run continues up to this number).</summary>
     public int Epochs { get; init; } = 100;
-    /// <summary>Seed of the window/probe generator and of torch's generator: equal seeds give bit-identical runs.</summary>
+    /// <summary>Seed of the window and probe generator: equal seeds give bit-identical runs. Torch's global generator is never touched.</summary>
     public long Seed { get; init; }
     /// <summary>The ODE solver of the training solves, e.g. <c>Solvers.Rk4</c>.</summary>
     public required IOdeSolver Solver { get; init; }
@@ -32,6 +32,11 @@ public sealed record TrainerOptions
     public LearningRateSchedule? Schedule { get; init; }
     /// <summary>Clip the global gradient norm to this value before each step (not applied to L-BFGS); off when null.</summary>
     public double? GradientClipNorm { get; init; }
+    /// <summary>
+    /// Ends a run whose dynamics run away (solves needing far more steps than before) early, with a
+    /// <see cref="TrainingDivergedException"/>, instead of letting each solve reach <see cref="SolverOptions.MaxSteps"/>; off when null.
+    /// </summary>
+    public RunawayDetection? Runaway { get; init; } = new();
     /// <summary>Validate every this many epochs (and after the last); early-stopping patience then counts validations.</summary>
     public int ValidateEvery { get; init; } = 1;
     /// <summary>Early stopping on the validation loss; needs a validation set.</summary>
@@ -86,5 +91,6 @@ public sealed record TrainerOptions
         if (GradientClipNorm is { } c && !(c > 0)) throw new ArgumentException($"GradientClipNorm must be positive, not {c}.");
         if (EarlyStopping is { Patience: < 1 }) throw new ArgumentException("EarlyStopping.Patience must be at least 1.");
         if (Replicas < 1) throw new ArgumentException($"Replicas must be at least 1, not {Replicas}.");
+        Runaway?.Validate();
     }
 }

@@ -8,6 +8,7 @@ namespace NodeDsl.Runtime.Training;
 internal sealed class TrainingObjective
 {
     readonly IOdeSystem system;
+    readonly ITimeOffsetSystem shiftable;   // the system itself, or an adapter that shifts its time
     readonly TrainerOptions options;
     readonly Tensor[] parameters;
 
@@ -15,10 +16,13 @@ internal sealed class TrainingObjective
     {
         (this.system, StateSize, ObservedSize, this.options) = (system, stateSize, observedSize, options);
         this.parameters = parameters.ToArray();
+        shiftable = system as ITimeOffsetSystem ?? new TimeShiftedSystem(system);
     }
 
     public int StateSize { get; }
     public int ObservedSize { get; }
+    /// <summary>Step limit of the next solves (the runaway budget), or null for <see cref="SolverOptions.MaxSteps"/>.</summary>
+    public int? MaxSteps { get; set; }
 
     /// <summary>Total loss (data + weighted regularisers), its parts and the solve's counters.</summary>
     public sealed record Result(Tensor Total, Tensor DataLoss, Tensor? Regularizer, SolverStats Stats, GradientReport? Gradient);
@@ -28,11 +32,12 @@ internal sealed class TrainingObjective
     {
         var y0 = Replicate(InitialState(batch));
         SetInputs(batch);
+        var model = Model(batch);
         var reg = regularize && options.Regularization is { IsActive: true } r ? r : null;
-        IOdeSystem solved = system;
+        IOdeSystem solved = model;
         if (reg is not null)
         {
-            var wrapped = new RegularizedSystem(system, StateSize, reg.JacobianFrobenius != 0 ? probe : null);
+            var wrapped = new RegularizedSystem(model, StateSize, reg.JacobianFrobenius != 0 ? probe : null);
             // Adjoint methods need to know which tensors the wrapper depends on: the model's parameters.
             solved = options.Gradient is null ? wrapped : AutogradRatesVjp.For(wrapped, parameters);
             y0 = wrapped.Augment(y0);
@@ -54,15 +59,31 @@ internal sealed class TrainingObjective
 
     OdeSolution SolveWith(IOdeSystem solved, Tensor y0, Tensor times)
         => options.Gradient is { } gradient
-            ? Ode.Solve(solved, y0, times, options.Solver, options.SolverOptions, gradient)
-            : Ode.Solve(solved, y0, times, options.Solver, options.SolverOptions);
+            ? Ode.Solve(solved, y0, times, options.Solver, SolverOptions, gradient)
+            : Ode.Solve(solved, y0, times, options.Solver, SolverOptions);
+
+    SolverOptions? SolverOptions => MaxSteps is { } limit ? (options.SolverOptions ?? new SolverOptions()) with { MaxSteps = limit } : options.SolverOptions;
 
     /// <summary>The solution <c>[T, batch, stateSize]</c> of the plain (unregularised) model for the batch.</summary>
     public Tensor Solve(TrajectoryBatch batch)
     {
         var y0 = Replicate(InitialState(batch));
         SetInputs(batch);
-        return Ode.Solve(system, y0, batch.Times, options.Solver, options.SolverOptions).Ys;   // no gradients needed
+        return Ode.Solve(Model(batch), y0, batch.Times, options.Solver, SolverOptions).Ys;   // no gradients needed
+    }
+
+    /// <summary>
+    /// The system to solve for <paramref name="batch"/>: on a grid relative to each row's start, one that evaluates row b
+    /// at its absolute time (offset = the row's start time), so time-dependent models see the forcing they were
+    /// observed under; on an absolute grid the system itself.
+    /// </summary>
+    IOdeSystem Model(TrajectoryBatch batch)
+    {
+        if (!batch.RelativeTimes) return system;
+        // In the caller's dispose scope, like the batch: ReleaseInputs clears the reference before the scope ends.
+        var starts = torch.tensor(batch.StartTimes.ToArray(), [batch.Size, 1], ScalarType.Float64).to(batch.Times.dtype, batch.Times.device);
+        shiftable.TimeOffsets = Replicate(starts);
+        return shiftable;
     }
 
     /// <summary>Stacks <see cref="TrainerOptions.Replicas"/> copies of <paramref name="x"/> along the row dimension <paramref name="dim"/>.</summary>
@@ -103,10 +124,12 @@ internal sealed class TrainingObjective
     }
 
     /// <summary>
-    /// Forgets the batch's inputs once its solve and backward pass are done, so the model never holds a disposed tensor.
+    /// Forgets the batch's inputs and time offsets once its solve and backward pass are done, so the model never holds a
+    /// disposed tensor.
     /// </summary>
     public void ReleaseInputs()
     {
+        shiftable.TimeOffsets = null;
         if (system is OdeModel model) model.Inputs = null;
         else options.SetInputs?.Invoke(null);
     }

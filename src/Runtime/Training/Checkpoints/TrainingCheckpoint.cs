@@ -6,7 +6,7 @@ namespace NodeDsl.Runtime.Training;
 
 /// <summary>
 /// Everything needed to continue a run exactly: model weights (all parameters and buffers), optimizer state,
-/// the data generator's state, the torch seed, the epoch, early-stopping progress and the metrics history.
+/// the data generator's seed and state, the epoch, early-stopping progress and the metrics history.
 /// Stored in a <see cref="CheckpointFile"/> (atomic, versioned, SHA-256 checked).
 /// </summary>
 /// <remarks>
@@ -18,7 +18,7 @@ public sealed record TrainingCheckpoint
 {
     /// <summary>Epochs completed; the resumed run starts with this 0-based epoch.</summary>
     public required int EpochsCompleted { get; init; }
-    /// <summary>The run's seed (torch's generator is reseeded from it every epoch).</summary>
+    /// <summary>The run's seed (of the window and probe generator).</summary>
     public required long Seed { get; init; }
     /// <summary>State of the window/probe generator after the last completed epoch.</summary>
     public required ulong[] RandomState { get; init; }
