@@ -173,8 +173,8 @@ internal sealed class WeightFileReader : IDisposable
             return new WeightFileException($"{What} is truncated: the stream ends before the {announced} bytes its header announces. {ReExport}", e);
         string found = e is JsonException ? $"its metadata is not valid JSON ({e.Message})" : e.Message;
         return Settle() ?? new WeightFileException(
-            $"{What} has a valid checksum but invalid contents: {found}" +
-            (body.LengthVerified ? "" : " (the checksum could not be checked first: the stream has no length)") +
+            (body.LengthVerified ? $"{What} has a valid checksum but invalid contents: {found}"
+                : $"{What} has invalid contents: {found} (its checksum could not be checked first: the stream has no length)") +
             $". It was not written by a compatible SaveWeights, or was changed afterwards. {ReExport}", e);
     }
 
