@@ -54,13 +54,6 @@ public sealed class UntrustedWeightFileTests : IDisposable
         return JsonNode.Parse(JsonSerializer.Serialize(metadata, WeightFile.Json))!.AsObject();
     }
 
-    static long Allocated(Action action)
-    {
-        long start = GC.GetTotalAllocatedBytes(precise: true);
-        action();
-        return GC.GetTotalAllocatedBytes(precise: true) - start;
-    }
-
     [Fact]
     public void AShortLastTensorUnderAValidChecksumLeavesEveryParameterUntouched()
     {
@@ -198,7 +191,7 @@ public sealed class UntrustedWeightFileTests : IDisposable
             () => { using var stream = File.OpenRead(path); new TinySurrogate(stream).Dispose(); },
         })
         {
-            long allocated = Allocated(() => Assert.Contains("is not a NodeDsl weight file", Assert.Throws<WeightFileException>(load).Message));
+            long allocated = Allocation.Of(() => Assert.Contains("is not a NodeDsl weight file", Assert.Throws<WeightFileException>(load).Message));
             Assert.True(allocated < SmallAllocation, $"{allocated} bytes allocated");
         }
     }
@@ -219,7 +212,7 @@ public sealed class UntrustedWeightFileTests : IDisposable
         using var model = new TinyOscillator(seed: 5);
         var before = model.Snapshot();
         WeightFileException? e = null;
-        long allocated = Allocated(() => e = Assert.Throws<WeightFileException>(() => model.LoadWeights(endless, "endless")));
+        long allocated = Allocation.Of(() => e = Assert.Throws<WeightFileException>(() => model.LoadWeights(endless, "endless")));
         Assert.Contains("it holds 0 tensors, but its parameter list has 5", e!.Message);
         Assert.Contains("the stream has no length", e.Message);
         Assert.True(endless.Consumed <= prefix.Length + 4, $"read {endless.Consumed} bytes");
@@ -281,7 +274,7 @@ public sealed class UntrustedWeightFileTests : IDisposable
         var bytes = StoredLayout.HandMadeWeightFile(json.ToJsonString(), Tensors());
         using var model = new TinyOscillator(seed: 5);
         WeightFileException? e = null;
-        long allocated = Allocated(() => e = Assert.Throws<WeightFileException>(() => model.LoadWeights(new MemoryStream(bytes), "big")));
+        long allocated = Allocation.Of(() => e = Assert.Throws<WeightFileException>(() => model.LoadWeights(new MemoryStream(bytes), "big")));
         Assert.Contains("parameter 'net.0.weight' has shape [16384, 1024] in the weight file but [4, 3] in the model", e!.Message);
         Assert.True(allocated < SmallAllocation, $"{allocated} bytes allocated");
         // Without a model, the tensors must be exactly those the metadata lists.

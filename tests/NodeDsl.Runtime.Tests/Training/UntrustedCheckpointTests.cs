@@ -39,13 +39,6 @@ public sealed class UntrustedCheckpointTests : IDisposable
         OptimizerType = optimizer.GetType().Name, OptimizerState = TrainingCheckpoint.CaptureOptimizer(optimizer),
     };
 
-    static long Allocated(Action action)
-    {
-        long start = GC.GetTotalAllocatedBytes(precise: true);
-        action();
-        return GC.GetTotalAllocatedBytes(precise: true) - start;
-    }
-
     [Fact]
     public void ShortOrRepeatedTensorsAndImpossibleStatesUnderAValidChecksumAreCheckpointExceptions()
     {
@@ -79,7 +72,7 @@ public sealed class UntrustedCheckpointTests : IDisposable
         var field = StoredLayout.CheckpointFields(bytes).Single(f => f.Name == "history length");
         File.WriteAllBytes(path, StoredLayout.SealCheckpoint(StoredLayout.WithValue(bytes, field, int.MaxValue)));
         CheckpointException? e = null;
-        long allocated = Allocated(() => e = Assert.Throws<CheckpointException>(() => TrainingCheckpoint.Load(path)));
+        long allocated = Allocation.Of(() => e = Assert.Throws<CheckpointException>(() => TrainingCheckpoint.Load(path)));
         Assert.Contains("the history length 2147483647 is impossible", e!.Message);
         Assert.True(allocated < SmallAllocation, $"{allocated} bytes allocated");
     }
@@ -118,7 +111,7 @@ public sealed class UntrustedCheckpointTests : IDisposable
         var path = Path.Combine(folder, "zeros.ckpt");
         using (var file = File.Create(path)) file.SetLength(256L << 20);
         CheckpointException? e = null;
-        long allocated = Allocated(() => e = Assert.Throws<CheckpointException>(() => TrainingCheckpoint.Load(path)));
+        long allocated = Allocation.Of(() => e = Assert.Throws<CheckpointException>(() => TrainingCheckpoint.Load(path)));
         Assert.Contains("is not a NodeDsl checkpoint", e!.Message);
         Assert.True(allocated < SmallAllocation, $"{allocated} bytes allocated");
     }

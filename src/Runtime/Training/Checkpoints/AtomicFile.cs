@@ -75,7 +75,7 @@ internal static class AtomicFile
         if (file.Length != guidStart + GuidDigits + Suffix.Length || file[0] != '.' || file[guidStart - 1] != '.') return false;
         if (!file.AsSpan(1, name.Length).SequenceEqual(name) || !file.EndsWith(Suffix, StringComparison.Ordinal)) return false;
         foreach (char c in file.AsSpan(guidStart, GuidDigits))
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c)) return false;
+            if (!char.IsAsciiHexDigitLower(c)) return false;   // Guid "N" format: 0-9, a-f
         return true;
     }
 
