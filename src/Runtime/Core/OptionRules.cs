@@ -11,8 +11,19 @@ namespace NodeDsl.Runtime;
 internal static class OptionRules
 {
     /// <summary>rtol/atol: finite and ≥ 0 (0 is allowed as long as the other one is positive).</summary>
-    public static string? Tolerance(double value)
+    public static string? Tolerance(double value) => FiniteNonNegative(value);
+
+    /// <summary>A weight, penalty or margin: finite and ≥ 0.</summary>
+    public static string? FiniteNonNegative(double value)
         => double.IsFinite(value) && value >= 0 ? null : $"is {Show(value)}, but must be a finite number ≥ 0";
+
+    /// <summary>A rate or scale: finite and &gt; 0.</summary>
+    public static string? FinitePositive(double value)
+        => double.IsFinite(value) && value > 0 ? null : $"is {Show(value)}, but must be a finite number > 0";
+
+    /// <summary>A decay factor of a running average (Adam's β): in [0, 1).</summary>
+    public static string? DecayFactor(double value)
+        => value >= 0 && value < 1 ? null : $"is {Show(value)}, but must lie in [0, 1)";
 
     /// <summary>A step length (fixed step, first step): finite and &gt; 0; the sign follows the time direction.</summary>
     public static string? StepLength(double value)

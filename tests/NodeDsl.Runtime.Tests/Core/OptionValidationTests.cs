@@ -150,11 +150,25 @@ public sealed class OptionValidationTests
         Assert.Equal(0, system.Calls);
     }
 
-    [Fact]
-    public void InvalidSolverOptionsInTrainerOptionsFailWhenTheTrainerIsBuilt()
+    public static TheoryData<string, Func<TrainerOptions, TrainerOptions>> BadTrainerOptions => new()
     {
-        var options = LinearTrainingTests.Options(1, 0.25) with { SolverOptions = new SolverOptions { StepSize = 0.25, Safety = double.NaN } };
+        { "SolverOptions.Safety is NaN", o => o with { SolverOptions = new SolverOptions { StepSize = 0.25, Safety = double.NaN } } },
+        { "fixed-step solver 'rk4' but has no step size", o => o with { Solver = NodeDsl.Runtime.Solvers.Dopri5, SolverOptions = null,
+            Gradient = GradientMethod.Backsolve(new AdjointOptions { Solver = NodeDsl.Runtime.Solvers.Rk4 }) } },
+        { "OptimizerSettings.LearningRate is Infinity", o => o with { Optimizer = OptimizerSettings.Adam(double.PositiveInfinity) } },
+        { "OptimizerSettings.Betas.Beta2 is 1,", o => o with { Optimizer = OptimizerSettings.Adam() with { Betas = (0.9, 1.0) } } },
+        { "OptimizerSettings.WeightDecay is NaN", o => o with { Optimizer = OptimizerSettings.AdamW(1e-3, double.NaN) } },
+        { "OptimizerSettings.LbfgsMaxIterations is 0,", o => o with { Optimizer = OptimizerSettings.Lbfgs(1.0, maxIterations: 0) } },
+        { "Regularization.KineticEnergy is -1", o => o with { Regularization = new Regularization { KineticEnergy = -1 } } },
+        { "EarlyStopping.MinDelta is NaN", o => o with { EarlyStopping = new EarlyStopping { MinDelta = double.NaN } } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTrainerOptions))]
+    public void InvalidTrainerOptionsFailWhenTheTrainerIsBuilt(string expected, Func<TrainerOptions, TrainerOptions> change)
+    {
+        var options = change(LinearTrainingTests.Options(1, 0.25));
         var e = Assert.Throws<OdeArgumentException>(() => new Trainer(new LinearRates(new double[2, 2]), options));
-        Assert.Contains("SolverOptions.Safety is NaN", e.Message);
+        Assert.Contains(expected, e.Message);
     }
 }
