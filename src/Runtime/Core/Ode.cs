@@ -14,7 +14,8 @@ public static class Ode
     /// <param name="solver">The method, e.g. <c>Solvers.Dopri5</c>.</param>
     /// <param name="options">Tolerances, step sizes and limits; defaults when null.</param>
     /// <returns>States <c>[T, batch, n]</c> and statistics.</returns>
-    /// <exception cref="OdeArgumentException">Bad shapes, dtypes, devices, times or options.</exception>
+    /// <exception cref="OdeArgumentException">Bad shapes, dtypes, devices, times or options (each option is checked before any
+    /// work and named in the message), or a first rates result whose dtype, shape or device differs from <paramref name="y0"/>'s.</exception>
     /// <exception cref="OdeSolverException">The integration failed (step-size underflow, non-finite state, max steps).</exception>
     /// <exception cref="BackwardFailedException">An earlier backward pass on this thread failed and nobody took the failure (<see cref="BackwardPass"/>).</exception>
     public static OdeSolution Solve(IOdeSystem system, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions? options = null)
@@ -46,6 +47,7 @@ public static class Ode
         ArgumentNullException.ThrowIfNull(gradient);
         options ??= new SolverOptions();
         SolveArguments.Validate(y0, ts, solver, options);
+        gradient.Validate(solver, options);
         return gradient.Solve(system, y0, ts, solver, options);
     }
 

@@ -18,6 +18,9 @@ public enum ErrorNorm
 }
 
 /// <summary>Options of a solve. All are optional; defaults suit float64 work on smooth problems.</summary>
+/// <remarks><see cref="Ode.Solve(IOdeSystem, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, IOdeSolver, SolverOptions?)"/> checks every value
+/// before the first step and names an invalid one in an <see cref="OdeArgumentException"/> (allowed values: docs/solvers.md,
+/// "Checked before the first step").</remarks>
 public sealed record SolverOptions
 {
     /// <summary>Relative tolerance of adaptive methods.</summary>

@@ -38,8 +38,9 @@ public abstract class Surrogate<TModel> : IDisposable where TModel : OdeModel
         ArgumentException.ThrowIfNullOrEmpty(resourceName);
         var assembly = GetType().Assembly;
         using var stream = assembly.GetManifestResourceStream(resourceName) ?? throw MissingResource(assembly, resourceName);
-        (Model, Metadata) = Build(create, WeightFile.Read(stream, $"{assembly.GetName().Name}/{resourceName}"), options);
-        (stateNames, Solver, SolverOptions, RangePolicy) = Defaults(options);
+        using var reader = WeightFileReader.Open(stream, $"{assembly.GetName().Name}/{resourceName}");
+        (Model, stateNames, Solver) = Build(create, reader, options);
+        (Metadata, SolverOptions, RangePolicy) = (reader.Metadata, reader.Metadata.SolverOptions(), options?.RangePolicy ?? RangePolicy.Warn);
     }
 
     /// <summary>Loads the weights from <paramref name="weights"/> (a weight file's bytes), named <paramref name="source"/> in messages.</summary>
@@ -48,8 +49,9 @@ public abstract class Surrogate<TModel> : IDisposable where TModel : OdeModel
     {
         ArgumentNullException.ThrowIfNull(create);
         ArgumentNullException.ThrowIfNull(weights);
-        (Model, Metadata) = Build(create, WeightFile.Read(weights, source), options);
-        (stateNames, Solver, SolverOptions, RangePolicy) = Defaults(options);
+        using var reader = WeightFileReader.Open(weights, source);
+        (Model, stateNames, Solver) = Build(create, reader, options);
+        (Metadata, SolverOptions, RangePolicy) = (reader.Metadata, reader.Metadata.SolverOptions(), options?.RangePolicy ?? RangePolicy.Warn);
     }
 
     /// <summary>The model with the trained weights (in evaluation mode).</summary>
@@ -157,44 +159,43 @@ public abstract class Surrogate<TModel> : IDisposable where TModel : OdeModel
                 throw new ArgumentException($"Each input row needs {layout.InputSize} values ({string.Join(", ", InputNames)}) but one has {i?.Length ?? 0}.", nameof(inputs));
     }
 
-    static (TModel, WeightMetadata) Build(Func<ModelOptions, TModel> create, WeightFile file, SurrogateOptions? options)
+    // Everything the metadata says is checked before the tensors are read, and the tensors are read only after the
+    // model exists, so that their sizes are bounded by the model's; the model is disposed if anything fails.
+    static (TModel, string[], IOdeSolver) Build(Func<ModelOptions, TModel> create, WeightFileReader reader, SurrogateOptions? options)
     {
-        var metadata = file.Metadata;
+        var metadata = reader.Metadata;
         string expected = typeof(TModel).FullName ?? typeof(TModel).Name;
         if (metadata.ModelType != expected)
-            throw new WeightFileException(
+            throw reader.Reject(
                 $"The surrogate's weights were exported from {metadata.ModelType}, but it builds {expected}. " +
                 $"Export the weights from a {typeof(TModel).Name} (model.SaveWeights), or derive the surrogate from Surrogate<{metadata.ModelType}>.");
+        IOdeSolver solver;
+        try { solver = Solvers.ByName(metadata.Solver); }
+        catch (ArgumentException e)
+        {
+            throw reader.Reject($"The weight file names the solver '{metadata.Solver}', which this NodeDsl.Runtime does not have ({e.Message}). Export the weights again with one of them.");
+        }
+        if (!solver.IsAdaptive && metadata.StepSize is null)
+            throw reader.Reject($"{reader.What} names the fixed-step solver '{solver.Name}' but has no 'stepSize'. Export the weights again with the training's SolverOptions.StepSize.");
         // Build the model in the dtype it was saved in, so the weights load bit for bit.
-        var dtype = metadata.Parameters.Count > 0 && Enum.TryParse<ScalarType>(metadata.Parameters[0].DType, out var saved) ? saved : ScalarType.Float64;
+        var dtype = WeightMetadataRules.Specs(metadata).Select(p => p.DType).FirstOrDefault(t => t is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16, ScalarType.Float64);
         var model = create(new ModelOptions { DType = dtype, Device = options?.Device });
         try
         {
-            model.LoadWeights(file, metadata.ModelType);
+            var layout = model.Layout;
+            var names = layout.ComponentNames.Take(layout.ObservedSize).ToArray();
+            if (metadata.States.Count > 0 && metadata.States.Count != names.Length)
+                throw reader.Reject(
+                    $"The weight file records ranges for {metadata.States.Count} states but {typeof(TModel).Name} observes {names.Length} ({string.Join(", ", names)}); export the weights again.");
+            WeightFileExtensions.Load(model, reader);
             model.eval();
-            return (model, metadata);
+            return (model, names, solver);
         }
         catch
         {
             model.Dispose();
             throw;
         }
-    }
-
-    (string[], IOdeSolver, SolverOptions, RangePolicy) Defaults(SurrogateOptions? options)
-    {
-        var layout = Model.Layout;
-        var names = layout.ComponentNames.Take(layout.ObservedSize).ToArray();
-        if (Metadata.States.Count > 0 && Metadata.States.Count != names.Length)
-            throw new WeightFileException(
-                $"The weight file records ranges for {Metadata.States.Count} states but {typeof(TModel).Name} observes {names.Length} ({string.Join(", ", names)}); export the weights again.");
-        IOdeSolver solver;
-        try { solver = Solvers.ByName(Metadata.Solver); }
-        catch (ArgumentException e)
-        {
-            throw new WeightFileException($"The weight file names the solver '{Metadata.Solver}', which this NodeDsl.Runtime does not have ({e.Message}); set Solver after construction.", e);
-        }
-        return (names, solver, Metadata.SolverOptions(), options?.RangePolicy ?? RangePolicy.Warn);
     }
 
     static WeightFileException MissingResource(Assembly assembly, string name)

@@ -26,11 +26,11 @@ public sealed class WeightFile
     /// <summary>Customary file extension.</summary>
     public const string Extension = ".nodew";
 
-    static ReadOnlySpan<byte> Magic => "NODEDSLW"u8;
-    const int HeaderSize = 8 + 4 + 8;
-    const int ChecksumSize = 32;
+    internal static ReadOnlySpan<byte> Magic => "NODEDSLW"u8;
+    internal const int HeaderSize = 8 + 4 + 8;
+    internal const int ChecksumSize = 32;
 
-    static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -38,7 +38,7 @@ public sealed class WeightFile
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    WeightFile(WeightMetadata metadata, IReadOnlyList<TensorRecord> tensors) => (Metadata, Tensors) = (metadata, tensors);
+    internal WeightFile(WeightMetadata metadata, IReadOnlyList<TensorRecord> tensors) => (Metadata, Tensors) = (metadata, tensors);
 
     /// <summary>The metadata.</summary>
     public WeightMetadata Metadata { get; }
@@ -55,7 +55,7 @@ public sealed class WeightFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var bytes = Encode(metadata, tensors);
-        CheckpointFile.WriteAtomically(path, file =>
+        AtomicFile.Write(path, file =>
         {
             var target = wrap(file);
             target.Write(bytes);
@@ -68,6 +68,7 @@ public sealed class WeightFile
     {
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(tensors);
+        CheckWritable(metadata, tensors);
         using var memory = new MemoryStream();
         using (var writer = new BinaryWriter(memory, Encoding.UTF8, leaveOpen: true))
         {
@@ -87,85 +88,54 @@ public sealed class WeightFile
         return bytes;
     }
 
-    /// <summary>Reads and verifies a weight file.</summary>
-    /// <exception cref="WeightFileException">Missing, truncated, not a weight file, a newer format version, or corrupt.</exception>
+    /// <summary>
+    /// Reads and verifies a weight file. The file is untrusted input: the header is checked before anything else is
+    /// read, every length is bounded by the file and by the metadata, and every problem is a <see cref="WeightFileException"/>.
+    /// </summary>
+    /// <exception cref="WeightFileException">Missing, truncated, not a weight file, a newer format version, corrupt, or malformed (the message names the field).</exception>
     public static WeightFile Read(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-            throw new WeightFileException($"Weight file '{path}' does not exist. Check the path, or export the weights first with model.SaveWeights(path, metadata).");
-        return Decode(File.ReadAllBytes(path), $"Weight file '{path}'");
+        using var reader = WeightFileReader.Open(path);
+        return reader.Finish();
     }
 
     /// <summary>Reads and verifies a weight file from <paramref name="stream"/> (e.g. an embedded resource) named <paramref name="source"/> in messages.</summary>
-    /// <exception cref="WeightFileException">Truncated, not a weight file, a newer format version, or corrupt.</exception>
+    /// <exception cref="WeightFileException">Truncated, not a weight file, a newer format version, corrupt, or malformed.</exception>
     public static WeightFile Read(Stream stream, string source)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        using var memory = new MemoryStream();
-        stream.CopyTo(memory);
-        return Decode(memory.ToArray(), $"Weight file '{source}'");
+        using var reader = WeightFileReader.Open(stream, source);
+        return reader.Finish();
     }
 
-    /// <summary>The metadata of a weight file (the whole file is verified first).</summary>
+    /// <summary>The metadata of a weight file (the whole file is verified first; the tensors are not kept).</summary>
     /// <exception cref="WeightFileException">As <see cref="Read(string)"/>.</exception>
-    public static WeightMetadata ReadMetadata(string path) => Read(path).Metadata;
+    public static WeightMetadata ReadMetadata(string path)
+    {
+        using var reader = WeightFileReader.Open(path);
+        return reader.Finish(keep: false).Metadata;
+    }
 
     /// <summary>The metadata of a weight file read from <paramref name="stream"/>.</summary>
-    public static WeightMetadata ReadMetadata(Stream stream, string source) => Read(stream, source).Metadata;
-
-    internal static WeightFile Decode(byte[] bytes, string what)
+    public static WeightMetadata ReadMetadata(Stream stream, string source)
     {
-        const string reExport = "Export the weights again (model.SaveWeights) or restore the file from version control.";
-        int prefix = System.Math.Min(bytes.Length, Magic.Length);
-        if (!bytes.AsSpan(0, prefix).SequenceEqual(Magic[..prefix]))
-        {
-            string hint = bytes.AsSpan(0, prefix).SequenceEqual("NODEDSLC"u8[..prefix])
-                ? " It is a training checkpoint: load it with TrainingCheckpoint.Load, or export the trained model with model.SaveWeights(path, metadata)."
-                : " Pass a file written by model.SaveWeights (extension .nodew).";
-            throw new WeightFileException($"{what} is not a NodeDsl weight file: its first bytes are not 'NODEDSLW'.{hint}");
-        }
-        if (bytes.Length < HeaderSize + ChecksumSize)
-            throw new WeightFileException($"{what} is truncated: {bytes.Length} bytes, shorter than the {HeaderSize + ChecksumSize}-byte header and checksum. {reExport}");
-        int version = BitConverter.ToInt32(bytes, 8);
-        if (version > FormatVersion)
-            throw new WeightFileException(
-                $"{what} has format version {version}, newer than this build of NodeDsl.Runtime reads (up to {FormatVersion}). " +
-                "Update NodeDsl.Runtime to the version that wrote it, or export the weights again with this version.");
-        if (version < 1)
-            throw new WeightFileException($"{what} has an invalid format version {version}; the header is corrupt. {reExport}");
-        long body = BitConverter.ToInt64(bytes, 12);
-        long expected = HeaderSize + body + ChecksumSize;
-        if (body < 0 || expected != bytes.Length)
-            throw new WeightFileException(bytes.Length < expected
-                ? $"{what} is truncated: the header announces {expected} bytes but the file holds {bytes.Length}. {reExport}"
-                : $"{what} has {bytes.Length - expected} unexpected trailing bytes (the header announces {expected}); it was altered after writing. {reExport}");
-        int content = bytes.Length - ChecksumSize;
-        if (!SHA256.HashData(bytes.AsSpan(0, content)).AsSpan().SequenceEqual(bytes.AsSpan(content)))
-            throw new WeightFileException($"{what} is corrupt: its SHA-256 checksum does not match its contents. {reExport}");
-        try
-        {
-            using var reader = new BinaryReader(new MemoryStream(bytes, HeaderSize, (int)body), Encoding.UTF8);
-            int jsonLength = reader.ReadInt32();
-            if (jsonLength < 0 || jsonLength > body) throw new InvalidDataException($"metadata length {jsonLength}");
-            var json = reader.ReadBytes(jsonLength);
-            var metadata = JsonSerializer.Deserialize<WeightMetadata>(json, Json) ?? throw new InvalidDataException("null metadata");
-            var tensors = NamedTensors.Read(reader);
-            if (reader.BaseStream.Position != body) throw new InvalidDataException($"{body - reader.BaseStream.Position} unread bytes");
-            CheckConsistent(metadata, tensors);
-            return new WeightFile(metadata, tensors);
-        }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or JsonException or ArgumentException or NotSupportedException)
-        {
-            throw new WeightFileException(
-                $"{what} has a valid checksum but unreadable contents ({e.Message}); it was written by an incompatible build. {reExport}", e);
-        }
+        using var reader = WeightFileReader.Open(stream, source);
+        return reader.Finish(keep: false).Metadata;
     }
 
-    static void CheckConsistent(WeightMetadata metadata, IReadOnlyList<TensorRecord> tensors)
+    // What would not read back is refused before writing: invalid metadata, or a parameter list that does not describe the tensors.
+    static void CheckWritable(WeightMetadata metadata, IReadOnlyList<TensorRecord> tensors)
     {
-        bool same = metadata.Parameters.Count == tensors.Count && metadata.Parameters.Zip(tensors).All(p =>
-            p.First.Name == p.Second.Name && p.First.Shape.SequenceEqual(p.Second.Shape) && p.First.DType == p.Second.DType.ToString());
-        if (!same) throw new InvalidDataException("the metadata's parameter list does not describe the stored tensors");
+        if (WeightMetadataRules.Problem(metadata) is { } problem)
+            throw new ArgumentException($"The metadata cannot be written: field {problem}.", nameof(metadata));
+        var specs = WeightMetadataRules.Specs(metadata);
+        for (int i = 0; i < Math.Max(specs.Length, tensors.Count); i++)
+        {
+            var t = i < tensors.Count ? tensors[i] : null;
+            var s = i < specs.Length ? specs[i] : default;
+            if (t is null || s.Name is null || t.Name != s.Name || t.DType != s.DType || !t.Shape.SequenceEqual(s.Shape) || t.Data?.LongLength != s.ByteCount)
+                throw new ArgumentException(
+                    $"The metadata's parameter list does not describe the tensors (first difference at entry {i}: " +
+                    $"'{s.Name}' {s.DType} {(s.Shape is null ? "" : s.ShapeText)} vs '{t?.Name}' {t?.DType} {t?.ShapeText} with {t?.Data?.Length} bytes).", nameof(tensors));
+        }
     }
 }

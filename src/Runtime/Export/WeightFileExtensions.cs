@@ -11,7 +11,9 @@ public static class WeightFileExtensions
     /// Writes every parameter and buffer of <paramref name="model"/> with <paramref name="metadata"/> to a weight file,
     /// atomically. The model type, parameter list, NodeDsl version and (when null) creation time are filled in here.
     /// For an <see cref="OdeModel"/>, the metadata must have one state range per observed component and one input range per input component (or none).
+    /// Metadata that a reader would reject (NaN tolerances, a step size that cannot cover the time range, …) is refused here, before writing.
     /// </summary>
+    /// <exception cref="ArgumentException">The metadata does not fit the model or breaks a rule of <see cref="WeightFile"/> metadata (the message names the field).</exception>
     /// <returns>The metadata as written.</returns>
     public static WeightMetadata SaveWeights(this torch.nn.Module model, string path, WeightMetadata? metadata = null)
     {
@@ -32,15 +34,17 @@ public static class WeightFileExtensions
     }
 
     /// <summary>
-    /// Loads a weight file into <paramref name="model"/>. Nothing is changed unless the file is valid and every
-    /// parameter's name, shape and dtype matches.
+    /// Loads a weight file into <paramref name="model"/>. Nothing is changed unless the whole file is valid and every
+    /// parameter's name, shape and dtype matches; the parameter list is compared with the model before any tensor data
+    /// is read, so a file never makes the load allocate more than the model's own size.
     /// </summary>
     /// <returns>The file's metadata.</returns>
     /// <exception cref="WeightFileException">The file is invalid, or the first mismatching parameter (missing, shape, dtype, extra).</exception>
     public static WeightMetadata LoadWeights(this torch.nn.Module model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Load(model, WeightFile.Read(path), $"Weight file '{path}'");
+        using var reader = WeightFileReader.Open(path);
+        return Load(model, reader);
     }
 
     /// <summary>Loads a weight file read from <paramref name="stream"/> (e.g. an embedded resource) into <paramref name="model"/>.</summary>
@@ -48,7 +52,8 @@ public static class WeightFileExtensions
     public static WeightMetadata LoadWeights(this torch.nn.Module model, Stream stream, string source)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Load(model, WeightFile.Read(stream, source), $"Weight file '{source}'");
+        using var reader = WeightFileReader.Open(stream, source);
+        return Load(model, reader);
     }
 
     /// <summary>Loads already read weights into <paramref name="model"/> after checking that they fit.</summary>
@@ -56,18 +61,25 @@ public static class WeightFileExtensions
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(file);
-        return Load(model, file, $"Weight file '{source}'");
-    }
-
-    static WeightMetadata Load(torch.nn.Module model, WeightFile file, string what)
-    {
-        if (NamedTensors.FirstMismatch(file.Tensors, model, what, "weight file") is { } mismatch)
-            throw new WeightFileException(
-                $"{mismatch} The file was saved from {file.Metadata.ModelType}; load it into a model built from the same " +
-                "declaration (same networks, sizes and ModelOptions.DType), or export the weights again from this model.");
+        if (NamedTensors.FirstMismatch(file.Tensors, model, $"Weight file '{source}'", "weight file") is { } mismatch)
+            throw new WeightFileException(DoesNotFit(mismatch, file.Metadata));
         NamedTensors.Restore(file.Tensors, model);
         return file.Metadata;
     }
+
+    /// <summary>Checks the metadata's parameter list against <paramref name="model"/>, then reads the tensors and copies them.</summary>
+    internal static WeightMetadata Load(torch.nn.Module model, WeightFileReader reader)
+    {
+        if (NamedTensors.FirstMismatch(WeightMetadataRules.Specs(reader.Metadata), model, reader.What, "weight file") is { } mismatch)
+            throw reader.Reject(DoesNotFit(mismatch, reader.Metadata));
+        var file = reader.Finish();
+        NamedTensors.Restore(file.Tensors, model);
+        return file.Metadata;
+    }
+
+    static string DoesNotFit(string mismatch, WeightMetadata metadata)
+        => $"{mismatch} The file was saved from {metadata.ModelType}; load it into a model built from the same " +
+           "declaration (same networks, sizes and ModelOptions.DType), or export the weights again from this model.";
 
     /// <summary>Informational version of NodeDsl.Runtime, recorded in every weight file.</summary>
     public static string RuntimeVersion { get; } =

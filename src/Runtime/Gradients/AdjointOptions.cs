@@ -1,3 +1,5 @@
+using static NodeDsl.Runtime.OptionRules;
+
 namespace NodeDsl.Runtime;
 
 /// <summary>Options of the backsolve adjoint's backward solve. Unset values fall back to the forward solve's.</summary>
@@ -29,6 +31,29 @@ public sealed record AdjointOptions
     /// <see cref="GradientReport.FellBackToCheckpointed"/>.
     /// </summary>
     public bool FallbackToCheckpointed { get; init; }
+    /// <summary>Checks each value as given (<see cref="GradientMethod.Backsolve"/>): the backward solve runs inside
+    /// <c>backward()</c>, where a bad option would surface far from where it was set.</summary>
+    internal void Validate()
+    {
+        if (RelativeTolerance is { } rtol) Require(Tolerance(rtol), "AdjointOptions.RelativeTolerance");
+        if (AbsoluteTolerance is { } atol) Require(Tolerance(atol), "AdjointOptions.AbsoluteTolerance");
+        if (StepSize is { } h) Require(StepLength(h), "AdjointOptions.StepSize");
+        if (MaxSteps is { } steps) Require(AtLeast(steps, 1), "AdjointOptions.MaxSteps");
+    }
+
+    /// <summary>Checks what the backward solve inherits from the forward one (<paramref name="solver"/>, <paramref name="options"/>), before the solve.</summary>
+    internal void Validate(IOdeSolver solver, SolverOptions options)
+    {
+        var backward = Solver ?? solver;
+        if (!backward.IsAdaptive && (StepSize ?? options.StepSize) is null)
+            throw new OdeArgumentException(
+                $"The backward solve uses the fixed-step solver '{backward.Name}' but has no step size: set AdjointOptions.StepSize (or SolverOptions.StepSize).",
+                "AdjointOptions.StepSize");
+        if ((RelativeTolerance ?? options.RelativeTolerance) == 0 && (AbsoluteTolerance ?? options.AbsoluteTolerance) == 0)
+            throw new OdeArgumentException(
+                "The backward solve's relative and absolute tolerances are both 0 (AdjointOptions, falling back to SolverOptions): no step could be accepted. Make one of them positive.",
+                "AdjointOptions.AbsoluteTolerance");
+    }
 }
 
 /// <summary>Where the checkpointed adjoint stores states.</summary>
@@ -46,4 +71,11 @@ public sealed record CheckpointOptions
     /// at multiples of the step size, so the discretisation is unchanged). Null: no split.
     /// </summary>
     public int? StepsPerSegment { get; init; }
+
+    /// <summary>Checks each value as given (<see cref="GradientMethod.Checkpointed"/>).</summary>
+    internal void Validate()
+    {
+        Require(AtLeast(OutputsPerSegment, 0), "CheckpointOptions.OutputsPerSegment", "Use 0 for the automatic choice.");
+        if (StepsPerSegment is { } k) Require(AtLeast(k, 1), "CheckpointOptions.StepsPerSegment", "Leave it null for no split.");
+    }
 }

@@ -13,6 +13,8 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
 {
     public override string Name => "backsolve";
 
+    internal override void Validate(IOdeSolver solver, SolverOptions options) => adjoint.Validate(solver, options);
+
     public override OdeSolution Solve(IOdeSystem system, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions options)
     {
         var vjp = AutogradRatesVjp.Resolve(system);

@@ -18,15 +18,11 @@ internal sealed class CheckpointPlan
 
     public static CheckpointPlan Create(double[] outputs, CheckpointOptions checkpoints, IOdeSolver solver, SolverOptions options)
     {
-        if (checkpoints.OutputsPerSegment < 0)
-            throw new OdeArgumentException($"CheckpointOptions.OutputsPerSegment must be 0 (automatic) or positive but is {checkpoints.OutputsPerSegment}.");
         // Automatic: ⌈√(T − 1)⌉ output intervals per segment, the classic √N checkpointing balance of stored states
         // against the graph of one segment.
         int outputsPerSegment = checkpoints.OutputsPerSegment > 0
             ? checkpoints.OutputsPerSegment
             : (int)Math.Ceiling(Math.Sqrt(outputs.Length - 1));
-        if (checkpoints.StepsPerSegment is < 1)
-            throw new OdeArgumentException($"CheckpointOptions.StepsPerSegment must be at least 1 but is {checkpoints.StepsPerSegment}.");
         var times = new List<double>();
         var index = new List<int>();
         var boundary = new List<bool>();

@@ -13,10 +13,22 @@ public abstract class GradientMethod
     public static GradientMethod Direct { get; } = new DirectBackprop();
 
     /// <summary>Chen et al.'s backsolve adjoint: constant memory, gradient accurate to the backward solve's tolerance.</summary>
-    public static GradientMethod Backsolve(AdjointOptions? options = null) => new BacksolveAdjoint(options ?? new AdjointOptions());
+    /// <exception cref="OdeArgumentException">An option is NaN, negative or otherwise invalid.</exception>
+    public static GradientMethod Backsolve(AdjointOptions? options = null)
+    {
+        options ??= new AdjointOptions();
+        options.Validate();
+        return new BacksolveAdjoint(options);
+    }
 
     /// <summary>Checkpointed adjoint: exact for the discretisation, memory bounded by one segment's graph plus the checkpoints.</summary>
-    public static GradientMethod Checkpointed(CheckpointOptions? options = null) => new CheckpointedAdjoint(options ?? new CheckpointOptions());
+    /// <exception cref="OdeArgumentException">A segment length is negative or zero.</exception>
+    public static GradientMethod Checkpointed(CheckpointOptions? options = null)
+    {
+        options ??= new CheckpointOptions();
+        options.Validate();
+        return new CheckpointedAdjoint(options);
+    }
 
     /// <summary>Short name, e.g. "backsolve".</summary>
     public abstract string Name { get; }
@@ -26,6 +38,13 @@ public abstract class GradientMethod
     /// validates and then calls this.
     /// </summary>
     public abstract OdeSolution Solve(IOdeSystem system, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions options);
+
+    /// <summary>
+    /// Checks this method's own options against the forward <paramref name="solver"/> and <paramref name="options"/>
+    /// before the solve (a problem found inside <c>backward()</c> would surface far from its cause).
+    /// </summary>
+    /// <exception cref="OdeArgumentException">The combination cannot work.</exception>
+    internal virtual void Validate(IOdeSolver solver, SolverOptions options) { }
 
     /// <summary>True when a backward pass could reach any of these tensors (grad mode on and one of them requires grad).</summary>
     internal static bool NeedsGraph(Tensor y0, Tensor ts, IEnumerable<Tensor> parameters)

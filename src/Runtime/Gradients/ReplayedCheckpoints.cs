@@ -25,10 +25,6 @@ internal sealed class ReplayedCheckpoints(IOdeSystem system, OneStepMethod metho
 
     public override (Tensor Ys, List<Tensor> Saved, SolverStats Stats) Forward(Tensor y0)
     {
-        if (checkpoints.OutputsPerSegment < 0)
-            throw new OdeArgumentException($"CheckpointOptions.OutputsPerSegment must be 0 (automatic) or positive but is {checkpoints.OutputsPerSegment}.");
-        if (checkpoints.StepsPerSegment is < 1)
-            throw new OdeArgumentException($"CheckpointOptions.StepsPerSegment must be at least 1 but is {checkpoints.StepsPerSegment}.");
         bool automatic = checkpoints.OutputsPerSegment == 0 && checkpoints.StepsPerSegment is null;
         int every = 1, scanned = 1;
         // Kept checkpoints by step count: the driver's handles are aliased and held outside its dispose scopes.

@@ -111,7 +111,7 @@ internal sealed class StepDriver
         outputs[0] = y0;
         double t = _times[0];
         var y = y0;
-        var f = Own(_counters.Rates(_system, TimeTensor(t), y0), solveScope);
+        var f = Own(FirstRates(y0, t), solveScope);
         bool adaptive = _method.IsAdaptive;
         double hMagnitude = adaptive
             ? _options.FirstStep is { } given ? Math.Min(given, _options.MaxStep) : InitialStepSize.Select(_system, y0, f, t, _direction, Math.Abs(TEnd - t),
@@ -207,6 +207,14 @@ internal sealed class StepDriver
         return outputs;
     }
 
+    // f(t0, y0), checked before anything uses it (SolveArguments.CheckRates).
+    Tensor FirstRates(Tensor y0, double t0)
+    {
+        var f = _counters.Rates(_system, TimeTensor(t0), y0);
+        SolveArguments.CheckRates(f, y0);
+        return f;
+    }
+
     // One scalar to the host, whatever the state's floating dtype.
     static double HostScalar(Tensor x) => x.dtype switch
     {
@@ -235,7 +243,7 @@ internal sealed class StepDriver
         outputs[0] = y0;
         var t = Enumerable.Repeat(_times[0], rows).ToArray();
         var y = y0;
-        var f = Own(_counters.Rates(_system, TimeTensor(_times[0]), y0), solveScope);
+        var f = Own(FirstRates(y0, _times[0]), solveScope);
         var tolerances = Tolerances.From(_options, y0);
         var hMagnitude = _options.FirstStep is { } first
             ? Enumerable.Repeat(Math.Min(first, _options.MaxStep), rows).ToArray()

@@ -9,6 +9,9 @@ public sealed record EarlyStopping
     public double MinDelta { get; init; }
     /// <summary>When stopping (early or at the last epoch), put back the weights of the best validation epoch.</summary>
     public bool RestoreBestWeights { get; init; } = true;
+
+    /// <summary>Checks <see cref="MinDelta"/> (finite, ≥ 0: NaN would make every epoch "no improvement").</summary>
+    internal void Validate() => OptionRules.Require(OptionRules.FiniteNonNegative(MinDelta), "EarlyStopping.MinDelta");
 }
 
 /// <summary>Progress of early stopping; saved in checkpoints so a resumed run stops where the original would.</summary>

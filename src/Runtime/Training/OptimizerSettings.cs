@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static NodeDsl.Runtime.OptionRules;
 using Parameter = TorchSharp.Modules.Parameter;
 
 namespace NodeDsl.Runtime.Training;
@@ -45,6 +46,19 @@ public sealed record OptimizerSettings
     /// <summary>L-BFGS (learning rate 1 is the usual choice).</summary>
     public static OptimizerSettings Lbfgs(double learningRate = 1.0, int maxIterations = 20)
         => new() { Kind = OptimizerKind.Lbfgs, LearningRate = learningRate, LbfgsMaxIterations = maxIterations };
+
+    /// <summary>Checks every hyper-parameter when the trainer is built (NaN or ∞ would reach the weights at the first step).</summary>
+    internal void Validate()
+    {
+        if (!Enum.IsDefined(Kind)) throw new OdeArgumentException($"OptimizerSettings.Kind is {(int)Kind}, which is not an OptimizerKind.", "OptimizerSettings.Kind");
+        Require(FinitePositive(LearningRate), "OptimizerSettings.LearningRate", "Typical values: 1e-3 (Adam) to 1 (L-BFGS).");
+        Require(FiniteNonNegative(WeightDecay), "OptimizerSettings.WeightDecay");
+        Require(FiniteNonNegative(Momentum), "OptimizerSettings.Momentum");
+        Require(DecayFactor(Betas.Beta1), "OptimizerSettings.Betas.Beta1");
+        Require(DecayFactor(Betas.Beta2), "OptimizerSettings.Betas.Beta2");
+        Require(AtLeast(LbfgsMaxIterations, 1), "OptimizerSettings.LbfgsMaxIterations");
+        Require(AtLeast(LbfgsHistorySize, 1), "OptimizerSettings.LbfgsHistorySize");
+    }
 
     /// <summary>Creates the TorchSharp optimizer over <paramref name="parameters"/>.</summary>
     public optim.Optimizer Create(IEnumerable<Parameter> parameters)

@@ -1,3 +1,5 @@
+using static NodeDsl.Runtime.OptionRules;
+
 namespace NodeDsl.Runtime.Training;
 
 /// <summary>Distribution of the Hutchinson probe vector ε (zero mean, identity covariance).</summary>
@@ -25,4 +27,12 @@ public sealed record Regularization
 
     /// <summary>True when any weight is non-zero.</summary>
     public bool IsActive => KineticEnergy != 0 || JacobianFrobenius != 0;
+
+    /// <summary>Checks the weights (finite, ≥ 0) and the probe when the trainer is built.</summary>
+    internal void Validate()
+    {
+        Require(FiniteNonNegative(KineticEnergy), "Regularization.KineticEnergy");
+        Require(FiniteNonNegative(JacobianFrobenius), "Regularization.JacobianFrobenius");
+        if (!Enum.IsDefined(Probe)) throw new OdeArgumentException($"Regularization.Probe is {(int)Probe}, which is not a ProbeDistribution.", "Regularization.Probe");
+    }
 }

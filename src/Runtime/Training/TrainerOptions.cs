@@ -92,5 +92,11 @@ public sealed record TrainerOptions
         if (EarlyStopping is { Patience: < 1 }) throw new ArgumentException("EarlyStopping.Patience must be at least 1.");
         if (Replicas < 1) throw new ArgumentException($"Replicas must be at least 1, not {Replicas}.");
         Runaway?.Validate();
+        // The other options fail here, at construction, rather than in the first batch (OdeArgumentException naming them).
+        SolveArguments.ValidateOptions(Solver, SolverOptions ?? new SolverOptions());
+        Gradient?.Validate(Solver, SolverOptions ?? new SolverOptions());
+        Optimizer?.Validate();
+        Regularization?.Validate();
+        EarlyStopping?.Validate();
     }
 }

@@ -9,6 +9,9 @@ internal sealed class TinySurrogate : Surrogate<TinyOscillator>
     public TinySurrogate(byte[] weights, SurrogateOptions? options = null)
         : base(o => new TinyOscillator(dtype: o.DType), new MemoryStream(weights), "tiny.nodew", options) { }
 
+    public TinySurrogate(Stream weights, SurrogateOptions? options = null)
+        : base(o => new TinyOscillator(dtype: o.DType), weights, "tiny.nodew", options) { }
+
     public TinySurrogate(string resourceName) : base(o => new TinyOscillator(dtype: o.DType), resourceName) { }
 }
 

@@ -231,7 +231,9 @@ public sealed class WeightFileTests : IDisposable
         var before = File.ReadAllBytes(path);
         using var changed = new TinyOscillator(seed: 9);
 
-        var e = Assert.Throws<IOException>(() => WeightFile.Write(path, Metadata(), NamedTensors.Capture(changed), s => new FailingStream(s, failAfter: 100)));
+        var tensors = NamedTensors.Capture(changed);
+        var metadata = Metadata() with { Parameters = [.. tensors.Select(t => new ParameterDescription(t.Name, t.Shape, t.DType.ToString()))] };
+        var e = Assert.Throws<IOException>(() => WeightFile.Write(path, metadata, tensors, s => new FailingStream(s, failAfter: 100)));
         Assert.Equal("disk full (simulated)", e.Message);
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(folder));                 // the partial temporary file was removed

@@ -56,8 +56,11 @@ public class SolverErrorTests
             NodeDsl.Runtime.Solvers.Dopri5, new SolverOptions { MaxSteps = 5 }));
         Assert.Equal(5, e.MaxSteps);
         Assert.True(e.Time > 0 && e.Time < 10);
-        Assert.Throws<MaxStepsExceededException>(() => Ode.Solve(LotkaVolterra, Y0(1, 1), Times(0, 10),
+        // A fixed step that cannot cover the span within MaxSteps is certain to fail, so it is refused before the first step.
+        var fixedStep = Assert.Throws<OdeArgumentException>(() => Ode.Solve(LotkaVolterra, Y0(1, 1), Times(0, 10),
             NodeDsl.Runtime.Solvers.Rk4, new SolverOptions { StepSize = 0.01, MaxSteps = 100 }));
+        Assert.Contains("StepSize = 0.01 needs at least 1E+03 steps", fixedStep.Message);
+        Assert.Contains("MaxSteps is 100", fixedStep.Message);
     }
 
     public static TheoryData<string, Func<OdeSolution>> BadArguments => new()

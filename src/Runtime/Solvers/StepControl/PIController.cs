@@ -1,3 +1,5 @@
+using static NodeDsl.Runtime.OptionRules;
+
 namespace NodeDsl.Runtime;
 
 /// <summary>
@@ -6,23 +8,25 @@ namespace NodeDsl.Runtime;
 /// [<see cref="MinFactor"/>, <see cref="MaxFactor"/>] and <see cref="MaxStep"/>. After a rejection it uses the
 /// integral part only and never grows the step (Hairer, Nørsett &amp; Wanner I, II.4).
 /// </summary>
+/// <remarks>Each property is checked as it is set (an <see cref="OdeArgumentException"/> naming it): NaN, a safety outside
+/// (0, 1], a shrink factor outside (0, 1) or a growth factor below 1 would make the controller loop without progress.</remarks>
 public sealed record PIController : IStepSizeController
 {
     // Floor for the previous error, as in Hairer's DOPRI5 (facold ≥ 1e-4), so one tiny error does not explode the step.
     const double MinPreviousError = 1e-4;
 
     /// <summary>Proportional coefficient P; 0.4 with <see cref="IntegralCoefficient"/> 0.3 is Gustafsson's PI.3.4.</summary>
-    public double ProportionalCoefficient { get; init; } = 0.4;
+    public double ProportionalCoefficient { get; init => field = Checked(value, Finite(value), "PIController.ProportionalCoefficient"); } = 0.4;
     /// <summary>Integral coefficient I (P = 0, I = 1 is the classic I controller).</summary>
-    public double IntegralCoefficient { get; init; } = 0.3;
+    public double IntegralCoefficient { get; init => field = Checked(value, Finite(value), "PIController.IntegralCoefficient"); } = 0.3;
     /// <summary>Safety factor applied to every proposal.</summary>
-    public double Safety { get; init; } = 0.9;
+    public double Safety { get; init => field = Checked(value, OptionRules.Safety(value), "PIController.Safety"); } = 0.9;
     /// <summary>Smallest factor by which a step may shrink.</summary>
-    public double MinFactor { get; init; } = 0.2;
+    public double MinFactor { get; init => field = Checked(value, ShrinkFactor(value), "PIController.MinFactor"); } = 0.2;
     /// <summary>Largest factor by which a step may grow.</summary>
-    public double MaxFactor { get; init; } = 10.0;
+    public double MaxFactor { get; init => field = Checked(value, GrowthFactor(value), "PIController.MaxFactor"); } = 10.0;
     /// <summary>Largest step magnitude.</summary>
-    public double MaxStep { get; init; } = double.PositiveInfinity;
+    public double MaxStep { get; init => field = Checked(value, StepBound(value), "PIController.MaxStep"); } = double.PositiveInfinity;
 
     /// <summary>A controller with the safety, factors and max step of <paramref name="options"/>.</summary>
     public static PIController FromOptions(SolverOptions options) => new()

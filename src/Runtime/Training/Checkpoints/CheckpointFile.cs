@@ -11,7 +11,10 @@ namespace NodeDsl.Runtime.Training;
 /// <para>Writes are atomic: the payload is streamed to a temporary file in the target's folder, the header is filled
 /// in, the file is flushed to disk and then renamed over the target (<see cref="File.Move(string, string, bool)"/>),
 /// so readers see the old file or the new one, never a mix. If writing fails, the temporary file is deleted and the
-/// target is untouched.</para>
+/// target is untouched; stale temporary files of interrupted writes are removed on the next write or load
+/// (<see cref="AtomicFile"/>).</para>
+/// <para>Reading treats the file as untrusted: the header is checked before anything else is read, every length is
+/// bounded by the file's size, and a malformed payload is a <see cref="CheckpointException"/> naming the field.</para>
 /// </remarks>
 public static class CheckpointFile
 {
@@ -26,7 +29,7 @@ public static class CheckpointFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(writePayload);
-        WriteAtomically(path, stream =>
+        AtomicFile.Write(path, stream =>
         {
             stream.Write(new byte[HeaderSize]);
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -46,66 +49,58 @@ public static class CheckpointFile
         });
     }
 
-    /// <summary>
-    /// Creates <paramref name="path"/> atomically: <paramref name="write"/> fills a temporary file in the same folder,
-    /// which is flushed to disk and renamed over the target; if anything throws, the temporary file is deleted and the
-    /// target is untouched. Shared with the weight files of <c>NodeDsl.Runtime.Export</c>.
-    /// </summary>
-    internal static void WriteAtomically(string path, Action<FileStream> write)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(write);
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        // Same folder: the final rename never crosses file systems, so it is atomic.
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
     /// <summary>Reads and verifies a checkpoint and returns its payload.</summary>
     /// <exception cref="CheckpointException">Missing, truncated, not a checkpoint, another format version, or checksum mismatch.</exception>
-    public static byte[] ReadPayload(string path)
+    public static byte[] ReadPayload(string path) => Read(path, reader => reader.ReadBytes(reader.Remaining, "the payload"));
+
+    /// <summary>
+    /// Reads a checkpoint in one pass: the header is checked first (magic, version, payload length against the file's
+    /// size), then <paramref name="parse"/> reads the payload through a <see cref="VerifiedReader"/>, which bounds every
+    /// length by the file and hashes as it goes; the checksum is compared at the end. When parsing fails, the rest is
+    /// hashed to tell a corrupt file from one of another layout. Stale temporary files of interrupted writes are removed first.
+    /// </summary>
+    /// <exception cref="CheckpointException">Missing, truncated, not a checkpoint, another format version, corrupt, or a malformed payload.</exception>
+    internal static T Read<T>(string path, Func<VerifiedReader, T> parse)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(parse);
         if (!File.Exists(path)) throw new CheckpointException($"Checkpoint '{path}' does not exist.");
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < HeaderSize)
-            throw new CheckpointException($"Checkpoint '{path}' is truncated: {bytes.Length} bytes, shorter than the {HeaderSize}-byte header.");
-        if (!bytes.AsSpan(0, 8).SequenceEqual(Magic))
+        AtomicFile.RemoveStaleTemporaries(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        long size = stream.Length;
+        var header = new byte[HeaderSize];
+        int got = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
+        if (got < HeaderSize)
+            throw new CheckpointException($"Checkpoint '{path}' is truncated: {size} bytes, shorter than the {HeaderSize}-byte header.");
+        if (!header.AsSpan(0, 8).SequenceEqual(Magic))
             throw new CheckpointException($"'{path}' is not a NodeDsl checkpoint (its first bytes are not 'NODEDSLC').");
-        int version = BitConverter.ToInt32(bytes, 8);
+        int version = BitConverter.ToInt32(header, 8);
         if (version != FormatVersion)
             throw new CheckpointException($"Checkpoint '{path}' has format version {version}; this build reads version {FormatVersion}.");
-        long length = BitConverter.ToInt64(bytes, 12);
-        if (length < 0 || HeaderSize + length != bytes.Length)
+        long length = BitConverter.ToInt64(header, 12);
+        if (length < 0 || length != size - HeaderSize)
             throw new CheckpointException(
-                $"Checkpoint '{path}' is truncated or has trailing bytes: the header announces {length} payload bytes but the file holds {bytes.Length - HeaderSize}.");
-        var payload = bytes.AsSpan(HeaderSize).ToArray();
-        if (!SHA256.HashData(payload).AsSpan().SequenceEqual(bytes.AsSpan(20, 32)))
-            throw new CheckpointException($"Checkpoint '{path}' is corrupt: the SHA-256 checksum of its payload does not match the header.");
-        return payload;
+                $"Checkpoint '{path}' is truncated or has trailing bytes: the header announces {length} payload bytes but the file holds {size - HeaderSize}.");
+        var checksum = header.AsSpan(20, 32).ToArray();
+        using var reader = new VerifiedReader(stream, length, lengthVerified: true);
+        T result;
+        try
+        {
+            result = parse(reader);
+            if (reader.Remaining != 0) throw new InvalidDataException($"{reader.Remaining} unread bytes after the payload");
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            reader.Drain();
+            if (!reader.Checksum().AsSpan().SequenceEqual(checksum)) throw Corrupt(path);
+            throw new CheckpointException($"Checkpoint '{path}' has a valid checksum but an unreadable payload ({e.Message}); it was written by an incompatible build.", e);
+        }
+        if (!reader.Checksum().AsSpan().SequenceEqual(checksum)) throw Corrupt(path);
+        return result;
     }
 
-    static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    static CheckpointException Corrupt(string path)
+        => new($"Checkpoint '{path}' is corrupt: the SHA-256 checksum of its payload does not match the header.");
 
     /// <summary>Forwards writes to a stream and feeds them to a hash.</summary>
     sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream

@@ -48,24 +48,12 @@ public sealed record TrainingCheckpoint
     /// <summary>Writes this checkpoint atomically to <paramref name="path"/>.</summary>
     public void Save(string path) => CheckpointFile.Write(path, WritePayload);
 
-    /// <summary>Reads and verifies a checkpoint (header, length, checksum, payload structure).</summary>
-    /// <exception cref="CheckpointException">The file is missing, truncated, corrupt or of another format.</exception>
-    public static TrainingCheckpoint Load(string path)
-    {
-        var payload = CheckpointFile.ReadPayload(path);
-        try
-        {
-            using var reader = new BinaryReader(new MemoryStream(payload), System.Text.Encoding.UTF8);
-            var checkpoint = ReadPayload(reader);
-            if (reader.BaseStream.Position != payload.Length)
-                throw new InvalidDataException($"{payload.Length - reader.BaseStream.Position} unread bytes after the payload.");
-            return checkpoint;
-        }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException or ArgumentException)
-        {
-            throw new CheckpointException($"Checkpoint '{path}' has a valid checksum but an unreadable payload ({e.Message}); it was written by an incompatible build.", e);
-        }
-    }
+    /// <summary>
+    /// Reads and verifies a checkpoint (header, length, checksum, payload structure). The file is untrusted input: every
+    /// length is bounded by the file's size and checked against what it describes before anything is allocated.
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is missing, truncated, corrupt, of another format, or malformed (the message names the field).</exception>
+    public static TrainingCheckpoint Load(string path) => CheckpointFile.Read(path, ReadPayload);
 
     /// <summary>Throws a <see cref="CheckpointException"/> unless the checkpoint fits this model and optimizer.</summary>
     public void CheckFits(nn.Module model, optim.Optimizer optimizer, string path)
@@ -77,15 +65,52 @@ public sealed record TrainingCheckpoint
             throw new CheckpointException($"Checkpoint '{path}' holds {OptimizerType} state but the trainer uses {optimizer.GetType().Name}.");
     }
 
-    /// <summary>Copies weights and optimizer state into <paramref name="model"/> and <paramref name="optimizer"/> (after <see cref="CheckFits"/>).</summary>
+    /// <summary>
+    /// Copies weights and optimizer state into <paramref name="model"/> and <paramref name="optimizer"/>. Everything is
+    /// checked before anything changes: the weights must fit the model (as <see cref="CheckFits"/>), and optimizer state
+    /// that TorchSharp cannot load is rolled back, so on a <see cref="CheckpointException"/> both are as they were.
+    /// </summary>
+    /// <exception cref="CheckpointException">The weights do not fit the model, or the optimizer state cannot be loaded.</exception>
     public void Restore(nn.Module model, optim.Optimizer optimizer)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        NamedTensors.CheckMatches(Model, model, "The checkpoint");
+        if (BestModel is not null) NamedTensors.CheckMatches(BestModel, model, "The checkpoint (best weights)");
+        if (optimizer is OptimizerHelper helper && OptimizerState.Length > 0) LoadOptimizer(helper);
         NamedTensors.Restore(Model, model);
-        if (optimizer is OptimizerHelper helper && OptimizerState.Length > 0)
+    }
+
+    // TorchSharp's load_state_dict reads its own format and may fail halfway (or on an allocation a corrupt length asks
+    // for): keep the optimizer's current state and put it back on any failure.
+    void LoadOptimizer(OptimizerHelper helper)
+    {
+        var current = CaptureOptimizer(helper);
+        try { LoadOptimizerState(helper, OptimizerState); }
+        catch (Exception e)
         {
-            using var reader = new BinaryReader(new MemoryStream(OptimizerState));
-            helper.load_state_dict(reader);
+            string rollback;
+            try
+            {
+                LoadOptimizerState(helper, current);
+                rollback = "The optimizer's state was left as it was.";
+            }
+            catch (Exception again)
+            {
+                rollback = $"Restoring the optimizer's previous state failed too ({again.Message}); create a new optimizer.";
+            }
+            throw new CheckpointException(
+                $"The checkpoint's {OptimizerType} state cannot be loaded ({e.GetType().Name}: {e.Message}); it was saved with other optimizer settings " +
+                $"or by an incompatible build. {rollback} Resume without the checkpoint, or delete it to start afresh.", e);
         }
+    }
+
+    static void LoadOptimizerState(OptimizerHelper helper, byte[] state)
+    {
+        using var reader = new BinaryReader(new MemoryStream(state, writable: false));
+        helper.load_state_dict(reader);
+        if (reader.BaseStream.Position != state.Length)
+            throw new InvalidDataException($"{state.Length - reader.BaseStream.Position} bytes of the optimizer state were not read");
     }
 
     void WritePayload(BinaryWriter w)
@@ -106,22 +131,31 @@ public sealed record TrainingCheckpoint
         w.Write(OptimizerState);
     }
 
-    static TrainingCheckpoint ReadPayload(BinaryReader r)
+    // Epoch, loss, validation flag and value, regulariser, learning rate, NFE, backward flag and value, seconds.
+    const int MetricsBytes = 4 + 8 + 1 + 8 + 8 + 8 + 8 + 1 + 8 + 8;
+    const int MaxOptimizerNameBytes = 256;
+
+    static TrainingCheckpoint ReadPayload(VerifiedReader r)
     {
-        int epochs = r.ReadInt32();
-        long seed = r.ReadInt64();
-        var random = new[] { r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64() };
-        var es = new EarlyStoppingState(r.ReadDouble(), r.ReadInt32(), r.ReadInt32());
-        int count = r.ReadInt32();
-        if (count < 0) throw new InvalidDataException("Negative history length.");
+        int epochs = r.ReadInt32("the epoch count");
+        if (epochs < 0) throw new InvalidDataException($"the epoch count is {epochs}");
+        long seed = r.ReadInt64("the seed");
+        var random = new ulong[4];
+        for (int i = 0; i < random.Length; i++) random[i] = r.ReadUInt64("the generator state");
+        if (random.All(w => w == 0)) throw new InvalidDataException("the generator state is all zero, which xoshiro256** never reaches");
+        var es = new EarlyStoppingState(r.ReadDouble("the best loss"), r.ReadInt32("the best epoch"), r.ReadInt32("the epochs without improvement"));
+        if (es.BestEpoch < -1 || es.EpochsWithoutImprovement < 0)
+            throw new InvalidDataException($"the early-stopping state (best epoch {es.BestEpoch}, {es.EpochsWithoutImprovement} epochs without improvement) is impossible");
+        int count = r.ReadInt32("the history length");
+        if (count < 0 || count > r.Remaining / MetricsBytes)
+            throw new InvalidDataException($"the history length {count} is impossible for the {r.Remaining} bytes that follow");
         var history = new EpochMetrics[count];
         for (int i = 0; i < count; i++) history[i] = ReadMetrics(r);
-        var model = NamedTensors.Read(r);
-        var best = r.ReadBoolean() ? NamedTensors.Read(r) : null;
-        string optimizerType = r.ReadString();
-        int length = r.ReadInt32();
-        var state = r.ReadBytes(length);
-        if (state.Length != length) throw new EndOfStreamException("Optimizer state is cut short.");
+        var model = NamedTensors.Read(r, expected: null, keep: true)!;
+        var best = r.ReadBoolean("the best-weights flag") ? NamedTensors.Read(r, expected: model.Select(t => t.Spec).ToArray(), keep: true) : null;
+        string optimizerType = r.ReadString("the optimizer type", MaxOptimizerNameBytes);
+        int length = r.ReadInt32("the optimizer state length");
+        var state = r.ReadBytes(length, "the optimizer state");
         return new TrainingCheckpoint
         {
             EpochsCompleted = epochs, Seed = seed, RandomState = random, EarlyStopping = es, History = history,
@@ -143,18 +177,18 @@ public sealed record TrainingCheckpoint
         w.Write(m.Seconds);
     }
 
-    static EpochMetrics ReadMetrics(BinaryReader r)
+    static EpochMetrics ReadMetrics(VerifiedReader r)
     {
-        int epoch = r.ReadInt32();
-        double loss = r.ReadDouble();
-        bool hasVal = r.ReadBoolean();
-        double val = r.ReadDouble();
-        double reg = r.ReadDouble();
-        double lr = r.ReadDouble();
-        long nfe = r.ReadInt64();
-        bool hasBack = r.ReadBoolean();
-        long back = r.ReadInt64();
-        double seconds = r.ReadDouble();
+        int epoch = r.ReadInt32("an epoch number");
+        double loss = r.ReadDouble("a loss");
+        bool hasVal = r.ReadBoolean("a validation flag");
+        double val = r.ReadDouble("a validation loss");
+        double reg = r.ReadDouble("a regulariser value");
+        double lr = r.ReadDouble("a learning rate");
+        long nfe = r.ReadInt64("an evaluation count");
+        bool hasBack = r.ReadBoolean("a backward flag");
+        long back = r.ReadInt64("a backward evaluation count");
+        double seconds = r.ReadDouble("a duration");
         return new EpochMetrics(epoch, loss, hasVal ? val : null, reg, lr, nfe, hasBack ? back : null, seconds);
     }
 }

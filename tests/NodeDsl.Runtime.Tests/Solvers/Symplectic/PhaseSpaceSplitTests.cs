@@ -66,9 +66,12 @@ public sealed class PhaseSpaceSplitTests
              .. extra ? new StateInfo[] { new("damping", 4, 1, StateKind.State) } : []],
             [], [], []);
 
+        // The extra (damping) state is constant: one rate per state component, as every system must return.
         public override Tensor Rates(Tensor t, Tensor y)
-            => torch.cat([y.narrow(1, 1, 1), y.narrow(1, 0, 1).neg(), y.narrow(1, 3, 1), ScalarOps.Mul(y.narrow(1, 2, 1), -9)], 1);
+            => torch.cat([y.narrow(1, 1, 1), y.narrow(1, 0, 1).neg(), y.narrow(1, 3, 1), ScalarOps.Mul(y.narrow(1, 2, 1), -9),
+                .. extraState ? new[] { torch.zeros_like(y.narrow(1, 4, 1)) } : []], 1);
 
-        public override double[] ScalarRates(double t, double[] y, double[]? inputs = null) => [y[1], -y[0], y[3], -9 * y[2]];
+        public override double[] ScalarRates(double t, double[] y, double[]? inputs = null)
+            => [y[1], -y[0], y[3], -9 * y[2], .. extraState ? new[] { 0.0 } : []];
     }
 }
