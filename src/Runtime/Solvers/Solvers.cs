@@ -30,6 +30,11 @@ public static class Solvers
     public static IOdeSolver Kvaerno5 { get; } = new OneStepSolver(new Esdirk("kvaerno5", Tableaus.Kvaerno5.Tableau));
     /// <summary>Kværnø's ESDIRK 3(2), L-stable, adaptive, 4 stages: for stiff problems at loose tolerances.</summary>
     public static IOdeSolver Kvaerno3 { get; } = new OneStepSolver(new Esdirk("kvaerno3", Tableaus.Kvaerno3.Tableau));
+    /// <summary>
+    /// Radau IIA of order 5 (Hairer &amp; Wanner's RADAU5): L-stable, stiffly accurate, collocation dense output, Jacobian and
+    /// LU reuse across steps. The reference method for stiff problems, best at moderate to tight tolerances.
+    /// </summary>
+    public static IOdeSolver Radau5 { get; } = new OneStepSolver(new Radau5());
 
     /// <summary>Leapfrog / Störmer–Verlet (kick–drift–kick), order 2, fixed step; symplectic for separable H = T(p) + V(q). Needs y = (q, p).</summary>
     public static IOdeSolver Leapfrog { get; } = new OneStepSolver(new Leapfrog());
@@ -41,7 +46,7 @@ public static class Solvers
     // Registration order is the order names are listed in error messages.
     static readonly IOdeSolver[] All =
     [
-        Euler, Midpoint, Heun, Rk4, Rk38, BogackiShampine, Dopri5, Tsit5, Dopri8, AdamsBashforthMoulton, Kvaerno3, Kvaerno5,
+        Euler, Midpoint, Heun, Rk4, Rk38, BogackiShampine, Dopri5, Tsit5, Dopri8, AdamsBashforthMoulton, Kvaerno3, Kvaerno5, Radau5,
         Leapfrog, Yoshida4, ImplicitMidpoint,
     ];
 
