@@ -49,7 +49,9 @@ internal sealed class TensorRadau : RadauStepper<RadauIterationMatrices>
             using (torch.no_grad())
                 errorEstimate = ErrorEstimate(f, step, y0.detach(), f0.detach(), z.detach(), matrices, refine: retry || _previousZ is null, counters);
         _attemptZ?.Dispose();
-        _attemptZ = z.detach().DetachFromDisposeScope();
+        // Unrolled: the next start values keep the graph, so the derivative of the iterates starts close to its limit
+        // (detached start values would leave the derivative O(1) off before the iterations contract it).
+        _attemptZ = (_unrolled ? z.alias() : z.detach()).DetachFromDisposeScope();
         _attemptH = Steps(step);
 
         Tensor? f1 = null;
