@@ -18,11 +18,19 @@ internal sealed class FactorizationReuse<TFactors>(double maxRatio) : IDisposabl
     /// <summary>Largest ratio between the current step and the factorised one (either way) that keeps the factors.</summary>
     public double MaxRatio { get; } = maxRatio >= 1 ? maxRatio : throw new ArgumentOutOfRangeException(nameof(maxRatio));
 
+    /// <summary>True when the factors last returned were built for exactly the step they were returned for.</summary>
+    public bool Exact { get; private set; }
+
     /// <summary>The factors for <paramref name="step"/>: the kept ones when still close enough, else <paramref name="factorize"/>'s (null: singular).</summary>
     public TFactors? Get(StepPoint step, int jacobianVersion, Func<TFactors?> factorize)
     {
-        if (_factors is not null && _jacobianVersion == jacobianVersion && Close(step)) return _factors;
+        if (_factors is not null && _jacobianVersion == jacobianVersion && Close(step))
+        {
+            Exact = Same(step);
+            return _factors;
+        }
         Invalidate();
+        Exact = true;
         _factors = factorize();
         _jacobianVersion = jacobianVersion;
         if (step.IsPerTrajectory) _rows = [.. step.RowSteps];
@@ -48,6 +56,8 @@ internal sealed class FactorizationReuse<TFactors>(double maxRatio) : IDisposabl
             if (!Within(step.RowSteps[r], _rows[r])) return false;
         return true;
     }
+
+    bool Same(StepPoint step) => step.IsPerTrajectory ? _rows is not null && _rows.SequenceEqual(step.RowSteps) : step.SharedStep == _h;
 
     bool Within(double h, double factored)
     {

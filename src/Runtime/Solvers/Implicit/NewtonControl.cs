@@ -40,9 +40,11 @@ internal sealed class NewtonControl
     public double Rate { get; private set; }
 
     /// <summary>Starts a new solve of stage equations.</summary>
-    public void Start()
+    /// <param name="trustPreviousRate">False makes the first iteration unable to converge on the carried-over η (e.g. the
+    /// matrix is older than the last solve's): convergence then needs a measured contraction rate.</param>
+    public void Start(bool trustPreviousRate = true)
     {
-        _current = Math.Pow(Math.Max(_eta, _unitRoundoff), 0.8);
+        _current = trustPreviousRate ? Math.Pow(Math.Max(_eta, _unitRoundoff), 0.8) : double.PositiveInfinity;
         _previous = 0;
         Rate = 0;
     }
@@ -64,7 +66,7 @@ internal sealed class NewtonControl
         }
         if (norm == 0 || norm <= _roundoffFloor || _current * norm <= _kappa)
         {
-            _eta = _current;
+            if (double.IsFinite(_current)) _eta = _current;
             return NewtonVerdict.Converged;
         }
         _previous = norm;

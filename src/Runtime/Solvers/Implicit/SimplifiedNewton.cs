@@ -28,10 +28,10 @@ internal sealed class SimplifiedNewton(SolverOptions options, ScalarType dtype)
     /// diverges or would not converge within <see cref="MaxIterations"/>. One device sync per iteration (the norm).
     /// </summary>
     public (Tensor K, Tensor Z)? Solve(IOdeSystem f, Tensor t, StepPoint step, Tensor psi, Tensor k, double gamma,
-        IterationMatrix matrix, Tolerances tolerances, SolveCounters counters)
+        IterationMatrix matrix, Tolerances tolerances, SolveCounters counters, bool freshMatrix = true)
     {
         var z = step.AddScaled(psi, k, gamma);
-        _control.Start();
+        _control.Start(trustPreviousRate: freshMatrix);
         for (int m = 0; m < MaxIterations; m++)
         {
             using var scope = NewDisposeScope();
