@@ -35,6 +35,11 @@ public static class Solvers
     /// LU reuse across steps. The reference method for stiff problems, best at moderate to tight tolerances.
     /// </summary>
     public static IOdeSolver Radau5 { get; } = new OneStepSolver(new Radau5());
+    /// <summary>
+    /// Steinebach's Rodas5P Rosenbrock method, order 5(4), L-stable, own 4th-order dense output: no Newton iteration, one
+    /// Jacobian and one LU per step. For stiff problems at loose to moderate tolerances and for non-autonomous stiff systems.
+    /// </summary>
+    public static IOdeSolver Rodas5P { get; } = new OneStepSolver(new Rosenbrock("rodas5p", Tableaus.Rodas5P.Tableau));
 
     /// <summary>Leapfrog / Störmer–Verlet (kick–drift–kick), order 2, fixed step; symplectic for separable H = T(p) + V(q). Needs y = (q, p).</summary>
     public static IOdeSolver Leapfrog { get; } = new OneStepSolver(new Leapfrog());
@@ -46,7 +51,7 @@ public static class Solvers
     // Registration order is the order names are listed in error messages.
     static readonly IOdeSolver[] All =
     [
-        Euler, Midpoint, Heun, Rk4, Rk38, BogackiShampine, Dopri5, Tsit5, Dopri8, AdamsBashforthMoulton, Kvaerno3, Kvaerno5, Radau5,
+        Euler, Midpoint, Heun, Rk4, Rk38, BogackiShampine, Dopri5, Tsit5, Dopri8, AdamsBashforthMoulton, Kvaerno3, Kvaerno5, Radau5, Rodas5P,
         Leapfrog, Yoshida4, ImplicitMidpoint,
     ];
 

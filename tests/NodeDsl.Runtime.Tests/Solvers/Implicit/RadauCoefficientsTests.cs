@@ -112,3 +112,24 @@ public class RadauCoefficientsTests
         return r;
     }
 }
+
+/// <summary>Rodas5P's coefficients pass the tableau's own checks, and a corrupted one is rejected with the failing condition.</summary>
+public class RosenbrockTableauTests
+{
+    [Fact]
+    public void Rodas5PIsConsistentAndACorruptedCopyIsRejected()
+    {
+        var tab = Tableaus.Rodas5P.Tableau;
+        Assert.Equal(8, tab.Stages);
+        Assert.Equal((5, 4), (tab.Order, tab.ErrorOrder));
+        var a = (double[,])tab.A.Clone();
+        a[3, 1] += 1e-6;
+        var ex = Assert.Throws<ArgumentException>(() => new RosenbrockTableau(a, tab.C, tab.Gamma, [.. tab.Nodes], [.. tab.D], tab.Dense,
+            [.. tab.B], [.. tab.ErrorWeights], 5, 4));
+        Assert.Contains("stage 4", ex.Message);
+        var d = tab.D.ToArray();
+        d[2] += 1e-6;
+        Assert.Contains("dᵢ", Assert.Throws<ArgumentException>(() => new RosenbrockTableau(tab.A, tab.C, tab.Gamma, [.. tab.Nodes], d, tab.Dense,
+            [.. tab.B], [.. tab.ErrorWeights], 5, 4)).Message);
+    }
+}

@@ -10,7 +10,7 @@ namespace NodeDsl.Runtime.Tests.Implicit;
 /// </summary>
 public class StiffSolverTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Methods => ["radau5"];
+    public static TheoryData<string> Methods => ["radau5", "rodas5p"];
 
     const double Mu = 1000;
     // One relaxation jump (near t ≈ 807 for μ = 1000) and the end in the following slow phase.
@@ -47,10 +47,10 @@ public class StiffSolverTests(ITestOutputHelper output)
         Assert.True(errors[1] < errors[0] / 10, $"errors {errors[0]:E2} → {errors[1]:E2} do not scale with the tolerance");
     }
 
-    [Theory]
-    [MemberData(nameof(Methods))]
-    public void JacobiansAndFactorizationsAreReusedAcrossSteps(string name)
+    [Fact]
+    public void JacobiansAndFactorizationsAreReusedAcrossSteps()
     {
+        const string name = "radau5";
         using var scope = NewDisposeScope();
         var stats = SolveVdp(SolverRegistry.ByName(name), new SolverOptions { RelativeTolerance = 1e-6, AbsoluteTolerance = 1e-6 }).Stats;
         int attempts = stats.AcceptedSteps + stats.RejectedSteps;
