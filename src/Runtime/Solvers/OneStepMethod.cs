@@ -179,6 +179,8 @@ public sealed class SolveCounters
     public int JacobianEvaluations { get; set; }
     /// <summary>Matrix factorisations (implicit methods).</summary>
     public int Factorizations { get; set; }
+    /// <summary>The switch of a stiffness-detecting method, once it happened.</summary>
+    public MethodSwitch? Switch { get; set; }
 
     /// <summary>Evaluates <c>f(t, y)</c> and counts it.</summary>
     public Tensor Rates(IOdeSystem f, Tensor t, Tensor y)

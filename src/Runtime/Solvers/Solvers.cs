@@ -40,6 +40,11 @@ public static class Solvers
     /// Jacobian and one LU per step. For stiff problems at loose to moderate tolerances and for non-autonomous stiff systems.
     /// </summary>
     public static IOdeSolver Rodas5P { get; } = new OneStepSolver(new Rosenbrock("rodas5p", Tableaus.Rodas5P.Tableau));
+    /// <summary>
+    /// Automatic stiffness detection: Dopri5 until its steps are limited by stability rather than accuracy (Hairer's test),
+    /// then Radau5 for the rest of the solve; <see cref="SolverStats.Switch"/> says whether and when it switched.
+    /// </summary>
+    public static IOdeSolver Auto { get; } = new OneStepSolver(new StiffnessSwitching("auto", new ExplicitRungeKutta("dopri5", Tableaus.Dopri5.Tableau), new Radau5()));
 
     /// <summary>Leapfrog / Störmer–Verlet (kick–drift–kick), order 2, fixed step; symplectic for separable H = T(p) + V(q). Needs y = (q, p).</summary>
     public static IOdeSolver Leapfrog { get; } = new OneStepSolver(new Leapfrog());
@@ -51,7 +56,7 @@ public static class Solvers
     // Registration order is the order names are listed in error messages.
     static readonly IOdeSolver[] All =
     [
-        Euler, Midpoint, Heun, Rk4, Rk38, BogackiShampine, Dopri5, Tsit5, Dopri8, AdamsBashforthMoulton, Kvaerno3, Kvaerno5, Radau5, Rodas5P,
+        Euler, Midpoint, Heun, Rk4, Rk38, BogackiShampine, Dopri5, Tsit5, Dopri8, AdamsBashforthMoulton, Kvaerno3, Kvaerno5, Radau5, Rodas5P, Auto,
         Leapfrog, Yoshida4, ImplicitMidpoint,
     ];
 
