@@ -4,6 +4,12 @@ using NodeDsl.Benchmarks;
 
 // dotnet run -c Release --project bench/NodeDsl.Benchmarks -- --filter '*'
 // dotnet run -c Release --project bench/NodeDsl.Benchmarks -- quick [rounds]   (Stopwatch, training step only)
+// dotnet run -c Release --project bench/NodeDsl.Benchmarks -- stiff [--problems ...] [--solvers ...] [--rtols ...]   (stiff work–precision)
+if (args is ["stiff", ..])
+{
+    NodeDsl.Benchmarks.Stiff.StiffSuite.Run(args[1..]);
+    return;
+}
 if (args is ["quick", ..])
 {
     QuickTrainingStep.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15);

@@ -15,7 +15,18 @@ public sealed record SolverStats
     public int JacobianEvaluations { get; init; }
     /// <summary>Matrix factorisations (implicit methods only).</summary>
     public int Factorizations { get; init; }
+    /// <summary>
+    /// Set when a stiffness-detecting method (<c>Solvers.Auto</c>) switched from its non-stiff to its stiff method: where
+    /// and to what; null when it did not switch (or the method does not switch).
+    /// </summary>
+    public MethodSwitch? Switch { get; init; }
 }
+
+/// <summary>A switch between methods during a solve.</summary>
+/// <param name="Time">The time at which the stiff method took over (the start of its first step).</param>
+/// <param name="From">The method used before.</param>
+/// <param name="To">The method used from <paramref name="Time"/> on.</param>
+public readonly record struct MethodSwitch(double Time, string From, string To);
 
 /// <summary>The result of a solve: values at the requested times and counters.</summary>
 /// <param name="Ts">The output times, shape <c>[T]</c>.</param>

@@ -124,12 +124,21 @@ internal sealed class CheckpointedAdjoint(CheckpointOptions checkpoints) : Gradi
     /// mean the gradient belongs to another trajectory, so it is an error rather than a silent inaccuracy.
     /// One host sync per segment.
     /// </summary>
-    internal static void CheckReplay(Tensor replayedEnd, Tensor? forwardEnd, double time)
+    /// <summary>
+    /// How far a replay may drift from the forward states beyond round-off: nothing, or for methods that keep Newton state
+    /// across steps (<see cref="OneStepMethod.ReplaysToRoundoff"/> false) ten times the solve's largest tolerance.
+    /// </summary>
+    internal static double ReplaySlack(OneStepMethod? method, SolverOptions options)
+        => method is { ReplaysToRoundoff: false }
+            ? 10 * Math.Max(options.RelativeTolerances?.Max() ?? options.RelativeTolerance, options.AbsoluteTolerances?.Max() ?? options.AbsoluteTolerance)
+            : 0;
+
+    internal static void CheckReplay(Tensor replayedEnd, Tensor? forwardEnd, double time, double slack = 0)
     {
         if (forwardEnd is null) return;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        double tolerance = replayedEnd.dtype == ScalarType.Float64 ? 1e-10 : 1e-4;
+        double tolerance = Math.Max(replayedEnd.dtype == ScalarType.Float64 ? 1e-10 : 1e-4, slack);
         // Read on the host as float64 whatever the state's dtype (item<double>() of a float32 tensor throws); one sync.
         using var host = stack([forwardEnd.abs().max(), replayedEnd.sub(forwardEnd).abs().max()]).to(ScalarType.Float64, CPU);
         var values = host.data<double>();

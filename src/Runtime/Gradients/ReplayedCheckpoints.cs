@@ -88,7 +88,8 @@ internal sealed class ReplayedCheckpoints(IOdeSystem system, OneStepMethod metho
             // exactly those the forward solve used (for FSAL and implicit methods not a fresh evaluation).
             var f = s == 0 ? counters.Rates(system, tensor(_log.T0(0), y.dtype, y.device), y) : saved[2 * s].detach().requires_grad_(true);
             var replay = StepReplay.Run(method, system, y, f, _log, first, end, options, counters, withEndRates: carryF is not null);
-            CheckpointedAdjoint.CheckReplay(replay.Y, s + 1 < segments ? saved[2 * s + 1] : null, _log.T0(end - 1) + _log.H(end - 1));
+            CheckpointedAdjoint.CheckReplay(replay.Y, s + 1 < segments ? saved[2 * s + 1] : null, _log.T0(end - 1) + _log.H(end - 1),
+                CheckpointedAdjoint.ReplaySlack(method, options));
             var points = new List<Tensor>();
             var cotangents = new List<Tensor>();
             foreach (var (output, value) in replay.Outputs)

@@ -65,7 +65,8 @@ internal sealed class SegmentedCheckpoints(IOdeSystem system, IOdeSolver solver,
             var start = states[s].detach().requires_grad_(true);
             var solution = solver.Integrate(system, start, GridTimes(first, last, start), _segmentOptions[s]);
             report.AddBackward(solution.Stats);
-            CheckpointedAdjoint.CheckReplay(solution.Ys[last - first], s + 1 < states.Count ? states[s + 1] : null, plan.Times[last]);
+            CheckpointedAdjoint.CheckReplay(solution.Ys[last - first], s + 1 < states.Count ? states[s + 1] : null, plan.Times[last],
+                CheckpointedAdjoint.ReplaySlack((solver as OneStepSolver)?.Method, options));
             // The replayed points after the start and their cotangents: the loss gradient at outputs, plus the carried
             // adjoint at the segment end.
             var points = new List<Tensor>();

@@ -41,17 +41,22 @@ public class ExplicitRungeKutta : OneStepMethod
 
     /// <inheritdoc />
     public override StepAttempt Attempt(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters)
-        => Step(f, step, y0, f0, counters, estimateError: true);
+        => Step(f, step, y0, f0, counters, estimateError: true, out _);
+
+    /// <summary>As <see cref="Attempt"/>, also returning the stage rates <c>k</c> (for the stiffness estimate of <see cref="StiffnessSwitching"/>).</summary>
+    internal StepAttempt AttemptWithStages(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters, out Tensor[] stages)
+        => Step(f, step, y0, f0, counters, estimateError: true, out stages);
 
     /// <inheritdoc />
     public override StepAttempt Replay(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters)
-        => Step(f, step, y0, f0, counters, estimateError: false);
+        => Step(f, step, y0, f0, counters, estimateError: false, out _);
 
-    StepAttempt Step(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters, bool estimateError)
+    StepAttempt Step(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters, bool estimateError, out Tensor[] stages)
     {
         var tab = Tableau;
         int s = tab.Stages;
         var k = new Tensor[s];
+        stages = k;
         k[0] = f0;
         Tensor? lastStage = null;
         for (int i = 1; i < s; i++)

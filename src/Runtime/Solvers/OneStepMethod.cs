@@ -68,6 +68,14 @@ public abstract class OneStepMethod
     public virtual bool IsSelfStarting => true;
 
     /// <summary>
+    /// True when <see cref="Replay"/> from a checkpoint reproduces the forward solve's states to round-off. Implicit methods
+    /// that keep Newton state across steps (a Jacobian, LU factors, start values extrapolated from the last step) return
+    /// false: their replay starts that state afresh and agrees with the forward solve to the Newton tolerance, a small
+    /// fraction of <c>atol + rtol·|y|</c>, which is how closely the checkpointed adjoint then checks it.
+    /// </summary>
+    public virtual bool ReplaysToRoundoff => true;
+
+    /// <summary>
     /// Returns the instance that serves one solve. Stateless methods return <c>this</c> (the default); methods with
     /// history (multistep) return a fresh instance. Called once per solve (through <see cref="ForSolve(SolverOptions)"/>), before the first <see cref="Attempt"/>.
     /// </summary>
@@ -171,6 +179,8 @@ public sealed class SolveCounters
     public int JacobianEvaluations { get; set; }
     /// <summary>Matrix factorisations (implicit methods).</summary>
     public int Factorizations { get; set; }
+    /// <summary>The switch of a stiffness-detecting method, once it happened.</summary>
+    public MethodSwitch? Switch { get; set; }
 
     /// <summary>Evaluates <c>f(t, y)</c> and counts it.</summary>
     public Tensor Rates(IOdeSystem f, Tensor t, Tensor y)

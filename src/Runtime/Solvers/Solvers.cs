@@ -30,6 +30,21 @@ public static class Solvers
     public static IOdeSolver Kvaerno5 { get; } = new OneStepSolver(new Esdirk("kvaerno5", Tableaus.Kvaerno5.Tableau));
     /// <summary>Kværnø's ESDIRK 3(2), L-stable, adaptive, 4 stages: for stiff problems at loose tolerances.</summary>
     public static IOdeSolver Kvaerno3 { get; } = new OneStepSolver(new Esdirk("kvaerno3", Tableaus.Kvaerno3.Tableau));
+    /// <summary>
+    /// Radau IIA of order 5 (Hairer &amp; Wanner's RADAU5): L-stable, stiffly accurate, collocation dense output, Jacobian and
+    /// LU reuse across steps. The reference method for stiff problems, best at moderate to tight tolerances.
+    /// </summary>
+    public static IOdeSolver Radau5 { get; } = new OneStepSolver(new Radau5());
+    /// <summary>
+    /// Steinebach's Rodas5P Rosenbrock method, order 5(4), L-stable, own 4th-order dense output: no Newton iteration, one
+    /// Jacobian and one LU per step. For stiff problems at loose to moderate tolerances and for non-autonomous stiff systems.
+    /// </summary>
+    public static IOdeSolver Rodas5P { get; } = new OneStepSolver(new Rosenbrock("rodas5p", Tableaus.Rodas5P.Tableau));
+    /// <summary>
+    /// Automatic stiffness detection: Dopri5 until its steps are limited by stability rather than accuracy (Hairer's test),
+    /// then Radau5 for the rest of the solve; <see cref="SolverStats.Switch"/> says whether and when it switched.
+    /// </summary>
+    public static IOdeSolver Auto { get; } = new OneStepSolver(new StiffnessSwitching("auto", new ExplicitRungeKutta("dopri5", Tableaus.Dopri5.Tableau), new Radau5()));
 
     /// <summary>Leapfrog / Störmer–Verlet (kick–drift–kick), order 2, fixed step; symplectic for separable H = T(p) + V(q). Needs y = (q, p).</summary>
     public static IOdeSolver Leapfrog { get; } = new OneStepSolver(new Leapfrog());
@@ -41,7 +56,7 @@ public static class Solvers
     // Registration order is the order names are listed in error messages.
     static readonly IOdeSolver[] All =
     [
-        Euler, Midpoint, Heun, Rk4, Rk38, BogackiShampine, Dopri5, Tsit5, Dopri8, AdamsBashforthMoulton, Kvaerno3, Kvaerno5,
+        Euler, Midpoint, Heun, Rk4, Rk38, BogackiShampine, Dopri5, Tsit5, Dopri8, AdamsBashforthMoulton, Kvaerno3, Kvaerno5, Radau5, Rodas5P, Auto,
         Leapfrog, Yoshida4, ImplicitMidpoint,
     ];
 

@@ -96,6 +96,7 @@ internal sealed class StepDriver
         RejectedSteps = _rejected,
         JacobianEvaluations = _counters.JacobianEvaluations,
         Factorizations = _counters.Factorizations,
+        Switch = _counters.Switch,
     };
 
     double TEnd => _times[^1];

@@ -27,6 +27,50 @@ internal static class RatesJacobian
     }
 
     /// <summary>
+    /// The per-row Jacobians <c>[batch, n, n]</c> and time derivatives <c>∂f/∂t</c> (<c>[batch, n]</c>) at <c>(t, y)</c>, as
+    /// Rosenbrock methods need them. By autograd both come from the same n backward passes (t enters as a <c>[batch, 1]</c>
+    /// leaf); by finite differences ∂f/∂t costs one more evaluation. With <paramref name="withGraph"/> (autograd only) the
+    /// results keep their graph to <paramref name="y"/> and the system's parameters (double backward), so that direct
+    /// backpropagation through a step that uses them is exact; otherwise they are detached.
+    /// </summary>
+    public static (Tensor Jacobian, Tensor TimeDerivative) EvaluateWithTime(IOdeSystem f, Tensor t, Tensor y, Tensor fy, JacobianMethod method,
+        SolveCounters counters, bool withGraph)
+    {
+        counters.JacobianEvaluations++;
+        if (method == JacobianMethod.Autograd && ByAutogradWithTime(f, t, y, counters, withGraph) is { } both) return both;
+        using var scope = NewDisposeScope();
+        var j = ByFiniteDifferences(f, t, y, fy, counters);
+        using var noGrad = torch.no_grad();
+        // Forward difference in t with δ = √u·max(1, |t|) (the time is a host-exact scalar or one per row).
+        var td = t.detach();
+        var delta = ScalarOps.Mul(ScalarOps.ClampMin(td.abs(), 1.0), Math.Sqrt(UnitRoundoff(y.dtype)));
+        var ft = counters.Rates(f, td.add(delta), y.detach()).sub(fy.detach()).div(delta);
+        return (j.MoveToOuterDisposeScope(), ft.MoveToOuterDisposeScope());
+    }
+
+    static (Tensor, Tensor)? ByAutogradWithTime(IOdeSystem f, Tensor t, Tensor y, SolveCounters counters, bool withGraph)
+    {
+        using var scope = NewDisposeScope();
+        using var grad = torch.enable_grad();
+        long batch = y.shape[0], n = y.shape[1];
+        var yv = withGraph && y.requires_grad ? y : y.detach().requires_grad_(true);
+        var tv = t.detach().expand(batch, 1).clone().requires_grad_(true);
+        var fv = counters.Rates(f, tv, yv);
+        if (!fv.requires_grad) return null;
+        var rows = new Tensor[n];
+        var times = new Tensor[n];
+        var identity = eye(n, dtype: fv.dtype, device: fv.device);
+        for (long i = 0; i < n; i++)
+        {
+            var seed = identity[i].expand(batch, n);
+            var g = torch.autograd.grad([fv], [yv, tv], [seed], retain_graph: withGraph || i < n - 1, create_graph: withGraph, allow_unused: true);
+            rows[i] = g[0] is null || g[0].IsInvalid ? zeros_like(y) : withGraph ? g[0] : g[0].detach();
+            times[i] = g[1] is null || g[1].IsInvalid ? zeros(batch, 1, dtype: y.dtype, device: y.device) : withGraph ? g[1] : g[1].detach();
+        }
+        return (stack(rows, dim: 1).MoveToOuterDisposeScope(), cat(times, 1).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
     /// Rows of different batch entries are independent, so one backward pass with grad output e_i (one-hot in
     /// component i, for every row) yields row i of all batch Jacobians at once: n passes in total.
     /// Returns null when the rates do not depend differentiably on y (no graph to the input).
