@@ -60,7 +60,7 @@ public sealed class YourOwnDataTests
             Epochs = 100,
         });
         trainer.Fit(data);
-        double omega = model.get_parameter("omega")!.item<double>();            // ≈ 2
+        double omega = model.Learnables.omega;                                 // ≈ 2 (typed, generated per [Learnable])
         foreach (var (name, parameter) in model.named_parameters())
             Console.WriteLine($"{name}: [{string.Join(", ", parameter.shape)}]");   // "omega: []"; networks: "Net.layer0.weight: [16, 2]", …
         #endregion
