@@ -61,11 +61,15 @@ public class GradientMatrixTests(ITestOutputHelper output)
     /// [≤ 2e-16], 1e-5 in float32 (~100 ulp of 1.2e-7) [≤ 1.1e-7]. Backsolve integrates [y, a, θ̄] backwards, so it
     /// differs by its backward discretisation error: RK4 with h = 0.02 by ~C·h⁴ ≈ 1.6e-7·C, adaptive solves by ~10·rtol
     /// (Kvaerno5 adds its Newton tolerance): 1e-6 in float64 [≤ 1.6e-7], and with the rounding of ~100 float32 steps 1e-4
-    /// in float32 [≤ 7.1e-6]. Leapfrog's backward solve is RK4 (the augmented system has no q/p split), while direct
+    /// in float32 [≤ 7.1e-6]. Kvaerno5 keeps its Jacobian across steps (JacobianReuse), but a checkpointed replay starts each
+    /// segment with a fresh one, so the replayed Newton iterates match the forward ones only to the Newton tolerance, not to
+    /// rounding: 1e-9 in float64 [1.8e-11], 1e-4 in float32 [3.1e-5]. Leapfrog's backward solve is RK4 (the augmented system has no q/p split), while direct
     /// differentiates leapfrog's own second-order discretisation: they differ by O(h²) = 4e-4·C, so 5e-4 [9.9e-5].
     /// </summary>
     static double Bound(string method, string solver, bool single) => (method, solver, single) switch
     {
+        ("checkpointed", "kvaerno5", false) => 1e-9,
+        ("checkpointed", "kvaerno5", true) => 1e-4,
         ("checkpointed", _, false) => 1e-12,
         ("checkpointed", _, true) => 1e-5,
         ("backsolve", "leapfrog", _) => 5e-4,
