@@ -70,6 +70,6 @@ public partial class DslDocsTests
             """);
         Assert.Empty(outcome.GeneratorDiagnostics);
         Assert.Empty(outcome.CompilationErrors);
-        Assert.Single(outcome.Sources);
+        Assert.Single(outcome.ModelSources);
     }
 }

@@ -56,4 +56,9 @@ internal sealed record GeneratorOutcome(
     ImmutableArray<Diagnostic> GeneratorDiagnostics,
     IReadOnlyList<(string HintName, string Text)> Sources,
     ImmutableArray<Diagnostic> CompilationErrors,
-    ImmutableArray<Diagnostic> CompilationWarnings);
+    ImmutableArray<Diagnostic> CompilationWarnings)
+{
+    /// <summary>The TorchSharp part of each model, without the native kernel files (*.Native.g.cs, NativeKernelEmitterTests).</summary>
+    public IReadOnlyList<(string HintName, string Text)> ModelSources
+        => Sources.Where(s => !s.HintName.EndsWith(".Native.g.cs", StringComparison.Ordinal)).ToList();
+}

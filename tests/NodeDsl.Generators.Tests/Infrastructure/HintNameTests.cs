@@ -15,7 +15,7 @@ public class HintNameTests
         Assert.DoesNotContain(outcome.GeneratorDiagnostics, d => d.Id is "CS8785" or "NODE099");
         var duplicate = Assert.Single(outcome.GeneratorDiagnostics, d => d.Id == "NODE019");
         Assert.Equal("Model1.cs", duplicate.Location.GetLineSpan().Path);
-        Assert.Equal(["Test.Growth.g.cs"], outcome.Sources.Select(s => s.HintName));
+        Assert.Equal(["Test.Growth.g.cs"], outcome.ModelSources.Select(s => s.HintName));
     }
 
     [Fact]
@@ -24,7 +24,7 @@ public class HintNameTests
         var outcome = GeneratorRunner.Run("using NodeDsl;\nnamespace A { " + Decay + " }", "using NodeDsl;\nnamespace B { " + Decay + " }");
         Assert.Empty(outcome.GeneratorDiagnostics);
         Assert.Empty(outcome.CompilationErrors);
-        Assert.Equal(["A.Decay.g.cs", "B.Decay.g.cs"], outcome.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        Assert.Equal(["A.Decay.g.cs", "B.Decay.g.cs"], outcome.ModelSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -36,6 +36,6 @@ public class HintNameTests
             "using NodeDsl;\nnamespace M { public partial class Outer { " + Decay + " } }");
         Assert.Empty(outcome.GeneratorDiagnostics);
         Assert.Empty(outcome.CompilationErrors);
-        Assert.Equal(["M.Outer+Decay.g.cs", "N.Outer.Decay.g.cs"], outcome.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        Assert.Equal(["M.Outer+Decay.g.cs", "N.Outer.Decay.g.cs"], outcome.ModelSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
     }
 }

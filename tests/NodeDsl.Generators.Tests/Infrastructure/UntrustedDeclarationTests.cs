@@ -48,7 +48,7 @@ public class UntrustedDeclarationTests
     {
         // The error is in another class, or in a member (not the header) of the class that contains the model.
         var outcome = GeneratorRunner.Run(Usings + "namespace Test;\n" + source);
-        Assert.Single(outcome.Sources);
+        Assert.Single(outcome.ModelSources);
         Assert.Empty(outcome.GeneratorDiagnostics);
         Assert.All(outcome.CompilationErrors, d => Assert.Equal("Model0.cs", d.Location.GetLineSpan().Path));
     }
