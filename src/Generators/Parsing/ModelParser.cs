@@ -54,14 +54,6 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
         SymbolNames.Input, SymbolNames.Coordinate, SymbolNames.Momentum,
     };
 
-    // Members the generated part or the OdeModel base class declares.
-    static readonly HashSet<string> ReservedNames = new()
-    {
-        "Rates", "ScalarRates", "Energies", "ScalarEnergy", "Layout", "Options", "DType", "Device", "Inputs", "WithInputs",
-        "Augment", "Observed", "CheckState", "TimeColumn", "InputColumns", "Columns", "ConstantColumns", "AddParameter",
-        "AddModule", "ScalarValue", "CheckScalarArguments", "forward", "Learnable", "Learnables", "LearnableValues", "SetScalarValue",
-    };
-
     readonly DiagnosticBag diagnostics = new();
 
     readonly ModelMembers members = new();
@@ -89,7 +81,7 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
             cancellation.ThrowIfCancellationRequested();
             if (member is IFieldSymbol field) ParseField(field);
             else if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && HasAttribute(method, SymbolNames.Neural)) ParseNeural(method);
-            if (ReservedNames.Contains(member.Name) && !member.IsImplicitlyDeclared)
+            if (ReservedMembers.Contains(member.Name) && !member.IsImplicitlyDeclared)
                 diagnostics.Add(DiagnosticDescriptors.NameClash, member.Locations.FirstOrDefault(), member.Name, "a member that NodeDsl generates or inherits from OdeModel");
             if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsImplicitlyDeclared: false } ctor)
                 diagnostics.Add(DiagnosticDescriptors.InvalidModelType, ctor.Locations.FirstOrDefault(), name,
