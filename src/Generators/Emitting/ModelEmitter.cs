@@ -42,10 +42,10 @@ internal static class ModelEmitter
         w.WriteLine(Names.GeneratedCode);
         w.WriteLine($"private static readonly {Names.Runtime}.ModelLayout __layout = new {Names.Runtime}.ModelLayout(");
         w.Indent();
-        w.WriteLine(Array("StateInfo", m.States.Select(s => $"new({Literals.String(s.Name)}, {Literals.Int(s.Offset)}, {Literals.Int(s.Size)}, {Names.Runtime}.StateKind.{s.Kind})")) + ",");
+        w.WriteLine(Array("StateInfo", m.States.Select(s => $"new({Literals.String(s.Name)}, {Literals.Int(s.Offset)}, {Literals.Int(s.Size)}, {Names.Runtime}.StateKind.{s.Role})")) + ",");
         w.WriteLine(Array("InputInfo", m.Inputs.Select(i => $"new({Literals.String(i.Name)}, {Literals.Int(i.Offset)}, {Literals.Int(i.Size)})")) + ",");
         w.WriteLine(Array("ParameterInfo", m.Learnables.Select(p => $"new({Literals.String(p.Name)}, {Literals.Double(p.InitialValue)})")) + ",");
-        w.WriteLine(Array("NetworkInfo", m.Networks.Select(n => $"new({Literals.String(n.Name)}, {Literals.Int(n.InputSize)}, {Literals.Int(n.OutputSize)}, {Literals.String(Architecture(n))})")) + ");");
+        w.WriteLine(Array("NetworkInfo", m.Networks.Select(n => $"new({Literals.String(n.Name)}, {Literals.Int(n.InputSize)}, {Literals.Int(n.OutputSize)}, {Literals.String(NetworkCode.For(n).Architecture)})")) + ");");
         w.Unindent();
         w.WriteLine();
     }
@@ -58,22 +58,15 @@ internal static class ModelEmitter
             : $"new {Names.Runtime}.{type}[] {{ {string.Join(", ", list)} }}";
     }
 
-    static string Architecture(NetworkSpec n)
-        => n.IsCustom
-            ? n.CustomType!.Replace("global::", "")
-            : $"MLP {string.Join("→", new[] { n.InputSize }.Concat(n.HiddenSizes).Concat(new[] { n.OutputSize }).Select(Literals.Int))} ({n.Activation})";
-
     static void EmitFields(SourceWriter w, ModelSpec m)
     {
         foreach (var n in m.Networks)
         {
             w.WriteLine(Names.GeneratedCode);
-            w.WriteLine($"private readonly {ModuleType(n)} {Names.NetworkField(n.Name)};");
+            w.WriteLine($"private readonly {NetworkCode.For(n).FieldType} {Names.NetworkField(n.Name)};");
         }
         if (m.Networks.Count > 0) w.WriteLine();
     }
-
-    static string ModuleType(NetworkSpec n) => n.CustomType ?? Names.Runtime + ".Mlp";
 
     static void EmitConstructor(SourceWriter w, ModelSpec m)
     {
@@ -89,10 +82,7 @@ internal static class ModelEmitter
             w.WriteLine($"AddParameter({Literals.String(p.Name)}, {Literals.Double(p.InitialValue)});");
         foreach (var n in m.Networks)
         {
-            var create = n.IsCustom
-                ? $"new {n.CustomType}()"
-                : $"new {Names.Runtime}.Mlp({Literals.String(n.Name)}, {Literals.Int(n.InputSize)}, new int[] {{ {string.Join(", ", n.HiddenSizes.Select(Literals.Int))} }}, {Literals.Int(n.OutputSize)}, global::NodeDsl.Activation.{n.Activation}, this.DType, this.Device)";
-            w.WriteLine($"this.{Names.NetworkField(n.Name)} = AddModule({Literals.String(n.Name)}, {Literals.Int(n.Index)}, () => {create});");
+            w.WriteLine($"this.{Names.NetworkField(n.Name)} = AddModule({Literals.String(n.Name)}, {Literals.Int(n.Index)}, () => {NetworkCode.For(n).Create});");
         }
         w.CloseBlock();
         w.WriteLine();
@@ -108,13 +98,13 @@ internal static class ModelEmitter
         var emitter = new TensorExpressionEmitter(w, m, "__batch", recordTapes);
         foreach (var s in m.States)
         {
-            var r = new Ref(MemberKind.State, s.Name, s.IsVector ? s.Size : 0);
+            var r = s.Leaf;
             if (!refs.Contains(r)) continue;
             w.WriteLine($"var {s.Name} = __y.narrow(1, {Literals.Int(s.Offset)}, {Literals.Int(s.Size)});");
         }
-        if (m.TimeField is { } time && refs.Contains(new Ref(MemberKind.Time, time, 0)))
+        if (m.TimeField is { } time && refs.Contains(Ref.Time(time)))
             w.WriteLine($"var {time} = TimeColumn(__t, __batch);");
-        var usedInputs = m.Inputs.Where(i => refs.Contains(new Ref(MemberKind.Input, i.Name, i.IsVector ? i.Size : 0))).ToList();
+        var usedInputs = m.Inputs.Where(i => refs.Contains(i.Leaf)).ToList();
         if (usedInputs.Count > 0)
         {
             w.WriteLine("var __inputs = InputColumns(__batch);");
@@ -227,16 +217,16 @@ internal static class ModelEmitter
             w.WriteLine(s.IsVector
                 ? $"var {local} = new {Names.Vec}(__y, {Literals.Int(s.Offset)}, {Literals.Int(s.Size)});"
                 : $"var {local} = __y[{Literals.Int(s.Offset)}];");
-            emitter.Bind(new Ref(MemberKind.State, s.Name, s.IsVector ? s.Size : 0), local);
+            emitter.Bind(s.Leaf, local);
         }
-        if (m.TimeField is { } time) emitter.Bind(new Ref(MemberKind.Time, time, 0), "__t");
+        if (m.TimeField is { } time) emitter.Bind(Ref.Time(time), "__t");
         foreach (var i in m.Inputs)
         {
             var local = "__in_" + i.Name;
             w.WriteLine(i.IsVector
                 ? $"var {local} = new {Names.Vec}(__inputs!, {Literals.Int(i.Offset)}, {Literals.Int(i.Size)});"
                 : $"var {local} = __inputs![{Literals.Int(i.Offset)}];");
-            emitter.Bind(new Ref(MemberKind.Input, i.Name, i.IsVector ? i.Size : 0), local);
+            emitter.Bind(i.Leaf, local);
         }
         return emitter;
     }
@@ -259,9 +249,7 @@ internal static class ModelEmitter
         var row = n.Parameters.All(p => !p.IsVector)
             ? $"new double[] {{ {string.Join(", ", n.Parameters.Select(p => p.Name))} }}"
             : $"{Names.Runtime}.ModuleOps.Row({string.Join(", ", n.Parameters.Select(p => p.IsVector ? p.Name + ".ToArray()" : $"new double[] {{ {p.Name} }}"))})";
-        w.WriteLine(n.IsCustom
-            ? $"var __o = {Names.Runtime}.ModuleOps.EvaluateScalar(this.{Names.NetworkField(n.Name)}, {row}, this.DType, this.Device);"
-            : $"var __o = this.{Names.NetworkField(n.Name)}.EvaluateScalar({row});");
+        w.WriteLine($"var __o = {NetworkCode.For(n).EvaluateScalar(row)};");
         w.WriteLine(n.Return switch
         {
             NetworkReturn.Double => "return __o[0];",

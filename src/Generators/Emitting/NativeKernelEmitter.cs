@@ -46,7 +46,7 @@ internal sealed class NativeKernelEmitter
             buffers[calls[i]] = new CallBuffers(i, offset, offset + input, offset + input + output,
                 offset + input + output + tape, offset + input + 2 * output + tape);
             offset += 2 * input + 2 * output + tape;
-            scratch = System.Math.Max(scratch, 2 * n.HiddenSizes.Concat(new[] { n.OutputSize }).Max());
+            scratch = System.Math.Max(scratch, 2 * n.Perceptron.HiddenSizes.Concat(new[] { n.OutputSize }).Max());
         }
         scratchOffset = offset;
         workspacePerRow = offset + scratch;
@@ -83,7 +83,7 @@ internal sealed class NativeKernelEmitter
         foreach (var n in model.Networks)
         {
             w.WriteLine(Names.GeneratedCode);
-            w.WriteLine($"private static readonly {Numerics}.Perceptron {PerceptronField(n)} = new {Numerics}.Perceptron(new int[] {{ {string.Join(", ", Widths(n).Select(Literals.Int))} }}, global::NodeDsl.Activation.{n.Activation});");
+            w.WriteLine($"private static readonly {Numerics}.Perceptron {PerceptronField(n)} = new {Numerics}.Perceptron(new int[] {{ {string.Join(", ", Widths(n).Select(Literals.Int))} }}, global::NodeDsl.Activation.{n.Perceptron.Activation});");
             w.WriteLine();
         }
         var rates = new SourceWriter();
@@ -146,7 +146,7 @@ internal sealed class NativeKernelEmitter
                 offset += widths[l + 1];
             }
         }
-        bool time = model.TimeField is { } t && model.RateExpressions.Any(r => Uses(r, new Ref(MemberKind.Time, t, 0)));
+        bool time = model.TimeField is { } t && model.RateExpressions.Any(r => Uses(r, Ref.Time(t)));
         w.WriteLine(Names.GeneratedCode);
         w.WriteLine($"private static readonly {Numerics}.KernelLayout __kernelLayout = new {Numerics}.KernelLayout(");
         w.Indent();
@@ -286,7 +286,7 @@ internal sealed class NativeKernelEmitter
         var w = row.Writer;
         foreach (var s in model.States)
         {
-            var r = new Ref(MemberKind.State, s.Name, s.IsVector ? s.Size : 0);
+            var r = s.Leaf;
             for (int j = 0; j < s.Size; j++)
             {
                 var g = adjoint?.Adjoint(r, j);
@@ -297,11 +297,11 @@ internal sealed class NativeKernelEmitter
         leaves.UsesRowOffset = true;
         if (adjoint is null) return;
         for (int k = 0; k < model.Learnables.Count; k++)
-            if (adjoint.Adjoint(new Ref(MemberKind.Parameter, model.Learnables[k].Name, 0), 0) is { } g)
+            if (adjoint.Adjoint(model.Learnables[k].Leaf, 0) is { } g)
                 w.WriteLine($"{LearnableGradient(k)} += {g};");
         foreach (var i in model.Inputs)
         {
-            var r = new Ref(MemberKind.Input, i.Name, i.IsVector ? i.Size : 0);
+            var r = i.Leaf;
             for (int j = 0; j < i.Size; j++)
                 if (adjoint.Adjoint(r, j) is { } g)
                 {
@@ -310,7 +310,7 @@ internal sealed class NativeKernelEmitter
                     w.WriteLine($"if (__wantInputs) __vjpInputs[__io + {Literals.Int(i.Offset + j)}] += {g};");
                 }
         }
-        if (model.TimeField is { } time && adjoint.Adjoint(new Ref(MemberKind.Time, time, 0), 0) is { } gt)
+        if (model.TimeField is { } time && adjoint.Adjoint(Ref.Time(time), 0) is { } gt)
         {
             leaves.Prologue.Need("wantTime", "bool __wantTime = !__vjpT.IsEmpty;");
             leaves.Prologue.Need("timeGradientStride", "int __vts = __vjpT.Length == 1 ? 0 : 1;");
@@ -437,9 +437,9 @@ internal sealed class NativeKernelEmitter
 
     NetworkSpec Network(string name) => model.Networks.First(n => n.Name == name);
 
-    static IReadOnlyList<int> Widths(NetworkSpec n) => new[] { n.InputSize }.Concat(n.HiddenSizes).Concat(new[] { n.OutputSize }).ToList();
+    static IReadOnlyList<int> Widths(NetworkSpec n) => new[] { n.InputSize }.Concat(n.Perceptron.HiddenSizes).Concat(new[] { n.OutputSize }).ToList();
 
-    static int TapeWidth(NetworkSpec n) => 2 * n.HiddenSizes.Sum();
+    static int TapeWidth(NetworkSpec n) => 2 * n.Perceptron.HiddenSizes.Sum();
 
     static string PerceptronField(NetworkSpec n) => "__perceptron_" + n.Name;
 

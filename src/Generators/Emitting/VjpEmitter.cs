@@ -62,9 +62,7 @@ internal sealed class VjpEmitter
         {
             var slots = "__pn_" + n.Name;
             networkSlots[n.Name] = slots;
-            w.WriteLine(n.IsCustom
-                ? $"var {slots} = {Names.Runtime}.NetworkTapes.Slots(this.{Names.NetworkField(n.Name)});"
-                : $"var {slots} = new {Names.Tensor}?[{Literals.Int(2 * (n.HiddenSizes.Count + 1))}];");
+            w.WriteLine($"var {slots} = {NetworkCode.For(n).Slots};");
         }
         // Seeds: the cotangent columns of each rate.
         int offset = 0;
@@ -85,16 +83,16 @@ internal sealed class VjpEmitter
 
     void Finish()
     {
-        var stateParts = model.States.Select(s => Adjoint(new Ref(MemberKind.State, s.Name, s.IsVector ? s.Size : 0))
+        var stateParts = model.States.Select(s => Adjoint(s.Leaf)
                                                  ?? $"ZeroColumns(__batch, {Literals.Int(s.Size)})").ToList();
         var vjpY = stateParts.Count == 1 ? stateParts[0] : Cat(stateParts);
-        var learnables = model.Learnables.Select(p => Adjoint(new Ref(MemberKind.Parameter, p.Name, 0)) ?? "null").ToList();
+        var learnables = model.Learnables.Select(p => Adjoint(p.Leaf) ?? "null").ToList();
         var networks = model.Networks.Select(n => networkSlots[n.Name]).ToList();
         string inputs = "null";
-        var inputAdjoints = model.Inputs.Select(i => Adjoint(new Ref(MemberKind.Input, i.Name, i.IsVector ? i.Size : 0))).ToList();
+        var inputAdjoints = model.Inputs.Select(i => Adjoint(i.Leaf)).ToList();
         if (inputAdjoints.Any(a => a is not null))
             inputs = Cat(model.Inputs.Select((i, k) => inputAdjoints[k] ?? $"ZeroColumns(__batch, {Literals.Int(i.Size)})").ToList());
-        var time = model.TimeField is { } t ? Adjoint(new Ref(MemberKind.Time, t, 0)) : null;
+        var time = model.TimeField is { } t ? Adjoint(Ref.Time(t)) : null;
         var networkArray = networks.Count == 0
             ? $"global::System.Array.Empty<{Names.Tensor}?[]>()"
             : $"new {Names.Tensor}?[][] {{ {string.Join(", ", networks)} }}";

@@ -72,23 +72,23 @@ internal sealed partial class Parser
             diagnostics.Add(DiagnosticDescriptors.HamiltonianRoleInOdeModel, location, field.Name, Short(role));
             return;
         }
-        int vectorSize = isVec ? size : 0;
+        var shape = isVec ? Shape.Vector(size) : Shape.Scalar;
         switch (role)
         {
             case SymbolNames.State or SymbolNames.Augmented or SymbolNames.Coordinate or SymbolNames.Momentum:
-                states.Add((field, role switch
+                states.Add(new StateField(field, role switch
                 {
-                    SymbolNames.Augmented => "Augmented",
-                    SymbolNames.Coordinate => "Coordinate",
-                    SymbolNames.Momentum => "Momentum",
-                    _ => "State",
-                }, size, isVec));
-                members.Fields[field.Name] = new MemberRef(MemberKind.State, field.Name, vectorSize, null);
+                    SymbolNames.Augmented => StateRole.Augmented,
+                    SymbolNames.Coordinate => StateRole.Coordinate,
+                    SymbolNames.Momentum => StateRole.Momentum,
+                    _ => StateRole.State,
+                }, shape));
+                members.Fields[field.Name] = new MemberRef(MemberKind.State, field.Name, shape, null);
                 break;
             case SymbolNames.Constant:
                 double? constant = field.IsConst && field.ConstantValue is { } cv && cv is not string and not bool and not char
                     ? Convert.ToDouble(cv, CultureInfo.InvariantCulture) : null;
-                members.Fields[field.Name] = new MemberRef(MemberKind.Constant, field.Name, 0, constant);
+                members.Fields[field.Name] = new MemberRef(MemberKind.Constant, field.Name, Shape.Scalar, constant);
                 break;
             case SymbolNames.Learnable:
                 if (InitialValue(field) is not { } initial)
@@ -97,7 +97,7 @@ internal sealed partial class Parser
                     return;
                 }
                 learnables.Add(new LearnableSpec(field.Name, initial));
-                members.Fields[field.Name] = new MemberRef(MemberKind.Parameter, field.Name, 0, null);
+                members.Fields[field.Name] = new MemberRef(MemberKind.Parameter, field.Name, Shape.Scalar, null);
                 break;
             case SymbolNames.Time:
                 if (timeField is not null)
@@ -106,11 +106,11 @@ internal sealed partial class Parser
                     return;
                 }
                 timeField = field.Name;
-                members.Fields[field.Name] = new MemberRef(MemberKind.Time, field.Name, 0, null);
+                members.Fields[field.Name] = new MemberRef(MemberKind.Time, field.Name, Shape.Scalar, null);
                 break;
             case SymbolNames.Input:
-                inputs.Add(new InputSpec(field.Name, inputs.Sum(i => i.Size), size, isVec));
-                members.Fields[field.Name] = new MemberRef(MemberKind.Input, field.Name, vectorSize, null);
+                inputs.Add(new InputSpec(field.Name, inputs.Sum(i => i.Size), shape));
+                members.Fields[field.Name] = new MemberRef(MemberKind.Input, field.Name, shape, null);
                 break;
         }
     }
