@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using Microsoft.CodeAnalysis;
-
 namespace NodeDsl.Generators.Diagnostics;
 
 /// <summary>Every diagnostic the NodeDsl generator reports. Keep AnalyzerReleases.Unshipped.md and docs/diagnostics/ in sync.</summary>

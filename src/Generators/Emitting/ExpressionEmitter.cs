@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>
@@ -21,6 +17,22 @@ internal abstract class ExpressionEmitter(ModelSpec model)
 
     /// <summary>How to call the network of that name.</summary>
     protected NetworkCode Network(string name) => networks[name];
+
+    /// <summary>
+    /// C# for a literal or a model member, or null for other nodes. Constants are read from the model's fields; a
+    /// learnable parameter is the registered tensor, which <see cref="ParameterCode"/> turns into the emitter's kind of value.
+    /// </summary>
+    protected string? LeafCode(Expr e) => e switch
+    {
+        Literal l => Literals.Double(l.Value),
+        Ref { Kind: MemberKind.Constant } r => "this." + r.Name,
+        Ref { Kind: MemberKind.Parameter } r => ParameterCode(Names.Learnable(LearnableIndex(r.Name))),
+        Ref r => r.Name,
+        _ => null,
+    };
+
+    /// <summary>The value of a learnable parameter given its tensor (a double for the scalar emitter, the tensor itself for the batched one).</summary>
+    protected abstract string ParameterCode(string parameter);
 
     /// <summary>The C# operator of an arithmetic IR node.</summary>
     public static string Symbol(BinaryOp op) => op switch

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>Writes the generated part of one model class.</summary>
@@ -163,18 +159,18 @@ internal static class ModelEmitter
     // Assigns the user's fields from t, y, inputs and the current parameter values.
     static void AssignFields(SourceWriter w, ModelSpec m)
     {
-        foreach (var s in m.States)
-            w.WriteLine(s.IsVector
-                ? $"this.{s.Name} = new {Names.Vec}(__y, {Literals.Int(s.Offset)}, {Literals.Int(s.Size)});"
-                : $"this.{s.Name} = __y[{Literals.Int(s.Offset)}];");
+        foreach (var s in m.States) w.WriteLine($"this.{s.Name} = {Read("__y", s.Offset, s.Shape)};");
         if (m.TimeField is { } time) w.WriteLine($"this.{time} = __t;");
-        foreach (var i in m.Inputs)
-            w.WriteLine(i.IsVector
-                ? $"this.{i.Name} = new {Names.Vec}(__inputs!, {Literals.Int(i.Offset)}, {Literals.Int(i.Size)});"
-                : $"this.{i.Name} = __inputs![{Literals.Int(i.Offset)}];");
+        foreach (var i in m.Inputs) w.WriteLine($"this.{i.Name} = {Read("__inputs!", i.Offset, i.Shape)};");
         for (int k = 0; k < m.Learnables.Count; k++)
             w.WriteLine($"this.{m.Learnables[k].Name} = ScalarValue({Names.Learnable(k)});");
     }
+
+    // A double or a Vec view of a plain array at an offset.
+    static string Read(string array, int offset, Shape shape)
+        => shape.IsVector
+            ? $"new {Names.Vec}({array}, {Literals.Int(offset)}, {Literals.Int(shape.Width)})"
+            : $"{array}[{Literals.Int(offset)}]";
 
     const string ScalarSignature = "(double __t, double[] __y, double[]? __inputs = null)";
 
@@ -211,23 +207,14 @@ internal static class ModelEmitter
     static ScalarExpressionEmitter BindScalarLeaves(SourceWriter w, ModelSpec m)
     {
         var emitter = new ScalarExpressionEmitter(w, m);
-        foreach (var s in m.States)
+        void Bind(Ref leaf, string local, string array, int offset)
         {
-            var local = "__q_" + s.Name;
-            w.WriteLine(s.IsVector
-                ? $"var {local} = new {Names.Vec}(__y, {Literals.Int(s.Offset)}, {Literals.Int(s.Size)});"
-                : $"var {local} = __y[{Literals.Int(s.Offset)}];");
-            emitter.Bind(s.Leaf, local);
+            w.WriteLine($"var {local} = {Read(array, offset, leaf.Shape)};");
+            emitter.Bind(leaf, local);
         }
+        foreach (var s in m.States) Bind(s.Leaf, "__q_" + s.Name, "__y", s.Offset);
         if (m.TimeField is { } time) emitter.Bind(Ref.Time(time), "__t");
-        foreach (var i in m.Inputs)
-        {
-            var local = "__in_" + i.Name;
-            w.WriteLine(i.IsVector
-                ? $"var {local} = new {Names.Vec}(__inputs!, {Literals.Int(i.Offset)}, {Literals.Int(i.Size)});"
-                : $"var {local} = __inputs![{Literals.Int(i.Offset)}];");
-            emitter.Bind(i.Leaf, local);
-        }
+        foreach (var i in m.Inputs) Bind(i.Leaf, "__in_" + i.Name, "__inputs!", i.Offset);
         return emitter;
     }
 

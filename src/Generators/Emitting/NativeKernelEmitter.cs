@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>
@@ -90,14 +86,10 @@ internal sealed class NativeKernelEmitter
         var vjp = new SourceWriter();
         bool usesOwner = EmitRates(rates) | EmitVjp(vjp);
 
-        w.WriteLine("/// <summary>The native kernels' state, input and parameter layout (θ = <c>parameters()</c> in registration order).</summary>");
-        w.WriteLine(Names.GeneratedCode);
-        w.WriteLine($"{Numerics}.KernelLayout {Numerics}.IRatesKernelSource.KernelLayout => __kernelLayout;");
-        w.WriteLine();
-        w.WriteLine("/// <summary>The native kernels in T (float or double).</summary>");
-        w.WriteLine(Names.GeneratedCode);
-        w.WriteLine($"{Numerics}.RatesKernel<T> {Numerics}.IRatesKernelSource.CreateKernel<T>() => new __NativeKernel<T>({(usesOwner ? "this" : "")});");
-        w.WriteLine();
+        w.Member("The native kernels' state, input and parameter layout (θ = <c>parameters()</c> in registration order).",
+            $"{Numerics}.KernelLayout {Numerics}.IRatesKernelSource.KernelLayout => __kernelLayout;");
+        w.Member("The native kernels in T (float or double).",
+            $"{Numerics}.RatesKernel<T> {Numerics}.IRatesKernelSource.CreateKernel<T>() => new __NativeKernel<T>({(usesOwner ? "this" : "")});");
         w.WriteLine(Names.GeneratedCode);
         w.OpenBlock($"private sealed class __NativeKernel<T> : {Numerics}.RatesKernel<T> where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>");
         if (usesOwner)
@@ -169,10 +161,9 @@ internal sealed class NativeKernelEmitter
 
     // ---- Rates -------------------------------------------------------------------------------------------------------
 
-    bool EmitRates(SourceWriter w)
+    // The stages before the last: row loops that fill each stage's network inputs, then the perceptrons over the batch.
+    void NetworkStages(SourceWriter body, KernelPrologue prologue, System.Func<NeuralCall, string> perceptronCall)
     {
-        var prologue = new KernelPrologue();
-        var body = new SourceWriter();
         for (int stage = 0; stage < lastStage; stage++)
         {
             RowLoop(body, prologue, (row, leaves) =>
@@ -180,8 +171,15 @@ internal sealed class NativeKernelEmitter
                 foreach (var call in CallsAt(stage + 1)) WriteNetworkInput(row, leaves, call);
             });
             foreach (var call in CallsAt(stage + 1))
-                body.WriteLine($"{PerceptronField(Network(call.Network))}.Forward<T>({ThetaSlice(call)}, {BufferName("__x", call)}, {BufferName("__o", call)}, __batch, __ws);");
+                body.WriteLine($"{PerceptronField(Network(call.Network))}.{perceptronCall(call)};");
         }
+    }
+
+    bool EmitRates(SourceWriter w)
+    {
+        var prologue = new KernelPrologue();
+        var body = new SourceWriter();
+        NetworkStages(body, prologue, call => $"Forward<T>({ThetaSlice(call)}, {BufferName("__x", call)}, {BufferName("__o", call)}, __batch, __ws)");
         RowLoop(body, prologue, (row, leaves) => WriteRates(row, leaves));
         DeclareBuffers(prologue, vjp: false);
         w.WriteLine(Names.GeneratedCode);
@@ -197,15 +195,7 @@ internal sealed class NativeKernelEmitter
     {
         var prologue = new KernelPrologue();
         var body = new SourceWriter();
-        for (int stage = 0; stage < lastStage; stage++)
-        {
-            RowLoop(body, prologue, (row, leaves) =>
-            {
-                foreach (var call in CallsAt(stage + 1)) WriteNetworkInput(row, leaves, call);
-            });
-            foreach (var call in CallsAt(stage + 1))
-                body.WriteLine($"{PerceptronField(Network(call.Network))}.Record<T>({ThetaSlice(call)}, {BufferName("__x", call)}, {BufferName("__o", call)}, __batch, {BufferName("__tape", call)});");
-        }
+        NetworkStages(body, prologue, call => $"Record<T>({ThetaSlice(call)}, {BufferName("__x", call)}, {BufferName("__o", call)}, __batch, {BufferName("__tape", call)})");
         foreach (var call in calls) body.WriteLine($"{BufferName("__go", call)}.Clear();");
         for (int k = 0; k < model.Learnables.Count; k++) body.WriteLine($"var {LearnableGradient(k)} = T.Zero;");
 

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>
@@ -26,18 +22,13 @@ internal sealed class ScalarExpressionEmitter(SourceWriter writer, ModelSpec mod
         return name;
     }
 
+    protected override string ParameterCode(string parameter) => $"ScalarValue({parameter})";
+
     string Code(Expr e)
     {
+        if (LeafCode(e) is { } leaf) return leaf;
         switch (e)
         {
-            case Literal l:
-                return Literals.Double(l.Value);
-            case Ref { Kind: MemberKind.Constant } r:
-                return "this." + r.Name;
-            case Ref { Kind: MemberKind.Parameter } r:
-                return $"ScalarValue({Names.Learnable(LearnableIndex(r.Name))})";
-            case Ref r:
-                return r.Name;
             case Negate n:
                 return $"(-{Emit(n.Operand)})";
             case Binary b:

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>
@@ -86,18 +82,13 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
         return name;
     }
 
+    protected override string ParameterCode(string parameter) => parameter;
+
     string Code(Expr e)
     {
+        if (LeafCode(e) is { } leaf) return leaf;
         switch (e)
         {
-            case Literal l:
-                return Literals.Double(l.Value);
-            case Ref { Kind: MemberKind.Constant } r:
-                return "this." + r.Name;
-            case Ref { Kind: MemberKind.Parameter } r:
-                return Names.Learnable(LearnableIndex(r.Name));
-            case Ref r:
-                return r.Name;
             case Negate n:
                 return IsTensor(n.Operand) ? $"{Emit(n.Operand)}.neg()" : $"(-{Emit(n.Operand)})";
             case Binary b:

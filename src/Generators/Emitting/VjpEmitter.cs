@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>
@@ -38,10 +34,8 @@ internal sealed class VjpEmitter
     public static void Emit(SourceWriter w, ModelSpec m)
     {
         var runtime = Names.Runtime;
-        w.WriteLine("/// <summary>θ of the VJP: <c>parameters()</c> in registration order, then <c>Inputs</c> when it requires grad.</summary>");
-        w.WriteLine(Names.GeneratedCode);
-        w.WriteLine($"global::System.Collections.Generic.IReadOnlyList<{Names.Tensor}> {runtime}.IRatesVjp.Parameters => VjpParameters();");
-        w.WriteLine();
+        w.Member("θ of the VJP: <c>parameters()</c> in registration order, then <c>Inputs</c> when it requires grad.",
+            $"global::System.Collections.Generic.IReadOnlyList<{Names.Tensor}> {runtime}.IRatesVjp.Parameters => VjpParameters();");
         w.WriteLine("/// <summary>Analytic batched vector–Jacobian product of <see cref=\"Rates\"/> (reverse mode over the rate expressions; see docs/dsl.md).</summary>");
         w.WriteLine(Names.GeneratedCode);
         w.OpenBlock($"public {runtime}.RatesVjpResult Vjp({Names.Tensor} __t, {Names.Tensor} __y, {Names.Tensor} __a, bool __withTime = false)");

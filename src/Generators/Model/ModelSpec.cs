@@ -1,5 +1,3 @@
-using System.Linq;
-
 namespace NodeDsl.Generators.Model;
 
 /// <summary>A type declaration to reopen: keyword ("class", "struct", "record"…) and name with type parameters.</summary>

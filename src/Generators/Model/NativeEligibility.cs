@@ -1,5 +1,3 @@
-using System.Linq;
-
 namespace NodeDsl.Generators.Model;
 
 /// <summary>

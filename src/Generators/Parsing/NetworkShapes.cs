@@ -1,9 +1,3 @@
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using NodeDsl.Generators.Diagnostics;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Parsing;
 
 /// <summary>

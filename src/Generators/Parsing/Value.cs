@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Parsing;
 
 /// <summary>What a translated C# expression denotes: one IR expression or a tuple of them.</summary>

@@ -1,6 +1,3 @@
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Symbolic;
 
 /// <summary>

@@ -180,6 +180,42 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void NODE009_VectorFieldNetworkCalledWithTwoWidths()
+    {
+        // A Vec → Vec network without OutputSize takes its width from each call; shape inference checks them against the first.
+        var d = Reports("NODE009", """
+            [OdeModel] public partial class M
+            {
+                [State(Size = 2)] Vec h;
+                [State(Size = 3)] Vec g;
+                [Neural(8)] private partial Vec F(Vec v);
+                [Rates] (Vec h, Vec g) R() => (F(h), F([|g|]));
+            }
+            """);
+        MessageNames(d, "'v'", "2 components in an earlier call and 3 here");
+    }
+
+    [Fact]
+    public void NODE015_VecParameterOfANetworkThatIsNeverCalled() => MessageNames(Reports("NODE015", """
+        [OdeModel] public partial class M
+        {
+            [State] double x;
+            [Neural(8)] private partial double [|Net|](Vec v);
+            [Rates] double R() => -x;
+        }
+        """), "'v'", "never call 'Net'");
+
+    [Fact]
+    public void NODE015_VectorFieldNetworkThatIsNeverCalled() => MessageNames(Reports("NODE015", """
+        [OdeModel] public partial class M
+        {
+            [State] double x;
+            [Neural(8)] private partial Vec [|Net|](double a, double b);
+            [Rates] double R() => -x;
+        }
+        """), "output size", "set OutputSize");
+
+    [Fact]
     public void NODE009_IndexOutsideVec() => Reports("NODE009", """
         [OdeModel] public partial class M { [State(Size = 2)] Vec h; [Rates] Vec R() => h * [|h[2]|]; }
         """);
