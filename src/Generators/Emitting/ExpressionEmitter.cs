@@ -45,5 +45,5 @@ internal abstract class ExpressionEmitter(ModelSpec model)
 
     /// <summary>A DSL function on plain doubles; <see cref="Fn.Step"/> (from derivatives only) is the runtime's.</summary>
     public static string ScalarCall(Fn function, string args)
-        => function == Fn.Step ? $"{Names.Runtime}.ScalarFunctions.Step({args})" : $"{Names.DslMath}.{function}({args})";
+        => function == Fn.Step ? $"{Names.ScalarFunctions}.Step({args})" : $"{Names.DslMath}.{function}({args})";
 }

@@ -51,17 +51,17 @@ internal abstract class NetworkCode
 
     /// <summary>A tape of ∂ output[k] / ∂ input (autograd for both kinds: its VJP needs second derivatives).</summary>
     public string RecordInputGradient(string input, int output)
-        => $"{Names.Runtime}.NetworkTapes.RecordInputGradient({Field}, {input}, {Literals.Int(output)}, {Literals.Int(Network.OutputSize)})";
+        => $"{Names.NetworkTapes}.RecordInputGradient({Field}, {input}, {Literals.Int(output)}, {Literals.Int(Network.OutputSize)})";
 
     /// <summary>An empty parameter-gradient array, one slot per <c>parameters()</c> entry.</summary>
     public abstract string Slots { get; }
 
     sealed class PerceptronCode(NetworkSpec network, PerceptronModule perceptron) : NetworkCode(network)
     {
-        public override string FieldType => Names.Runtime + ".Mlp";
+        public override string FieldType => Names.Mlp;
 
         public override string Create
-            => $"new {Names.Runtime}.Mlp({Literals.String(Network.Name)}, {Literals.Int(Network.InputSize)}, new int[] {{ {string.Join(", ", perceptron.HiddenSizes.Select(Literals.Int))} }}, " +
+            => $"new {Names.Mlp}({Literals.String(Network.Name)}, {Literals.Int(Network.InputSize)}, new int[] {{ {string.Join(", ", perceptron.HiddenSizes.Select(Literals.Int))} }}, " +
                $"{Literals.Int(Network.OutputSize)}, global::NodeDsl.Activation.{perceptron.Activation}, this.DType, this.Device)";
 
         public override string Architecture
@@ -89,16 +89,16 @@ internal abstract class NetworkCode
 
         public override string Architecture => module.DisplayName;
 
-        public override string EvaluateScalar(string row) => $"{Names.Runtime}.ModuleOps.EvaluateScalar({Field}, {row}, {Device})";
+        public override string EvaluateScalar(string row) => $"{Names.ModuleOps}.EvaluateScalar({Field}, {row}, {Device})";
 
         public override string InputGradientScalar(string row, int output)
-            => $"{Names.Runtime}.ModuleOps.InputGradientScalar({Field}, {row}, {Literals.Int(output)}, {Literals.Int(Network.OutputSize)}, {Device})";
+            => $"{Names.ModuleOps}.InputGradientScalar({Field}, {row}, {Literals.Int(output)}, {Literals.Int(Network.OutputSize)}, {Device})";
 
         public override string InputGradient(string input, int output)
-            => $"{Names.Runtime}.ModuleOps.InputGradient({Field}, {input}, {Literals.Int(output)}, {Literals.Int(Network.OutputSize)})";
+            => $"{Names.ModuleOps}.InputGradient({Field}, {input}, {Literals.Int(output)}, {Literals.Int(Network.OutputSize)})";
 
-        public override string Record(string input) => $"{Names.Runtime}.NetworkTapes.Record({Field}, {input})";
+        public override string Record(string input) => $"{Names.NetworkTapes}.Record({Field}, {input})";
 
-        public override string Slots => $"{Names.Runtime}.NetworkTapes.Slots({Field})";
+        public override string Slots => $"{Names.NetworkTapes}.Slots({Field})";
     }
 }

@@ -33,12 +33,11 @@ internal sealed class VjpEmitter
 
     public static void Emit(SourceWriter w, ModelSpec m)
     {
-        var runtime = Names.Runtime;
         w.Member("θ of the VJP: <c>parameters()</c> in registration order, then <c>Inputs</c> when it requires grad.",
-            $"global::System.Collections.Generic.IReadOnlyList<{Names.Tensor}> {runtime}.IRatesVjp.Parameters => VjpParameters();");
+            $"global::System.Collections.Generic.IReadOnlyList<{Names.Tensor}> {Names.IRatesVjp}.Parameters => VjpParameters();");
         w.WriteLine("/// <summary>Analytic batched vector–Jacobian product of <see cref=\"Rates\"/> (reverse mode over the rate expressions; see docs/dsl.md).</summary>");
         w.WriteLine(Names.GeneratedCode);
-        w.OpenBlock($"public {runtime}.RatesVjpResult Vjp({Names.Tensor} __t, {Names.Tensor} __y, {Names.Tensor} __a, bool __withTime = false)");
+        w.OpenBlock($"public {Names.RatesVjpResult} Vjp({Names.Tensor} __t, {Names.Tensor} __y, {Names.Tensor} __a, bool __withTime = false)");
         w.WriteLine("CheckCotangent(__a, __y);");
         w.WriteLine($"using var __scope = {Names.Torch}.NewDisposeScope();");
         w.WriteLine($"using var __noGrad = {Names.Torch}.no_grad();");
