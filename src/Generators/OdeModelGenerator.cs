@@ -1,10 +1,5 @@
-using System;
-using System.Threading;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
-using NodeDsl.Generators.Diagnostics;
 using NodeDsl.Generators.Emitting;
-using NodeDsl.Generators.Model;
 using NodeDsl.Generators.Parsing;
 
 namespace NodeDsl.Generators;

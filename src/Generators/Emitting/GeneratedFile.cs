@@ -1,5 +1,3 @@
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>The frame of a generated file: header, then the namespace and containing types the model's part is declared in.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.CodeAnalysis.CSharp;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>C# literals in the invariant culture.</summary>

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>
@@ -46,7 +42,7 @@ internal sealed class NativeKernelEmitter
             buffers[calls[i]] = new CallBuffers(i, offset, offset + input, offset + input + output,
                 offset + input + output + tape, offset + input + 2 * output + tape);
             offset += 2 * input + 2 * output + tape;
-            scratch = System.Math.Max(scratch, 2 * n.HiddenSizes.Concat(new[] { n.OutputSize }).Max());
+            scratch = System.Math.Max(scratch, 2 * n.Perceptron.HiddenSizes.Concat(new[] { n.OutputSize }).Max());
         }
         scratchOffset = offset;
         workspacePerRow = offset + scratch;
@@ -83,21 +79,17 @@ internal sealed class NativeKernelEmitter
         foreach (var n in model.Networks)
         {
             w.WriteLine(Names.GeneratedCode);
-            w.WriteLine($"private static readonly {Numerics}.Perceptron {PerceptronField(n)} = new {Numerics}.Perceptron(new int[] {{ {string.Join(", ", Widths(n).Select(Literals.Int))} }}, global::NodeDsl.Activation.{n.Activation});");
+            w.WriteLine($"private static readonly {Numerics}.Perceptron {PerceptronField(n)} = new {Numerics}.Perceptron(new int[] {{ {string.Join(", ", Widths(n).Select(Literals.Int))} }}, global::NodeDsl.Activation.{n.Perceptron.Activation});");
             w.WriteLine();
         }
         var rates = new SourceWriter();
         var vjp = new SourceWriter();
         bool usesOwner = EmitRates(rates) | EmitVjp(vjp);
 
-        w.WriteLine("/// <summary>The native kernels' state, input and parameter layout (θ = <c>parameters()</c> in registration order).</summary>");
-        w.WriteLine(Names.GeneratedCode);
-        w.WriteLine($"{Numerics}.KernelLayout {Numerics}.IRatesKernelSource.KernelLayout => __kernelLayout;");
-        w.WriteLine();
-        w.WriteLine("/// <summary>The native kernels in T (float or double).</summary>");
-        w.WriteLine(Names.GeneratedCode);
-        w.WriteLine($"{Numerics}.RatesKernel<T> {Numerics}.IRatesKernelSource.CreateKernel<T>() => new __NativeKernel<T>({(usesOwner ? "this" : "")});");
-        w.WriteLine();
+        w.Member("The native kernels' state, input and parameter layout (θ = <c>parameters()</c> in registration order).",
+            $"{Numerics}.KernelLayout {Numerics}.IRatesKernelSource.KernelLayout => __kernelLayout;");
+        w.Member("The native kernels in T (float or double).",
+            $"{Numerics}.RatesKernel<T> {Numerics}.IRatesKernelSource.CreateKernel<T>() => new __NativeKernel<T>({(usesOwner ? "this" : "")});");
         w.WriteLine(Names.GeneratedCode);
         w.OpenBlock($"private sealed class __NativeKernel<T> : {Numerics}.RatesKernel<T> where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>");
         if (usesOwner)
@@ -146,7 +138,7 @@ internal sealed class NativeKernelEmitter
                 offset += widths[l + 1];
             }
         }
-        bool time = model.TimeField is { } t && model.RateExpressions.Any(r => Uses(r, new Ref(MemberKind.Time, t, 0)));
+        bool time = model.TimeField is { } t && model.RateExpressions.Any(r => Uses(r, Ref.Time(t)));
         w.WriteLine(Names.GeneratedCode);
         w.WriteLine($"private static readonly {Numerics}.KernelLayout __kernelLayout = new {Numerics}.KernelLayout(");
         w.Indent();
@@ -169,10 +161,9 @@ internal sealed class NativeKernelEmitter
 
     // ---- Rates -------------------------------------------------------------------------------------------------------
 
-    bool EmitRates(SourceWriter w)
+    // The stages before the last: row loops that fill each stage's network inputs, then the perceptrons over the batch.
+    void NetworkStages(SourceWriter body, KernelPrologue prologue, System.Func<NeuralCall, string> perceptronCall)
     {
-        var prologue = new KernelPrologue();
-        var body = new SourceWriter();
         for (int stage = 0; stage < lastStage; stage++)
         {
             RowLoop(body, prologue, (row, leaves) =>
@@ -180,8 +171,15 @@ internal sealed class NativeKernelEmitter
                 foreach (var call in CallsAt(stage + 1)) WriteNetworkInput(row, leaves, call);
             });
             foreach (var call in CallsAt(stage + 1))
-                body.WriteLine($"{PerceptronField(Network(call.Network))}.Forward<T>({ThetaSlice(call)}, {BufferName("__x", call)}, {BufferName("__o", call)}, __batch, __ws);");
+                body.WriteLine($"{PerceptronField(Network(call.Network))}.{perceptronCall(call)};");
         }
+    }
+
+    bool EmitRates(SourceWriter w)
+    {
+        var prologue = new KernelPrologue();
+        var body = new SourceWriter();
+        NetworkStages(body, prologue, call => $"Forward<T>({ThetaSlice(call)}, {BufferName("__x", call)}, {BufferName("__o", call)}, __batch, __ws)");
         RowLoop(body, prologue, (row, leaves) => WriteRates(row, leaves));
         DeclareBuffers(prologue, vjp: false);
         w.WriteLine(Names.GeneratedCode);
@@ -197,15 +195,7 @@ internal sealed class NativeKernelEmitter
     {
         var prologue = new KernelPrologue();
         var body = new SourceWriter();
-        for (int stage = 0; stage < lastStage; stage++)
-        {
-            RowLoop(body, prologue, (row, leaves) =>
-            {
-                foreach (var call in CallsAt(stage + 1)) WriteNetworkInput(row, leaves, call);
-            });
-            foreach (var call in CallsAt(stage + 1))
-                body.WriteLine($"{PerceptronField(Network(call.Network))}.Record<T>({ThetaSlice(call)}, {BufferName("__x", call)}, {BufferName("__o", call)}, __batch, {BufferName("__tape", call)});");
-        }
+        NetworkStages(body, prologue, call => $"Record<T>({ThetaSlice(call)}, {BufferName("__x", call)}, {BufferName("__o", call)}, __batch, {BufferName("__tape", call)})");
         foreach (var call in calls) body.WriteLine($"{BufferName("__go", call)}.Clear();");
         for (int k = 0; k < model.Learnables.Count; k++) body.WriteLine($"var {LearnableGradient(k)} = T.Zero;");
 
@@ -286,7 +276,7 @@ internal sealed class NativeKernelEmitter
         var w = row.Writer;
         foreach (var s in model.States)
         {
-            var r = new Ref(MemberKind.State, s.Name, s.IsVector ? s.Size : 0);
+            var r = s.Leaf;
             for (int j = 0; j < s.Size; j++)
             {
                 var g = adjoint?.Adjoint(r, j);
@@ -297,11 +287,11 @@ internal sealed class NativeKernelEmitter
         leaves.UsesRowOffset = true;
         if (adjoint is null) return;
         for (int k = 0; k < model.Learnables.Count; k++)
-            if (adjoint.Adjoint(new Ref(MemberKind.Parameter, model.Learnables[k].Name, 0), 0) is { } g)
+            if (adjoint.Adjoint(model.Learnables[k].Leaf, 0) is { } g)
                 w.WriteLine($"{LearnableGradient(k)} += {g};");
         foreach (var i in model.Inputs)
         {
-            var r = new Ref(MemberKind.Input, i.Name, i.IsVector ? i.Size : 0);
+            var r = i.Leaf;
             for (int j = 0; j < i.Size; j++)
                 if (adjoint.Adjoint(r, j) is { } g)
                 {
@@ -310,7 +300,7 @@ internal sealed class NativeKernelEmitter
                     w.WriteLine($"if (__wantInputs) __vjpInputs[__io + {Literals.Int(i.Offset + j)}] += {g};");
                 }
         }
-        if (model.TimeField is { } time && adjoint.Adjoint(new Ref(MemberKind.Time, time, 0), 0) is { } gt)
+        if (model.TimeField is { } time && adjoint.Adjoint(Ref.Time(time), 0) is { } gt)
         {
             leaves.Prologue.Need("wantTime", "bool __wantTime = !__vjpT.IsEmpty;");
             leaves.Prologue.Need("timeGradientStride", "int __vts = __vjpT.Length == 1 ? 0 : 1;");
@@ -437,9 +427,9 @@ internal sealed class NativeKernelEmitter
 
     NetworkSpec Network(string name) => model.Networks.First(n => n.Name == name);
 
-    static IReadOnlyList<int> Widths(NetworkSpec n) => new[] { n.InputSize }.Concat(n.HiddenSizes).Concat(new[] { n.OutputSize }).ToList();
+    static IReadOnlyList<int> Widths(NetworkSpec n) => new[] { n.InputSize }.Concat(n.Perceptron.HiddenSizes).Concat(new[] { n.OutputSize }).ToList();
 
-    static int TapeWidth(NetworkSpec n) => 2 * n.HiddenSizes.Sum();
+    static int TapeWidth(NetworkSpec n) => 2 * n.Perceptron.HiddenSizes.Sum();
 
     static string PerceptronField(NetworkSpec n) => "__perceptron_" + n.Name;
 

@@ -1,6 +1,3 @@
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>The implementing declaration of a [Neural] partial method: the user's modifiers, return type and parameters.</summary>

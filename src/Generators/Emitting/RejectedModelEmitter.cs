@@ -1,5 +1,3 @@
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>

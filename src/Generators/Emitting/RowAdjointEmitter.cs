@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using NodeDsl.Generators.Model;
 using NodeDsl.Generators.Symbolic;
 
 namespace NodeDsl.Generators.Emitting;

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>
@@ -45,7 +41,7 @@ internal sealed class RowExpressionEmitter(SourceWriter writer, KernelPrologue p
             case Negate n:
                 return $"-{Component(n.Operand, j)}";
             case Binary b:
-                return $"{Component(b.Left, j)} {Symbol(b.Op)} {Component(b.Right, j)}";
+                return $"{Component(b.Left, j)} {ExpressionEmitter.Symbol(b.Op)} {Component(b.Right, j)}";
             case Call c:
                 return CallCode(c, j);
             case Slice s:
@@ -91,14 +87,6 @@ internal sealed class RowExpressionEmitter(SourceWriter writer, KernelPrologue p
                 return $"T.{c.Function}({u})";
         }
     }
-
-    static string Symbol(BinaryOp op) => op switch
-    {
-        BinaryOp.Add => "+",
-        BinaryOp.Subtract => "-",
-        BinaryOp.Multiply => "*",
-        _ => "/",
-    };
 }
 
 /// <summary>
@@ -155,9 +143,8 @@ internal sealed class KernelPrologue
             case Negate n:
                 return $"(-{DoubleCode(n.Operand)})";
             case Binary b:
-                var op = b.Op switch { BinaryOp.Add => "+", BinaryOp.Subtract => "-", BinaryOp.Multiply => "*", _ => "/" };
-                return $"({DoubleCode(b.Left)} {op} {DoubleCode(b.Right)})";
-            case Call c when c.Args.All(a => a.Size == 0):
+                return $"({DoubleCode(b.Left)} {ExpressionEmitter.Symbol(b.Op)} {DoubleCode(b.Right)})";
+            case Call c when c.Args.All(a => !a.IsVector):
                 var args = string.Join(", ", c.Args.Select(DoubleCode));
                 return c.Function switch
                 {

@@ -1,14 +1,10 @@
-using System.Collections.Generic;
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>
 /// Emits IR as plain C# on doubles and <c>NodeDsl.Vec</c> (the scalar oracle of derived rates, e.g. Hamilton's
 /// equations); networks are evaluated from their current weights. Shared sub-expressions are bound once.
 /// </summary>
-internal sealed class ScalarExpressionEmitter(SourceWriter writer, ModelSpec model)
+internal sealed class ScalarExpressionEmitter(SourceWriter writer, ModelSpec model) : ExpressionEmitter(model)
 {
     readonly Dictionary<Expr, string> bound = new();
     int counter;
@@ -26,25 +22,19 @@ internal sealed class ScalarExpressionEmitter(SourceWriter writer, ModelSpec mod
         return name;
     }
 
+    protected override string ParameterCode(string parameter) => $"ScalarValue({parameter})";
+
     string Code(Expr e)
     {
+        if (LeafCode(e) is { } leaf) return leaf;
         switch (e)
         {
-            case Literal l:
-                return Literals.Double(l.Value);
-            case Ref { Kind: MemberKind.Constant } r:
-                return "this." + r.Name;
-            case Ref { Kind: MemberKind.Parameter } r:
-                return $"ScalarValue({Names.Learnable(LearnableIndex(r.Name))})";
-            case Ref r:
-                return r.Name;
             case Negate n:
                 return $"(-{Emit(n.Operand)})";
             case Binary b:
                 return $"({Emit(b.Left)} {Symbol(b.Op)} {Emit(b.Right)})";
             case Call c:
-                var args = string.Join(", ", c.Args.Select(Emit));
-                return c.Function == Fn.Step ? $"{Names.Runtime}.ScalarFunctions.Step({args})" : $"{Names.DslMath}.{c.Function}({args})";
+                return ScalarCall(c.Function, string.Join(", ", c.Args.Select(Emit)));
             case Slice s:
                 return s.Scalar
                     ? $"{Emit(s.Source)}[{Literals.Int(s.Start)}]"
@@ -52,35 +42,11 @@ internal sealed class ScalarExpressionEmitter(SourceWriter writer, ModelSpec mod
             case Concat c:
                 return $"{Names.Vec}.Concat({string.Join(", ", c.Parts.Select(p => "(object)" + Emit(p)))})";
             case NeuralCall call:
-            {
-                var network = Network(call.Network);
-                var row = Emit(call.Input) + ".ToArray()";
-                return network.IsCustom
-                    ? $"new {Names.Vec}({Names.Runtime}.ModuleOps.EvaluateScalar(this.{Names.NetworkField(network.Name)}, {row}, this.DType, this.Device))"
-                    : $"new {Names.Vec}(this.{Names.NetworkField(network.Name)}.EvaluateScalar({row}))";
-            }
+                return $"new {Names.Vec}({Network(call.Network).EvaluateScalar(Emit(call.Input) + ".ToArray()")})";
             case NeuralInputGradient g:
-            {
-                var network = Network(g.Call.Network);
-                var row = Emit(g.Call.Input) + ".ToArray()";
-                return network.IsCustom
-                    ? $"new {Names.Vec}({Names.Runtime}.ModuleOps.InputGradientScalar(this.{Names.NetworkField(network.Name)}, {row}, {Literals.Int(g.Output)}, {Literals.Int(network.OutputSize)}, this.DType, this.Device))"
-                    : $"new {Names.Vec}(this.{Names.NetworkField(network.Name)}.InputGradientScalar({row}, {Literals.Int(g.Output)}))";
-            }
+                return $"new {Names.Vec}({Network(g.Call.Network).InputGradientScalar(Emit(g.Call.Input) + ".ToArray()", g.Output)})";
             default:
                 throw new System.InvalidOperationException("Unknown IR node " + e.GetType().Name);
         }
     }
-
-    int LearnableIndex(string name) => model.Learnables.Select((p, i) => (p, i)).First(x => x.p.Name == name).i;
-
-    NetworkSpec Network(string name) => model.Networks.First(n => n.Name == name);
-
-    static string Symbol(BinaryOp op) => op switch
-    {
-        BinaryOp.Add => "+",
-        BinaryOp.Subtract => "-",
-        BinaryOp.Multiply => "*",
-        _ => "/",
-    };
 }

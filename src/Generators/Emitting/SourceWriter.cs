@@ -31,5 +31,14 @@ internal sealed class SourceWriter
         WriteLine("}" + suffix);
     }
 
+    /// <summary>A one-line generated member: its doc summary, [GeneratedCode], the declaration and a blank line.</summary>
+    public void Member(string summary, string declaration)
+    {
+        WriteLine($"/// <summary>{summary}</summary>");
+        WriteLine(Names.GeneratedCode);
+        WriteLine(declaration);
+        WriteLine();
+    }
+
     public override string ToString() => text.ToString();
 }

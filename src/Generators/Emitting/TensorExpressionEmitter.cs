@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>
@@ -14,7 +10,7 @@ namespace NodeDsl.Generators.Emitting;
 /// (<c>NodeDsl.Runtime.NetworkTape</c>) whose backward the reverse pass calls, and <see cref="Order"/> lists the bound
 /// tensor nodes children-first, i.e. a topological order of the expression DAG.
 /// </remarks>
-internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec model, string batch, bool recordTapes = false)
+internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec model, string batch, bool recordTapes = false) : ExpressionEmitter(model)
 {
     readonly Dictionary<Expr, string> bound = new();
     readonly Dictionary<Expr, string> tapes = new();
@@ -86,18 +82,13 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
         return name;
     }
 
+    protected override string ParameterCode(string parameter) => parameter;
+
     string Code(Expr e)
     {
+        if (LeafCode(e) is { } leaf) return leaf;
         switch (e)
         {
-            case Literal l:
-                return Literals.Double(l.Value);
-            case Ref { Kind: MemberKind.Constant } r:
-                return "this." + r.Name;
-            case Ref { Kind: MemberKind.Parameter } r:
-                return Names.Learnable(LearnableIndex(r.Name));
-            case Ref r:
-                return r.Name;
             case Negate n:
                 return IsTensor(n.Operand) ? $"{Emit(n.Operand)}.neg()" : $"(-{Emit(n.Operand)})";
             case Binary b:
@@ -113,30 +104,20 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
                 return c.Parts.Count == 1 ? EmitColumns(c.Parts[0])
                     : $"{Names.Torch}.cat(new {Names.Tensor}[] {{ {string.Join(", ", c.Parts.Select(EmitColumns))} }}, 1)";
             case NeuralCall call:
-                return $"this.{Names.NetworkField(call.Network)}.forward({Emit(call.Input)})";
+                return Network(call.Network).Forward(Emit(call.Input));
             case NeuralInputGradient g:
-                var network = Network(g.Call.Network);
-                return network.IsCustom
-                    ? $"{Names.Runtime}.ModuleOps.InputGradient(this.{Names.NetworkField(network.Name)}, {Emit(g.Call.Input)}, {Literals.Int(g.Output)}, {Literals.Int(network.OutputSize)})"
-                    : $"this.{Names.NetworkField(network.Name)}.InputGradient({Emit(g.Call.Input)}, {Literals.Int(g.Output)})";
+                return Network(g.Call.Network).InputGradient(Emit(g.Call.Input), g.Output);
             default:
                 throw new System.InvalidOperationException("Unknown IR node " + e.GetType().Name);
         }
     }
 
-    string TapeCode(Expr e)
+    string TapeCode(Expr e) => e switch
     {
-        if (e is NeuralCall call)
-        {
-            var network = Network(call.Network);
-            return network.IsCustom
-                ? $"{Names.Runtime}.NetworkTapes.Record(this.{Names.NetworkField(network.Name)}, {Emit(call.Input)})"
-                : $"this.{Names.NetworkField(network.Name)}.Record({Emit(call.Input)})";
-        }
-        var g = (NeuralInputGradient)e;
-        var net = Network(g.Call.Network);
-        return $"{Names.Runtime}.NetworkTapes.RecordInputGradient(this.{Names.NetworkField(net.Name)}, {Emit(g.Call.Input)}, {Literals.Int(g.Output)}, {Literals.Int(net.OutputSize)})";
-    }
+        NeuralCall call => Network(call.Network).Record(Emit(call.Input)),
+        NeuralInputGradient g => Network(g.Call.Network).RecordInputGradient(Emit(g.Call.Input), g.Output),
+        _ => throw new System.InvalidOperationException("No tape for IR node " + e.GetType().Name),
+    };
 
     (int Start, int Length)? ContiguousStates(Concat c)
     {
@@ -144,17 +125,13 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
         foreach (var part in c.Parts)
         {
             if (part is not Ref { Kind: MemberKind.State } r) return null;
-            var state = model.States.First(s => s.Name == r.Name);
+            var state = Model.State(r.Name);
             if (start < 0) start = state.Offset;
             else if (state.Offset != next) return null;
             next = state.Offset + state.Size;
         }
         return start < 0 ? null : (start, next - start);
     }
-
-    int LearnableIndex(string name) => model.Learnables.Select((p, i) => (p, i)).First(x => x.p.Name == name).i;
-
-    NetworkSpec Network(string name) => model.Networks.First(n => n.Name == name);
 
     string BinaryCode(Binary b)
     {
@@ -193,21 +170,9 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
         };
     }
 
-    static string Symbol(BinaryOp op) => op switch
-    {
-        BinaryOp.Add => "+",
-        BinaryOp.Subtract => "-",
-        BinaryOp.Multiply => "*",
-        _ => "/",
-    };
-
     string CallCode(Call c)
     {
-        if (!IsTensor(c))
-        {
-            var args = string.Join(", ", c.Args.Select(Emit));
-            return c.Function == Fn.Step ? $"{Names.Runtime}.ScalarFunctions.Step({args})" : $"{Names.DslMath}.{c.Function}({args})";
-        }
+        if (!IsTensor(c)) return ScalarCall(c.Function, string.Join(", ", c.Args.Select(Emit)));
         var a = Emit(c.Args[0]);
         switch (c.Function)
         {

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>
@@ -37,14 +33,11 @@ internal sealed class VjpEmitter
 
     public static void Emit(SourceWriter w, ModelSpec m)
     {
-        var runtime = Names.Runtime;
-        w.WriteLine("/// <summary>θ of the VJP: <c>parameters()</c> in registration order, then <c>Inputs</c> when it requires grad.</summary>");
-        w.WriteLine(Names.GeneratedCode);
-        w.WriteLine($"global::System.Collections.Generic.IReadOnlyList<{Names.Tensor}> {runtime}.IRatesVjp.Parameters => VjpParameters();");
-        w.WriteLine();
+        w.Member("θ of the VJP: <c>parameters()</c> in registration order, then <c>Inputs</c> when it requires grad.",
+            $"global::System.Collections.Generic.IReadOnlyList<{Names.Tensor}> {Names.IRatesVjp}.Parameters => VjpParameters();");
         w.WriteLine("/// <summary>Analytic batched vector–Jacobian product of <see cref=\"Rates\"/> (reverse mode over the rate expressions; see docs/dsl.md).</summary>");
         w.WriteLine(Names.GeneratedCode);
-        w.OpenBlock($"public {runtime}.RatesVjpResult Vjp({Names.Tensor} __t, {Names.Tensor} __y, {Names.Tensor} __a, bool __withTime = false)");
+        w.OpenBlock($"public {Names.RatesVjpResult} Vjp({Names.Tensor} __t, {Names.Tensor} __y, {Names.Tensor} __a, bool __withTime = false)");
         w.WriteLine("CheckCotangent(__a, __y);");
         w.WriteLine($"using var __scope = {Names.Torch}.NewDisposeScope();");
         w.WriteLine($"using var __noGrad = {Names.Torch}.no_grad();");
@@ -62,9 +55,7 @@ internal sealed class VjpEmitter
         {
             var slots = "__pn_" + n.Name;
             networkSlots[n.Name] = slots;
-            w.WriteLine(n.IsCustom
-                ? $"var {slots} = {Names.Runtime}.NetworkTapes.Slots(this.{Names.NetworkField(n.Name)});"
-                : $"var {slots} = new {Names.Tensor}?[{Literals.Int(2 * (n.HiddenSizes.Count + 1))}];");
+            w.WriteLine($"var {slots} = {NetworkCode.For(n).Slots};");
         }
         // Seeds: the cotangent columns of each rate.
         int offset = 0;
@@ -85,16 +76,16 @@ internal sealed class VjpEmitter
 
     void Finish()
     {
-        var stateParts = model.States.Select(s => Adjoint(new Ref(MemberKind.State, s.Name, s.IsVector ? s.Size : 0))
+        var stateParts = model.States.Select(s => Adjoint(s.Leaf)
                                                  ?? $"ZeroColumns(__batch, {Literals.Int(s.Size)})").ToList();
         var vjpY = stateParts.Count == 1 ? stateParts[0] : Cat(stateParts);
-        var learnables = model.Learnables.Select(p => Adjoint(new Ref(MemberKind.Parameter, p.Name, 0)) ?? "null").ToList();
+        var learnables = model.Learnables.Select(p => Adjoint(p.Leaf) ?? "null").ToList();
         var networks = model.Networks.Select(n => networkSlots[n.Name]).ToList();
         string inputs = "null";
-        var inputAdjoints = model.Inputs.Select(i => Adjoint(new Ref(MemberKind.Input, i.Name, i.IsVector ? i.Size : 0))).ToList();
+        var inputAdjoints = model.Inputs.Select(i => Adjoint(i.Leaf)).ToList();
         if (inputAdjoints.Any(a => a is not null))
             inputs = Cat(model.Inputs.Select((i, k) => inputAdjoints[k] ?? $"ZeroColumns(__batch, {Literals.Int(i.Size)})").ToList());
-        var time = model.TimeField is { } t ? Adjoint(new Ref(MemberKind.Time, t, 0)) : null;
+        var time = model.TimeField is { } t ? Adjoint(Ref.Time(t)) : null;
         var networkArray = networks.Count == 0
             ? $"global::System.Array.Empty<{Names.Tensor}?[]>()"
             : $"new {Names.Tensor}?[][] {{ {string.Join(", ", networks)} }}";

@@ -3,30 +3,69 @@ namespace NodeDsl.Generators.Model;
 /// <summary>A type declaration to reopen: keyword ("class", "struct", "record"…) and name with type parameters.</summary>
 internal sealed record TypeDeclSpec(string Keyword, string Name);
 
-/// <summary>A block of the state vector. <see cref="Kind"/> is a NodeDsl.Runtime.StateKind member name.</summary>
-internal sealed record StateSpec(string Name, int Offset, int Size, bool IsVector, string Kind);
+/// <summary>What a block of the state vector is; the emitted <c>NodeDsl.Runtime.StateKind</c> member has the same name.</summary>
+internal enum StateRole { State, Augmented, Coordinate, Momentum }
 
-/// <summary>A per-trajectory input block.</summary>
-internal sealed record InputSpec(string Name, int Offset, int Size, bool IsVector);
+/// <summary>A block of the state vector: columns <c>Offset .. Offset + Shape.Width</c> of <c>y</c>.</summary>
+internal sealed record StateSpec(string Name, int Offset, Shape Shape, StateRole Role)
+{
+    public int Size => Shape.Width;
+
+    public bool IsVector => Shape.IsVector;
+
+    /// <summary>The IR leaf that reads this state.</summary>
+    public Ref Leaf => new(MemberKind.State, Name, Shape);
+}
+
+/// <summary>A per-trajectory input block: columns <c>Offset .. Offset + Shape.Width</c> of the inputs.</summary>
+internal sealed record InputSpec(string Name, int Offset, Shape Shape)
+{
+    public int Size => Shape.Width;
+
+    public bool IsVector => Shape.IsVector;
+
+    /// <summary>The IR leaf that reads this input.</summary>
+    public Ref Leaf => new(MemberKind.Input, Name, Shape);
+}
 
 /// <summary>A learnable scalar and its initial value (from the field initialiser).</summary>
-internal sealed record LearnableSpec(string Name, double InitialValue);
+internal sealed record LearnableSpec(string Name, double InitialValue)
+{
+    /// <summary>The IR leaf that reads this parameter.</summary>
+    public Ref Leaf => new(MemberKind.Parameter, Name, Shape.Scalar);
+}
 
 /// <summary>A parameter of a neural partial method.</summary>
-internal sealed record NetworkParameterSpec(string Name, bool IsVector, int Size);
+internal sealed record NetworkParameterSpec(string Name, Shape Shape)
+{
+    public bool IsVector => Shape.IsVector;
+}
 
 /// <summary>How a neural partial method returns its outputs.</summary>
 internal enum NetworkReturn { Double, Vector, Tuple }
 
+/// <summary>The module behind a neural term, decided once when the model is parsed: a built-in perceptron or the user's own.</summary>
+internal abstract record NetworkModule;
+
+/// <summary>A built-in multilayer perceptron (NodeDsl.Runtime.Mlp): hidden widths and activation (a NodeDsl.Activation member name).</summary>
+internal sealed record PerceptronModule(EquatableArray<int> HiddenSizes, string Activation) : NetworkModule;
+
+/// <summary>A user-written TorchSharp <c>Module&lt;Tensor, Tensor&gt;</c>, by its <c>global::</c>-qualified type name.</summary>
+internal sealed record CustomModule(string TypeName) : NetworkModule
+{
+    /// <summary>The type name as users write it (without <c>global::</c>).</summary>
+    public string DisplayName => TypeName.Replace("global::", "");
+}
+
 /// <summary>A neural term: the partial method to implement and the module behind it.</summary>
 /// <param name="Modifiers">The declaration's modifiers other than <c>partial</c>, e.g. "private".</param>
-/// <param name="CustomType">Fully qualified custom module type, or null for a perceptron.</param>
 internal sealed record NetworkSpec(
     string Name, int Index, string Modifiers, EquatableArray<NetworkParameterSpec> Parameters,
-    NetworkReturn Return, EquatableArray<string> TupleNames, int InputSize, int OutputSize,
-    EquatableArray<int> HiddenSizes, string Activation, string? CustomType)
+    NetworkReturn Return, EquatableArray<string> TupleNames, int InputSize, int OutputSize, NetworkModule Module)
 {
-    public bool IsCustom => CustomType is not null;
+    /// <summary>The perceptron's layout, for code that handles perceptrons only (native kernels).</summary>
+    public PerceptronModule Perceptron => Module as PerceptronModule
+        ?? throw new System.InvalidOperationException($"Network '{Name}' is a custom module, not a perceptron");
 }
 
 /// <summary>The user's rates method: name and how it returns (one value or a tuple in <see cref="ElementNames"/> order).</summary>
@@ -56,6 +95,12 @@ internal sealed record ModelSpec(
 
     /// <summary>True when the generator also emits native kernels for the model.</summary>
     public bool HasNativeKernels => NativeIneligibility is null;
+
+    /// <summary>The state of that name.</summary>
+    public StateSpec State(string name) => States.First(s => s.Name == name);
+
+    /// <summary>The [Time] leaf, when the model has a time field.</summary>
+    public Ref? TimeLeaf => TimeField is null ? null : Ref.Time(TimeField);
 }
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Linq;
-
 namespace NodeDsl.Generators.Model;
 
 /// <summary>
@@ -13,9 +11,9 @@ internal static class NativeEligibility
     /// <summary>Null when the model is eligible, else why not (one sentence for docs and tests).</summary>
     public static string? Reason(EquatableArray<NetworkSpec> networks, EquatableArray<Expr> rates)
     {
-        var custom = networks.FirstOrDefault(n => n.IsCustom);
+        var custom = networks.FirstOrDefault(n => n.Module is CustomModule);
         if (custom is not null)
-            return $"network '{custom.Name}' is a custom TorchSharp module ({custom.CustomType!.Replace("global::", "")}); only built-in perceptrons run natively";
+            return $"network '{custom.Name}' is a custom TorchSharp module ({((CustomModule)custom.Module).DisplayName}); only built-in perceptrons run natively";
         return rates.Select(Blocker).FirstOrDefault(b => b is not null);
     }
 

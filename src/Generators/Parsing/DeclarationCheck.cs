@@ -1,13 +1,4 @@
-using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using NodeDsl.Generators.Diagnostics;
-using NodeDsl.Generators.Model;
 
 namespace NodeDsl.Generators.Parsing;
 

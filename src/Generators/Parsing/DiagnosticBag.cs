@@ -1,8 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using Microsoft.CodeAnalysis;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Parsing;
 
 /// <summary>Collects diagnostics while parsing one model.</summary>

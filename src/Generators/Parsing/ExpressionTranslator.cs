@@ -1,14 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using NodeDsl.Generators.Diagnostics;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Parsing;
 
 /// <summary>
@@ -30,8 +19,21 @@ internal sealed class ExpressionTranslator(
 
     readonly Dictionary<string, Value> locals = new();
 
-    /// <summary>Translates a block or expression body and returns the value it returns, or null after reporting.</summary>
-    public Value? TranslateBody(SyntaxNode body)
+    readonly List<NetworkUse> uses = new();
+
+    /// <summary>
+    /// Translates a block or expression body: the value it returns (null after reporting) and the network calls met on
+    /// the way, even when translation stopped at an error (shape inference still reports networks that are never called).
+    /// </summary>
+    public BodyTranslation TranslateBody(SyntaxNode body)
+    {
+        locals.Clear();
+        uses.Clear();
+        var value = TranslateBodyValue(body);
+        return new BodyTranslation(value, uses.ToList());
+    }
+
+    Value? TranslateBodyValue(SyntaxNode body)
     {
         switch (body)
         {
@@ -135,7 +137,7 @@ internal sealed class ExpressionTranslator(
         => designation is SingleVariableDesignationSyntax single ? single.Identifier : null;
 
     /// <summary>Translates one expression.</summary>
-    public Value? Translate(ExpressionSyntax syntax)
+    Value? Translate(ExpressionSyntax syntax)
     {
         cancellation.ThrowIfCancellationRequested();
         if (syntax is not TupleExpressionSyntax && semantic.GetConstantValue(syntax, cancellation) is { HasValue: true, Value: { } constant }
@@ -171,7 +173,7 @@ internal sealed class ExpressionTranslator(
     }
 
     /// <summary>Translates an expression that must be a scalar or vector (not a tuple).</summary>
-    public Expr? TranslateExpr(ExpressionSyntax syntax)
+    Expr? TranslateExpr(ExpressionSyntax syntax)
     {
         var value = Translate(syntax);
         if (value is null) return null;
@@ -196,10 +198,10 @@ internal sealed class ExpressionTranslator(
         var left = TranslateExpr(b.Left);
         var right = TranslateExpr(b.Right);
         if (left is null || right is null) return null;
-        if (left.IsVector && right.IsVector && left.Size != right.Size)
+        if (left.IsVector && right.IsVector && left.Width != right.Width)
         {
             diagnostics.Add(DiagnosticDescriptors.SizeMismatch, b,
-                $"'{b.Left}' has {left.Size} components but '{b.Right}' has {right.Size}; elementwise operations need equal sizes");
+                $"'{b.Left}' has {left.Width} components but '{b.Right}' has {right.Width}; elementwise operations need equal sizes");
             return null;
         }
         return new ExprValue(new Binary(op, left, right));
@@ -227,7 +229,7 @@ internal sealed class ExpressionTranslator(
     Value? TranslateField(IFieldSymbol field, SyntaxNode at)
     {
         if (SymbolEqualityComparer.Default.Equals(field.ContainingType, modelType) && members.Fields.TryGetValue(field.Name, out var member))
-            return new ExprValue(member.ConstantValue is { } c ? new Literal(c) : new Ref(member.Kind, member.Name, member.Size));
+            return new ExprValue(member.ConstantValue is { } c ? new Literal(c) : new Ref(member.Kind, member.Name, member.Shape));
         diagnostics.Add(DiagnosticDescriptors.UnknownIdentifier, at, field.Name,
             "mark the field [State], [Constant], [Learnable], [Input] or [Time] to use it in rates");
         return null;
@@ -285,21 +287,21 @@ internal sealed class ExpressionTranslator(
         var argument = access.ArgumentList.Arguments[0].Expression;
         if (argument is RangeExpressionSyntax range)
         {
-            int? start = range.LeftOperand is null ? 0 : IndexValue(range.LeftOperand, source.Size);
-            int? end = range.RightOperand is null ? source.Size : IndexValue(range.RightOperand, source.Size);
+            int? start = range.LeftOperand is null ? 0 : IndexValue(range.LeftOperand, source.Width);
+            int? end = range.RightOperand is null ? source.Width : IndexValue(range.RightOperand, source.Width);
             if (start is null || end is null) return null;
-            if (start < 0 || end > source.Size || start >= end)
+            if (start < 0 || end > source.Width || start >= end)
             {
-                diagnostics.Add(DiagnosticDescriptors.SizeMismatch, access, $"range {start}..{end} is empty or outside a Vec of {source.Size} components");
+                diagnostics.Add(DiagnosticDescriptors.SizeMismatch, access, $"range {start}..{end} is empty or outside a Vec of {source.Width} components");
                 return null;
             }
             return new ExprValue(new Slice(source, start.Value, end.Value - start.Value, false));
         }
-        var index = IndexValue(argument, source.Size);
+        var index = IndexValue(argument, source.Width);
         if (index is null) return null;
-        if (index < 0 || index >= source.Size)
+        if (index < 0 || index >= source.Width)
         {
-            diagnostics.Add(DiagnosticDescriptors.SizeMismatch, access, $"index {index} is outside a Vec of {source.Size} components");
+            diagnostics.Add(DiagnosticDescriptors.SizeMismatch, access, $"index {index} is outside a Vec of {source.Width} components");
             return null;
         }
         return new ExprValue(new Slice(source, index.Value, 1, true));
@@ -376,9 +378,9 @@ internal sealed class ExpressionTranslator(
 
     bool CheckSizes(InvocationExpressionSyntax at, List<Expr> args)
     {
-        if (args[0].IsVector && args[1].IsVector && args[0].Size != args[1].Size)
+        if (args[0].IsVector && args[1].IsVector && args[0].Width != args[1].Width)
         {
-            diagnostics.Add(DiagnosticDescriptors.SizeMismatch, at, $"the arguments have {args[0].Size} and {args[1].Size} components");
+            diagnostics.Add(DiagnosticDescriptors.SizeMismatch, at, $"the arguments have {args[0].Width} and {args[1].Width} components");
             return false;
         }
         return true;
@@ -387,7 +389,7 @@ internal sealed class ExpressionTranslator(
     bool IsNeural(IMethodSymbol method)
         => SymbolEqualityComparer.Default.Equals(method.ContainingType, modelType) && members.Networks.ContainsKey(method.Name);
 
-    Value? TranslateNeuralCall(InvocationExpressionSyntax invocation, NeuralDecl decl)
+    Value? TranslateNeuralCall(InvocationExpressionSyntax invocation, NeuralDeclaration decl)
     {
         var parameters = decl.Method.Parameters;
         var check = new NeuralArgumentCheck(semantic, cancellation);
@@ -404,32 +406,23 @@ internal sealed class ExpressionTranslator(
         {
             var e = TranslateExpr(arguments[i].Expression);
             if (e is null) return null;
-            bool wantsVector = SymbolNames.IsVec(parameters[i].Type);
-            if (wantsVector != e.IsVector)
+            if (SymbolNames.IsVec(parameters[i].Type) != e.IsVector)
             {
                 diagnostics.Add(DiagnosticDescriptors.NeuralArguments, arguments[i], decl.Method.Name, NeuralArgumentCheck.Signature(decl.Method),
                     NeuralArgumentCheck.TypeMismatch(arguments[i].Expression.ToString(), e.IsVector ? "Vec" : "double", parameters[i]));
                 return null;
             }
-            if (wantsVector)
-            {
-                decl.VectorSizes[i] ??= e.Size;
-                if (decl.VectorSizes[i] != e.Size)
-                {
-                    diagnostics.Add(DiagnosticDescriptors.SizeMismatch, arguments[i],
-                        $"parameter '{parameters[i].Name}' of '{decl.Method.Name}' got {decl.VectorSizes[i]} components in an earlier call and {e.Size} here");
-                    return null;
-                }
-            }
             args.Add(e);
         }
-        if (decl.OutputSize == 0) decl.OutputSize = args.Sum(a => a.Width);
-        var call = new NeuralCall(decl.Method.Name, args.ToEquatableArray(), decl.OutputSize);
+        // Vec sizes are checked across calls afterwards, by shape inference (NetworkShapes).
+        uses.Add(new NetworkUse(decl.Method.Name, args.Select(a => a.Shape).ToList(), arguments.Select(a => a.GetLocation()).ToList()));
+        var outputSize = decl.OutputSize(args.Sum(a => a.Width));
+        var call = new NeuralCall(decl.Method.Name, args.ToEquatableArray(), outputSize);
         return decl.Returns switch
         {
             NetworkReturn.Double => new ExprValue(new Slice(call, 0, 1, true)),
             NetworkReturn.Vector => new ExprValue(call),
-            _ => new TupleValue(Enumerable.Range(0, decl.OutputSize).Select(k => (Expr)new Slice(call, k, 1, true)).ToList(), decl.TupleNames.ToList()),
+            _ => new TupleValue(Enumerable.Range(0, outputSize).Select(k => (Expr)new Slice(call, k, 1, true)).ToList(), decl.TupleNames.ToList()),
         };
     }
 

@@ -1,15 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using NodeDsl.Generators.Diagnostics;
-using NodeDsl.Generators.Model;
-using NodeDsl.Generators.Symbolic;
-
 namespace NodeDsl.Generators.Parsing;
 
 /// <summary>Turns one attributed model class into a <see cref="ModelSpec"/> plus diagnostics. Never throws (except cancellation).</summary>
@@ -54,25 +42,17 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
         SymbolNames.Input, SymbolNames.Coordinate, SymbolNames.Momentum,
     };
 
-    // Members the generated part or the OdeModel base class declares.
-    static readonly HashSet<string> ReservedNames = new()
-    {
-        "Rates", "ScalarRates", "Energies", "ScalarEnergy", "Layout", "Options", "DType", "Device", "Inputs", "WithInputs",
-        "Augment", "Observed", "CheckState", "TimeColumn", "InputColumns", "Columns", "ConstantColumns", "AddParameter",
-        "AddModule", "ScalarValue", "CheckScalarArguments", "forward", "Learnable", "Learnables", "LearnableValues", "SetScalarValue",
-    };
-
     readonly DiagnosticBag diagnostics = new();
 
     readonly ModelMembers members = new();
 
-    readonly List<(IFieldSymbol Field, string Role, int Size, bool IsVector)> states = new();
+    readonly List<StateField> states = new();
 
     readonly List<InputSpec> inputs = new();
 
     readonly List<LearnableSpec> learnables = new();
 
-    readonly List<(NeuralDecl Decl, IMethodSymbol Method, AttributeData Attribute)> networks = new();
+    readonly List<NeuralDeclaration> networks = new();
 
     string? timeField;
 
@@ -89,7 +69,7 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
             cancellation.ThrowIfCancellationRequested();
             if (member is IFieldSymbol field) ParseField(field);
             else if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && HasAttribute(method, SymbolNames.Neural)) ParseNeural(method);
-            if (ReservedNames.Contains(member.Name) && !member.IsImplicitlyDeclared)
+            if (ReservedMembers.Contains(member.Name) && !member.IsImplicitlyDeclared)
                 diagnostics.Add(DiagnosticDescriptors.NameClash, member.Locations.FirstOrDefault(), member.Name, "a member that NodeDsl generates or inherits from OdeModel");
             if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsImplicitlyDeclared: false } ctor)
                 diagnostics.Add(DiagnosticDescriptors.InvalidModelType, ctor.Locations.FirstOrDefault(), name,
@@ -99,26 +79,33 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
         if (hamiltonian) CheckPairs(anchor);
         if (diagnostics.HasErrors) return Fail();
 
-        var translator = new ExpressionTranslator(semantic, type, members, diagnostics, cancellation);
+        // Parse (above) → translate the body → infer network shapes → validate against the states → equatable model.
         var layout = Layout();
+        var ratesDeclaration = hamiltonian ? null : FindRates(layout, anchor);
+        var energyDeclaration = hamiltonian ? FindEnergy(anchor) : null;
+        var body = ratesDeclaration?.Body ?? energyDeclaration?.Body;
+        var translation = body is null
+            ? new BodyTranslation(null, Array.Empty<NetworkUse>())
+            : new ExpressionTranslator(semantic, type, members, diagnostics, cancellation).TranslateBody(body);
+        var networkSpecs = NetworkShapes.Infer(networks, translation.Uses, diagnostics);
+        if (diagnostics.HasErrors || translation.Value is null) return Fail();
+
         RatesSpec? rates = null;
         EnergySpec? energy = null;
         Expr?[] rateExpressions;
         if (hamiltonian)
         {
-            energy = ParseEnergy(translator, anchor);
+            energy = CheckEnergy(energyDeclaration!, translation.Value);
             rateExpressions = energy is null ? new Expr?[layout.Count] : Hamiltonian(energy, layout);
         }
         else
         {
-            (rates, rateExpressions) = ParseRates(translator, layout, anchor);
+            (rates, rateExpressions) = MatchRates(ratesDeclaration!, translation.Value, layout);
         }
-        var networkSpecs = FinishNetworks();
         if (diagnostics.HasErrors || rateExpressions.Any(e => e is null)) return Fail();
 
         var spec = new ModelSpec(
-            NamespaceName(), ContainingTypes(), name, DeclarationCheck.HintName(type), hamiltonian,
-            layout.Select(s => new StateSpec(s.Field.Name, s.Offset, s.Size, s.IsVector, s.Role)).ToEquatableArray(),
+            NamespaceName(), ContainingTypes(), name, DeclarationCheck.HintName(type), hamiltonian, layout.ToEquatableArray(),
             inputs.ToEquatableArray(), learnables.ToEquatableArray(), timeField, networkSpecs, rates, energy,
             rateExpressions.Select(e => e!).ToEquatableArray());
         return new ParseResult(spec, null, diagnostics.ToEquatableArray());

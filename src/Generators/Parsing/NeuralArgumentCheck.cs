@@ -1,11 +1,3 @@
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-
 namespace NodeDsl.Generators.Parsing;
 
 /// <summary>Matches the arguments of a call to a [Neural] method with its parameters, and says what does not match (NODE008).</summary>

@@ -1,15 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using NodeDsl.Generators.Diagnostics;
-using NodeDsl.Generators.Model;
-using NodeDsl.Generators.Symbolic;
-
 namespace NodeDsl.Generators.Parsing;
 
 /// <summary>Part of <see cref="Parser"/>.</summary>
@@ -22,43 +10,42 @@ internal sealed partial class Parser
         var location = field.Locations.FirstOrDefault();
         if (roles.Count > 1)
         {
-            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name,
-                $"it has {string.Join(" and ", roles.Select(r => "[" + Short(r.Name) + "]"))}; give each field one role");
+            diagnostics.Add(DiagnosticDescriptors.FieldRoles, location, field.Name, string.Join(" and ", roles.Select(r => "[" + Short(r.Name) + "]")));
             return;
         }
         var (role, data) = (roles[0].Name, roles[0].Data!);
         bool isVec = SymbolNames.IsVec(field.Type);
         if (!isVec && !SymbolNames.IsDouble(field.Type))
         {
-            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name, $"its type is '{field.Type.ToDisplayString()}'; model fields are double or NodeDsl.Vec");
+            diagnostics.Add(DiagnosticDescriptors.FieldType, location, field.Name, field.Type.ToDisplayString());
             return;
         }
         bool isConstantRole = role == SymbolNames.Constant;
         if (field.IsStatic && !(isConstantRole && field.IsConst))
         {
-            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name, "it is static; model fields are instance fields");
+            diagnostics.Add(DiagnosticDescriptors.StaticField, location, field.Name);
             return;
         }
         if ((field.IsReadOnly || field.IsConst) && !isConstantRole)
         {
-            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name, "it is readonly or const; the generated oracle assigns it, so only [Constant] fields can be readonly");
+            diagnostics.Add(DiagnosticDescriptors.ReadOnlyField, location, field.Name, Short(role));
             return;
         }
         if (isVec && role is not (SymbolNames.State or SymbolNames.Augmented or SymbolNames.Input))
         {
-            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name, $"[{Short(role)}] fields must be double");
+            diagnostics.Add(DiagnosticDescriptors.VecInScalarRole, location, field.Name, Short(role));
             return;
         }
         int size = isVec ? SizeOf(data, role) : 1;
         if (isVec && size <= 0)
         {
-            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name,
-                role == SymbolNames.Augmented ? "an augmented Vec needs a positive size: [Augmented(3)]" : $"a Vec needs a positive size: [{Short(role)}(Size = 2)]");
+            diagnostics.Add(DiagnosticDescriptors.VecWithoutSize, location, field.Name,
+                role == SymbolNames.Augmented ? "[Augmented(3)]" : $"[{Short(role)}(Size = 2)]");
             return;
         }
         if (!isVec && role == SymbolNames.Augmented && SizeOf(data, role) != 1)
         {
-            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name, "a double augmented state has one component; use a Vec for more");
+            diagnostics.Add(DiagnosticDescriptors.AugmentedDoubleSize, location, field.Name, SizeOf(data, role).ToString(CultureInfo.InvariantCulture));
             return;
         }
         bool hamiltonianRole = role is SymbolNames.Coordinate or SymbolNames.Momentum;
@@ -70,26 +57,26 @@ internal sealed partial class Parser
         }
         if (!hamiltonian && hamiltonianRole)
         {
-            diagnostics.Add(DiagnosticDescriptors.InvalidField, location, field.Name, $"[{Short(role)}] belongs in a [HamiltonianModel]; use [State] in an [OdeModel]");
+            diagnostics.Add(DiagnosticDescriptors.HamiltonianRoleInOdeModel, location, field.Name, Short(role));
             return;
         }
-        int vectorSize = isVec ? size : 0;
+        var shape = isVec ? Shape.Vector(size) : Shape.Scalar;
         switch (role)
         {
             case SymbolNames.State or SymbolNames.Augmented or SymbolNames.Coordinate or SymbolNames.Momentum:
-                states.Add((field, role switch
+                states.Add(new StateField(field, role switch
                 {
-                    SymbolNames.Augmented => "Augmented",
-                    SymbolNames.Coordinate => "Coordinate",
-                    SymbolNames.Momentum => "Momentum",
-                    _ => "State",
-                }, size, isVec));
-                members.Fields[field.Name] = new MemberRef(MemberKind.State, field.Name, vectorSize, null);
+                    SymbolNames.Augmented => StateRole.Augmented,
+                    SymbolNames.Coordinate => StateRole.Coordinate,
+                    SymbolNames.Momentum => StateRole.Momentum,
+                    _ => StateRole.State,
+                }, shape));
+                members.Fields[field.Name] = new MemberRef(MemberKind.State, field.Name, shape, null);
                 break;
             case SymbolNames.Constant:
                 double? constant = field.IsConst && field.ConstantValue is { } cv && cv is not string and not bool and not char
                     ? Convert.ToDouble(cv, CultureInfo.InvariantCulture) : null;
-                members.Fields[field.Name] = new MemberRef(MemberKind.Constant, field.Name, 0, constant);
+                members.Fields[field.Name] = new MemberRef(MemberKind.Constant, field.Name, Shape.Scalar, constant);
                 break;
             case SymbolNames.Learnable:
                 if (InitialValue(field) is not { } initial)
@@ -98,7 +85,7 @@ internal sealed partial class Parser
                     return;
                 }
                 learnables.Add(new LearnableSpec(field.Name, initial));
-                members.Fields[field.Name] = new MemberRef(MemberKind.Parameter, field.Name, 0, null);
+                members.Fields[field.Name] = new MemberRef(MemberKind.Parameter, field.Name, Shape.Scalar, null);
                 break;
             case SymbolNames.Time:
                 if (timeField is not null)
@@ -107,11 +94,11 @@ internal sealed partial class Parser
                     return;
                 }
                 timeField = field.Name;
-                members.Fields[field.Name] = new MemberRef(MemberKind.Time, field.Name, 0, null);
+                members.Fields[field.Name] = new MemberRef(MemberKind.Time, field.Name, Shape.Scalar, null);
                 break;
             case SymbolNames.Input:
-                inputs.Add(new InputSpec(field.Name, inputs.Sum(i => i.Size), size, isVec));
-                members.Fields[field.Name] = new MemberRef(MemberKind.Input, field.Name, vectorSize, null);
+                inputs.Add(new InputSpec(field.Name, inputs.Sum(i => i.Size), shape));
+                members.Fields[field.Name] = new MemberRef(MemberKind.Input, field.Name, shape, null);
                 break;
         }
     }

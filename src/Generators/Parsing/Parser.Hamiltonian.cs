@@ -1,13 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using NodeDsl.Generators.Diagnostics;
-using NodeDsl.Generators.Model;
 using NodeDsl.Generators.Symbolic;
 
 namespace NodeDsl.Generators.Parsing;
@@ -17,16 +7,19 @@ internal sealed partial class Parser
 {
     void CheckPairs(Location? anchor)
     {
-        int q = states.Count(s => s.Role == "Coordinate"), p = states.Count(s => s.Role == "Momentum");
+        int q = states.Count(s => s.Role == StateRole.Coordinate), p = states.Count(s => s.Role == StateRole.Momentum);
         if (q != p)
             diagnostics.Add(DiagnosticDescriptors.HamiltonianStructure, anchor, type.Name,
                 $"it has {q} [Coordinate] and {p} [Momentum] fields; declare one momentum per coordinate (the i-th momentum pairs with the i-th coordinate)");
-        foreach (var s in states.Where(s => s.IsVector))
+        foreach (var s in states.Where(s => s.Shape.IsVector))
             diagnostics.Add(DiagnosticDescriptors.HamiltonianStructure, s.Field.Locations.FirstOrDefault(), type.Name,
                 $"'{s.Field.Name}' is a Vec; declare each coordinate and momentum as a double");
     }
 
-    EnergySpec? ParseEnergy(ExpressionTranslator translator, Location? anchor)
+    /// <summary>The [Energy] member, checked before its body is translated.</summary>
+    sealed record EnergyDeclaration(ISymbol Member, bool IsMethod, SyntaxNode Body);
+
+    EnergyDeclaration? FindEnergy(Location? anchor)
     {
         var candidates = type.GetMembers().Where(m => m is IPropertySymbol or IMethodSymbol { MethodKind: MethodKind.Ordinary } && HasAttribute(m, SymbolNames.Energy)).ToList();
         if (candidates.Count != 1)
@@ -69,34 +62,38 @@ internal sealed partial class Parser
             diagnostics.Add(DiagnosticDescriptors.InvalidRatesSignature, location, member.Name, "needs a getter with a body ('=> …')");
             return null;
         }
-        var value = translator.TranslateBody(body);
-        if (value is null) return null;
-        if (value is not ExprValue { Expr: { Size: 0 } h })
+        return new EnergyDeclaration(member, isMethod, body);
+    }
+
+    /// <summary>The translated energy, which must be one double.</summary>
+    EnergySpec? CheckEnergy(EnergyDeclaration energy, Value value)
+    {
+        if (value is not ExprValue { Expr: { IsVector: false } h })
         {
-            diagnostics.Add(DiagnosticDescriptors.SizeMismatch, location, "the energy must be one double, not a vector or tuple");
+            diagnostics.Add(DiagnosticDescriptors.SizeMismatch, energy.Member.Locations.FirstOrDefault(), "the energy must be one double, not a vector or tuple");
             return null;
         }
-        return new EnergySpec(member.Name, isMethod, h);
+        return new EnergySpec(energy.Member.Name, energy.IsMethod, h);
     }
 
     // A kinetic-energy term with the model's own momenta, for the suggested [Energy] member.
     string KineticEnergy()
     {
-        var momenta = states.Where(s => s.Role == "Momentum").Select(s => $"{s.Field.Name} * {s.Field.Name} / 2").ToList();
+        var momenta = states.Where(s => s.Role == StateRole.Momentum).Select(s => $"{s.Field.Name} * {s.Field.Name} / 2").ToList();
         return momenta.Count == 0 ? "p * p / 2" : string.Join(" + ", momenta);
     }
 
-    Expr?[] Hamiltonian(EnergySpec energy, List<(IFieldSymbol Field, string Role, int Size, bool IsVector, int Offset)> layout)
+    Expr?[] Hamiltonian(EnergySpec energy, List<StateSpec> layout)
     {
-        var coordinates = layout.Where(s => s.Role == "Coordinate").ToList();
-        var momenta = layout.Where(s => s.Role == "Momentum").ToList();
+        var coordinates = layout.Where(s => s.Role == StateRole.Coordinate).ToList();
+        var momenta = layout.Where(s => s.Role == StateRole.Momentum).ToList();
         var result = new Expr?[layout.Count];
         var location = type.GetMembers(energy.MemberName).FirstOrDefault()?.Locations.FirstOrDefault();
         for (int i = 0; i < coordinates.Count; i++)
         {
             // Hamilton's equations: q' = ∂H/∂p, p' = −∂H/∂q.
-            var q = new Ref(MemberKind.State, coordinates[i].Field.Name, 0);
-            var p = new Ref(MemberKind.State, momenta[i].Field.Name, 0);
+            var q = coordinates[i].Leaf;
+            var p = momenta[i].Leaf;
             var dHdp = Derivative.Of(energy.Energy, p, out var whyP);
             var dHdq = Derivative.Of(energy.Energy, q, out var whyQ);
             if (dHdp is null) diagnostics.Add(DiagnosticDescriptors.NotDifferentiable, location, p.Name, whyP);

@@ -1,15 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using NodeDsl.Generators.Diagnostics;
-using NodeDsl.Generators.Model;
-using NodeDsl.Generators.Symbolic;
-
 namespace NodeDsl.Generators.Parsing;
 
 /// <summary>Part of <see cref="Parser"/>.</summary>
@@ -73,21 +61,30 @@ internal sealed partial class Parser
             Invalid($"it returns '{method.ReturnType.ToDisplayString()}'; return double, Vec or a tuple of doubles");
             return;
         }
+        NetworkModule module;
         if (CustomModuleType(attribute) is { } moduleType)
         {
             if (!IsTensorModule(moduleType)) { Invalid($"'{moduleType.Name}' is not a TorchSharp Module<Tensor, Tensor>"); return; }
             if (moduleType.IsAbstract || !moduleType.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal))
             { Invalid($"'{moduleType.Name}' needs a public parameterless constructor"); return; }
+            module = new CustomModule(moduleType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
         }
         else
         {
             var hidden = HiddenSizes(attribute);
             if (hidden.Any(h => h <= 0)) { Invalid("hidden layer widths must be positive"); return; }
+            module = new PerceptronModule(hidden.ToEquatableArray(), ActivationName(attribute));
         }
-        var decl = new NeuralDecl(method, returns, tupleNames, outputSize);
+        var decl = new NeuralDeclaration(method, Modifiers(method), returns, tupleNames, outputSize, module);
         members.Networks[method.Name] = decl;
-        networks.Add((decl, method, attribute));
+        networks.Add(decl);
     }
+
+    // NodeDsl.Activation member names in declaration order (the attribute stores the enum's value).
+    static readonly string[] Activations = { "Tanh", "Relu", "Sigmoid", "Softplus", "Silu", "Identity" };
+
+    static string ActivationName(AttributeData attribute)
+        => Named(attribute, "Activation") is int value && value >= 0 && value < Activations.Length ? Activations[value] : "Tanh";
 
     static INamedTypeSymbol? CustomModuleType(AttributeData data)
         => data.ConstructorArguments.Length == 1 && data.ConstructorArguments[0].Kind == TypedConstantKind.Type
@@ -113,37 +110,6 @@ internal sealed partial class Parser
         return false;
     }
 
-    EquatableArray<NetworkSpec> FinishNetworks()
-    {
-        var specs = new List<NetworkSpec>();
-        int index = 0;
-        foreach (var (decl, method, attribute) in networks)
-        {
-            var parameters = new List<NetworkParameterSpec>();
-            for (int i = 0; i < method.Parameters.Length; i++)
-            {
-                var p = method.Parameters[i];
-                bool isVec = SymbolNames.IsVec(p.Type);
-                int size = isVec ? decl.VectorSizes[i] ?? 0 : 1;
-                if (isVec && size == 0)
-                    diagnostics.Add(DiagnosticDescriptors.InvalidNeural, method.Locations.FirstOrDefault(), method.Name,
-                        $"the size of Vec parameter '{p.Name}' is taken from the calls, but the rates never call '{method.Name}'; call it or remove it");
-                if (decl.OutputSize == 0 && !diagnostics.HasErrors)
-                    diagnostics.Add(DiagnosticDescriptors.InvalidNeural, method.Locations.FirstOrDefault(), method.Name,
-                        $"its output size is taken from the calls, but the rates never call '{method.Name}'; set OutputSize or remove it");
-                parameters.Add(new NetworkParameterSpec(p.Name, isVec, size));
-            }
-            var custom = CustomModuleType(attribute)?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-            var activationValue = Named(attribute, "Activation") as int? ?? 0;
-            var activation = ((string[])["Tanh", "Relu", "Sigmoid", "Softplus", "Silu", "Identity"]) is var names && activationValue >= 0 && activationValue < names.Length
-                ? names[activationValue] : "Tanh";
-            specs.Add(new NetworkSpec(method.Name, index++, Modifiers(method), parameters.ToEquatableArray(), decl.Returns,
-                decl.TupleNames.ToEquatableArray(), parameters.Sum(p => p.Size), decl.OutputSize,
-                custom is null ? HiddenSizes(attribute).ToEquatableArray() : EquatableArray<int>.Empty, activation, custom));
-        }
-        return specs.ToEquatableArray();
-    }
-
     // The declaration's modifiers other than 'partial', which the implementing part must repeat.
     string Modifiers(IMethodSymbol method)
         => string.Join(" ", Declaration(method)?.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.ValueText) ?? Enumerable.Empty<string>());
@@ -159,9 +125,10 @@ internal sealed partial class Parser
     RejectedModelSpec? Rejected()
     {
         if (networks.Count == 0) return null;
-        var signatures = networks.Select((n, i) => new NetworkSpec(n.Method.Name, i, Modifiers(n.Method),
-            n.Method.Parameters.Select(p => new NetworkParameterSpec(p.Name, SymbolNames.IsVec(p.Type), 0)).ToEquatableArray(),
-            n.Decl.Returns, n.Decl.TupleNames.ToEquatableArray(), 0, 0, EquatableArray<int>.Empty, "", null));
+        // Sizes do not matter here: only the signature is emitted.
+        var signatures = networks.Select((n, i) => new NetworkSpec(n.Method.Name, i, n.Modifiers,
+            n.Method.Parameters.Select(p => new NetworkParameterSpec(p.Name, SymbolNames.IsVec(p.Type) ? Shape.Vector(0) : Shape.Scalar)).ToEquatableArray(),
+            n.Returns, n.TupleNames.ToEquatableArray(), 0, 0, n.Module));
         return new RejectedModelSpec(NamespaceName(), ContainingTypes(), type.Name, DeclarationCheck.HintName(type), signatures.ToEquatableArray());
     }
 }

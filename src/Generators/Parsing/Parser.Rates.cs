@@ -1,50 +1,42 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using NodeDsl.Generators.Diagnostics;
-using NodeDsl.Generators.Model;
-using NodeDsl.Generators.Symbolic;
-
 namespace NodeDsl.Generators.Parsing;
 
 /// <summary>Part of <see cref="Parser"/>.</summary>
 internal sealed partial class Parser
 {
-    List<(IFieldSymbol Field, string Role, int Size, bool IsVector, int Offset)> Layout()
+    /// <summary>The state layout: observed states in declaration order, augmented states last, so y[:, :ObservedSize] is what a loss sees.</summary>
+    List<StateSpec> Layout()
     {
-        // Observed states in declaration order, augmented states last, so y[:, :ObservedSize] is what a loss sees.
-        var ordered = states.Where(s => s.Role != "Augmented").Concat(states.Where(s => s.Role == "Augmented"));
-        var result = new List<(IFieldSymbol, string, int, bool, int)>();
+        var ordered = states.Where(s => s.Role != StateRole.Augmented).Concat(states.Where(s => s.Role == StateRole.Augmented));
+        var result = new List<StateSpec>();
         int offset = 0;
         foreach (var s in ordered)
         {
-            result.Add((s.Field, s.Role, s.Size, s.IsVector, offset));
-            offset += s.Size;
+            result.Add(new StateSpec(s.Field.Name, offset, s.Shape, s.Role));
+            offset += s.Shape.Width;
         }
         return result;
     }
 
-    (RatesSpec?, Expr?[]) ParseRates(ExpressionTranslator translator, List<(IFieldSymbol Field, string Role, int Size, bool IsVector, int Offset)> layout, Location? anchor)
+    Location? StateLocation(string name) => states.First(s => s.Field.Name == name).Field.Locations.FirstOrDefault();
+
+    /// <summary>The [Rates] method, checked against the states before its body is translated.</summary>
+    sealed record RatesDeclaration(IMethodSymbol Method, bool ReturnsTuple, IReadOnlyList<string> Names, SyntaxNode Body);
+
+    RatesDeclaration? FindRates(List<StateSpec> layout, Location? anchor)
     {
-        var empty = new Expr?[layout.Count];
         var candidates = type.GetMembers().OfType<IMethodSymbol>().Where(m => HasAttribute(m, SymbolNames.Rates)).ToList();
         if (candidates.Count != 1)
         {
             diagnostics.Add(DiagnosticDescriptors.MissingRates, candidates.Count == 0 ? anchor : candidates[1].Locations.FirstOrDefault(), type.Name,
                 candidates.Count == 0 ? "has no [Rates] method: " + SuggestedRates(layout) : "has more than one [Rates] method; keep one");
-            return (null, empty);
+            return null;
         }
         var method = candidates[0];
         var location = method.Locations.FirstOrDefault();
         if (method.Parameters.Length != 0 || method.IsStatic || method.IsGenericMethod)
         {
             diagnostics.Add(DiagnosticDescriptors.InvalidRatesSignature, location, method.Name, "must be a parameterless, non-generic instance method; it reads the model's fields");
-            return (null, empty);
+            return null;
         }
         // Expected: one state → double/Vec; several → a tuple whose element names are the states.
         List<string> names;
@@ -53,7 +45,7 @@ internal sealed partial class Parser
         {
             var elements = ((INamedTypeSymbol)method.ReturnType).TupleElements;
             names = elements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : "").ToList();
-            var stateNames = layout.Select(s => s.Field.Name).ToList();
+            var stateNames = layout.Select(s => s.Name).ToList();
             var unknown = names.Where(n => !stateNames.Contains(n)).ToList();
             var duplicate = names.GroupBy(n => n).Where(g => g.Count() > 1 && g.Key.Length > 0).Select(g => g.Key).ToList();
             if (unknown.Count > 0 || duplicate.Count > 0 || names.Count != stateNames.Count && stateNames.All(names.Contains))
@@ -62,19 +54,19 @@ internal sealed partial class Parser
                     ? $"tuple element(s) {string.Join(", ", unknown.Select(u => u.Length == 0 ? "(unnamed)" : "'" + u + "'"))} name no state; name each element after its state ({string.Join(", ", stateNames)})"
                     : $"the tuple has {names.Count} elements for {stateNames.Count} states ({string.Join(", ", stateNames)}); return one rate per state";
                 diagnostics.Add(DiagnosticDescriptors.RatesMismatch, ReturnTypeLocation(method) ?? location, method.Name, problem);
-                return (null, empty);
+                return null;
             }
-            foreach (var s in layout.Where(s => !names.Contains(s.Field.Name)))
-                diagnostics.Add(DiagnosticDescriptors.StateWithoutRate, s.Field.Locations.FirstOrDefault(), s.Field.Name, method.Name);
-            if (diagnostics.HasErrors) return (null, empty);
+            foreach (var s in layout.Where(s => !names.Contains(s.Name)))
+                diagnostics.Add(DiagnosticDescriptors.StateWithoutRate, StateLocation(s.Name), s.Name, method.Name);
+            if (diagnostics.HasErrors) return null;
             for (int i = 0; i < elements.Length; i++)
             {
-                var state = layout.First(s => s.Field.Name == names[i]);
-                if (state.IsVector != SymbolNames.IsVec(elements[i].Type) || !(SymbolNames.IsVec(elements[i].Type) || SymbolNames.IsDouble(elements[i].Type)))
+                var state = layout.First(s => s.Name == names[i]);
+                if (!HasStateType(elements[i].Type, state))
                 {
                     diagnostics.Add(DiagnosticDescriptors.RatesMismatch, ReturnTypeLocation(method) ?? location, method.Name,
-                        $"the rate of '{names[i]}' must be a {(state.IsVector ? "Vec" : "double")} like the state");
-                    return (null, empty);
+                        $"the rate of '{names[i]}' must be a {TypeName(state.Shape)} like the state");
+                    return null;
                 }
             }
         }
@@ -83,64 +75,72 @@ internal sealed partial class Parser
             if (layout.Count != 1)
             {
                 diagnostics.Add(DiagnosticDescriptors.RatesMismatch, ReturnTypeLocation(method) ?? location, method.Name,
-                    $"it returns one value for {layout.Count} states; return a tuple named after the states ({string.Join(", ", layout.Select(s => s.Field.Name))})");
-                return (null, empty);
+                    $"it returns one value for {layout.Count} states; return a tuple named after the states ({string.Join(", ", layout.Select(s => s.Name))})");
+                return null;
             }
-            if (layout[0].IsVector != SymbolNames.IsVec(method.ReturnType) || !(SymbolNames.IsVec(method.ReturnType) || SymbolNames.IsDouble(method.ReturnType)))
+            if (!HasStateType(method.ReturnType, layout[0]))
             {
                 diagnostics.Add(DiagnosticDescriptors.RatesMismatch, ReturnTypeLocation(method) ?? location, method.Name,
-                    $"the rate of '{layout[0].Field.Name}' must be a {(layout[0].IsVector ? "Vec" : "double")} like the state");
-                return (null, empty);
+                    $"the rate of '{layout[0].Name}' must be a {TypeName(layout[0].Shape)} like the state");
+                return null;
             }
-            names = new List<string> { layout[0].Field.Name };
+            names = new List<string> { layout[0].Name };
         }
 
         var body = Body(method);
         if (body is null)
         {
             diagnostics.Add(DiagnosticDescriptors.InvalidRatesSignature, location, method.Name, "has no body");
-            return (null, empty);
+            return null;
         }
-        var value = translator.TranslateBody(body);
-        if (value is null) return (null, empty);
+        return new RatesDeclaration(method, returnsTuple, names, body);
+    }
+
+    static bool HasStateType(ITypeSymbol rateType, StateSpec state)
+        => state.IsVector ? SymbolNames.IsVec(rateType) : SymbolNames.IsDouble(rateType);
+
+    static string TypeName(Shape shape) => shape.IsVector ? "Vec" : "double";
+
+    /// <summary>The translated rates in state order, each checked against its state's shape.</summary>
+    (RatesSpec?, Expr?[]) MatchRates(RatesDeclaration rates, Value value, List<StateSpec> layout)
+    {
+        var empty = new Expr?[layout.Count];
+        var location = rates.Method.Locations.FirstOrDefault();
         IReadOnlyList<Expr> results = value switch
         {
             TupleValue t => t.Elements,
             ExprValue e => new[] { e.Expr },
             _ => Array.Empty<Expr>(),
         };
-        if (results.Count != names.Count)
+        if (results.Count != rates.Names.Count)
         {
-            diagnostics.Add(DiagnosticDescriptors.RatesMismatch, location, method.Name, $"the body returns {results.Count} value(s) for {names.Count} states");
+            diagnostics.Add(DiagnosticDescriptors.RatesMismatch, location, rates.Method.Name, $"the body returns {results.Count} value(s) for {rates.Names.Count} states");
             return (null, empty);
         }
         var byState = new Expr?[layout.Count];
-        for (int i = 0; i < names.Count; i++)
+        for (int i = 0; i < rates.Names.Count; i++)
         {
-            int index = layout.FindIndex(s => s.Field.Name == names[i]);
-            var expected = layout[index].IsVector ? layout[index].Size : 0;
-            if (results[i].Size != expected)
+            int index = layout.FindIndex(s => s.Name == rates.Names[i]);
+            var expected = layout[index].Shape;
+            if (results[i].Shape != expected)
             {
                 diagnostics.Add(DiagnosticDescriptors.SizeMismatch, location,
-                    $"the rate of '{names[i]}' has {Components(results[i].Size)} but the state has {Components(expected)}");
+                    $"the rate of '{rates.Names[i]}' has {results[i].Shape.Describe()} but the state has {expected.Describe()}");
                 return (null, empty);
             }
             byState[index] = results[i];
         }
-        return (new RatesSpec(method.Name, returnsTuple, names.ToEquatableArray()), byState);
+        return (new RatesSpec(rates.Method.Name, rates.ReturnsTuple, rates.Names.ToEquatableArray()), byState);
     }
 
     // The rates method this model needs, written with its own states.
-    static string SuggestedRates(List<(IFieldSymbol Field, string Role, int Size, bool IsVector, int Offset)> layout)
+    static string SuggestedRates(List<StateSpec> layout)
     {
-        static string Type(bool isVector) => isVector ? "Vec" : "double";
         if (layout.Count == 1)
-            return $"add '[Rates] {Type(layout[0].IsVector)} Rhs() => …;' returning the rate of '{layout[0].Field.Name}'";
-        var elements = string.Join(", ", layout.Select(s => Type(s.IsVector) + " " + s.Field.Name));
+            return $"add '[Rates] {TypeName(layout[0].Shape)} Rhs() => …;' returning the rate of '{layout[0].Name}'";
+        var elements = string.Join(", ", layout.Select(s => TypeName(s.Shape) + " " + s.Name));
         return $"add '[Rates] ({elements}) Rhs() => (…);' returning one rate per state, in this order";
     }
-
-    static string Components(int size) => size == 0 ? "1 component (a double)" : $"{size} components";
 
     Location? ReturnTypeLocation(IMethodSymbol method)
         => method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellation)).OfType<MethodDeclarationSyntax>().FirstOrDefault()?.ReturnType.GetLocation();

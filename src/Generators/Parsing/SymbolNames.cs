@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis;
-
 namespace NodeDsl.Generators.Parsing;
 
 /// <summary>Metadata names the parser recognises.</summary>

@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Parsing;
 
 /// <summary>What a translated C# expression denotes: one IR expression or a tuple of them.</summary>
@@ -18,3 +15,6 @@ internal sealed class TupleValue(IReadOnlyList<Expr> elements, IReadOnlyList<str
     public IReadOnlyList<Expr> Elements { get; } = elements;
     public IReadOnlyList<string?> Names { get; } = names;
 }
+
+/// <summary>The translation of a rate or energy body: its value (null after a reported error) and its network calls.</summary>
+internal sealed record BodyTranslation(Value? Value, IReadOnlyList<NetworkUse> Uses);

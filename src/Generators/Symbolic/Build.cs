@@ -1,6 +1,3 @@
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Symbolic;
 
 /// <summary>
@@ -15,11 +12,16 @@ internal static class Build
     public static bool IsZero(Expr e) => e is Literal { Value: 0.0 };
     public static bool IsOne(Expr e) => e is Literal { Value: 1.0 };
 
+    // True when an elementwise operation of kept and dropped has kept's shape, so dropping the neutral operand keeps the shape.
+    static bool Keeps(Expr kept, Expr dropped) => Shape.Broadcast(kept.Shape, dropped.Shape) == kept.Shape;
+
+    static bool BothScalar(Expr a, Expr b) => !a.IsVector && !b.IsVector;
+
     public static Expr Add(Expr a, Expr b)
     {
         if (a is Literal la && b is Literal lb) return new Literal(la.Value + lb.Value);
-        if (IsZero(a) && b.Size >= a.Size) return b;
-        if (IsZero(b) && a.Size >= b.Size) return a;
+        if (IsZero(a) && Keeps(b, a)) return b;
+        if (IsZero(b) && Keeps(a, b)) return a;
         if (b is Negate nb) return Subtract(a, nb.Operand);
         return new Binary(BinaryOp.Add, a, b);
     }
@@ -27,8 +29,8 @@ internal static class Build
     public static Expr Subtract(Expr a, Expr b)
     {
         if (a is Literal la && b is Literal lb) return new Literal(la.Value - lb.Value);
-        if (IsZero(b) && a.Size >= b.Size) return a;
-        if (IsZero(a) && b.Size >= a.Size) return Negate(b);
+        if (IsZero(b) && Keeps(a, b)) return a;
+        if (IsZero(a) && Keeps(b, a)) return Negate(b);
         if (b is Negate nb) return Add(a, nb.Operand);
         return new Binary(BinaryOp.Subtract, a, b);
     }
@@ -36,11 +38,11 @@ internal static class Build
     public static Expr Multiply(Expr a, Expr b)
     {
         if (a is Literal la && b is Literal lb) return new Literal(la.Value * lb.Value);
-        if ((IsZero(a) || IsZero(b)) && a.Size == 0 && b.Size == 0) return Zero;
-        if (IsOne(a) && b.Size >= a.Size) return b;
-        if (IsOne(b) && a.Size >= b.Size) return a;
-        if (a is Literal { Value: -1.0 } && b.Size >= a.Size) return Negate(b);
-        if (b is Literal { Value: -1.0 } && a.Size >= b.Size) return Negate(a);
+        if ((IsZero(a) || IsZero(b)) && BothScalar(a, b)) return Zero;
+        if (IsOne(a) && Keeps(b, a)) return b;
+        if (IsOne(b) && Keeps(a, b)) return a;
+        if (a is Literal { Value: -1.0 } && Keeps(b, a)) return Negate(b);
+        if (b is Literal { Value: -1.0 } && Keeps(a, b)) return Negate(a);
         if (a is Negate na && b is Negate nb) return Multiply(na.Operand, nb.Operand);
         if (a is Negate na2) return Negate(Multiply(na2.Operand, b));
         if (b is Negate nb2) return Negate(Multiply(a, nb2.Operand));
@@ -50,8 +52,8 @@ internal static class Build
     public static Expr Divide(Expr a, Expr b)
     {
         if (a is Literal la && b is Literal lb && lb.Value != 0.0) return new Literal(la.Value / lb.Value);
-        if (IsZero(a) && a.Size == 0 && b.Size == 0) return Zero;
-        if (IsOne(b) && a.Size >= b.Size) return a;
+        if (IsZero(a) && BothScalar(a, b)) return Zero;
+        if (IsOne(b) && Keeps(a, b)) return a;
         if (a is Negate na) return Negate(Divide(na.Operand, b));
         return new Binary(BinaryOp.Divide, a, b);
     }
@@ -74,7 +76,7 @@ internal static class Build
     public static Expr Call(Fn fn, params Expr[] args)
     {
         if (fn == Fn.Pow && args[1] is Literal { Value: 1.0 }) return args[0];
-        if (fn == Fn.Pow && args[1] is Literal { Value: 0.0 } && args[0].Size == 0) return One;
+        if (fn == Fn.Pow && args[1] is Literal { Value: 0.0 } && !args[0].IsVector) return One;
         return new Call(fn, args.ToEquatableArray());
     }
 }

@@ -1,6 +1,3 @@
-using System.Linq;
-using NodeDsl.Generators.Model;
-
 namespace NodeDsl.Generators.Symbolic;
 
 /// <summary>
@@ -35,7 +32,7 @@ internal static class Derivative
                 return Build.Zero;
             case Ref r:
                 if (r.Kind == v.Kind && r.Name == v.Name)
-                    return r.Size == 0 ? Build.One : throw new NotDifferentiableException($"'{r.Name}' is a vector; differentiate with respect to scalar states only");
+                    return !r.IsVector ? Build.One : throw new NotDifferentiableException($"'{r.Name}' is a vector; differentiate with respect to scalar states only");
                 return Build.Zero;
             case Negate n:
                 return Build.Negate(D(n.Operand, v));
@@ -49,8 +46,8 @@ internal static class Derivative
                 if (s.Source is NeuralCall)
                     throw new NotDifferentiableException("a vector of network outputs is used as a whole; use its components one at a time (e.g. u[0])");
                 var ds = D(s.Source, v);
-                if (Build.IsZero(ds) && ds.Size == 0) return Build.Zero;
-                if (s.Scalar && ds is Concat dc && dc.Parts.All(p => p.Size == 0)) return dc.Parts[s.Start];
+                if (Build.IsZero(ds) && !ds.IsVector) return Build.Zero;
+                if (s.Scalar && ds is Concat dc && dc.Parts.All(p => !p.IsVector)) return dc.Parts[s.Start];
                 return new Slice(ds, s.Start, s.Length, s.Scalar);
             case Concat cat:
                 // Zero parts are widened to one literal per column so offsets stay right.
@@ -67,7 +64,7 @@ internal static class Derivative
 
     // A literal 0 broadcasts in arithmetic, but inside a Concat it must fill every column of the part it replaces.
     static Expr[] Widen(Expr derivative, Expr original)
-        => Build.IsZero(derivative) && derivative.Size < original.Size
+        => Build.IsZero(derivative) && !derivative.IsVector && original.IsVector
             ? Enumerable.Repeat<Expr>(Build.Zero, original.Width).ToArray()
             : [derivative];
 
@@ -158,15 +155,15 @@ internal static class Derivative
         int column = 0;
         foreach (var arg in call.Args)
         {
-            if (arg.Size > 0)
+            if (arg.IsVector)
             {
-                for (int i = 0; i < arg.Size; i++)
+                for (int i = 0; i < arg.Width; i++)
                 {
                     var component = D(new Slice(arg, i, 1, true), v);
                     if (!Build.IsZero(component))
                         sum = Build.Add(sum, Build.Multiply(new Slice(gradient, column + i, 1, true), component));
                 }
-                column += arg.Size;
+                column += arg.Width;
             }
             else
             {

@@ -180,6 +180,42 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void NODE009_VectorFieldNetworkCalledWithTwoWidths()
+    {
+        // A Vec → Vec network without OutputSize takes its width from each call; shape inference checks them against the first.
+        var d = Reports("NODE009", """
+            [OdeModel] public partial class M
+            {
+                [State(Size = 2)] Vec h;
+                [State(Size = 3)] Vec g;
+                [Neural(8)] private partial Vec F(Vec v);
+                [Rates] (Vec h, Vec g) R() => (F(h), F([|g|]));
+            }
+            """);
+        MessageNames(d, "'v'", "2 components in an earlier call and 3 here");
+    }
+
+    [Fact]
+    public void NODE015_VecParameterOfANetworkThatIsNeverCalled() => MessageNames(Reports("NODE015", """
+        [OdeModel] public partial class M
+        {
+            [State] double x;
+            [Neural(8)] private partial double [|Net|](Vec v);
+            [Rates] double R() => -x;
+        }
+        """), "'v'", "never call 'Net'");
+
+    [Fact]
+    public void NODE015_VectorFieldNetworkThatIsNeverCalled() => MessageNames(Reports("NODE015", """
+        [OdeModel] public partial class M
+        {
+            [State] double x;
+            [Neural(8)] private partial Vec [|Net|](double a, double b);
+            [Rates] double R() => -x;
+        }
+        """), "output size", "set OutputSize");
+
+    [Fact]
     public void NODE009_IndexOutsideVec() => Reports("NODE009", """
         [OdeModel] public partial class M { [State(Size = 2)] Vec h; [Rates] Vec R() => h * [|h[2]|]; }
         """);
@@ -252,6 +288,47 @@ public class DiagnosticTests
     public void NODE014_FieldOfUnsupportedType() => Reports("NODE014", """
         [OdeModel] public partial class M { [State] int [|n|]; [Rates] double R() => 1.0; }
         """);
+
+    // NODE020–NODE026: the field rules that NODE014 covered together until each got its own ID.
+    [Fact]
+    public void NODE020_FieldWithTwoRoles() => MessageNames(Reports("NODE020", """
+        [OdeModel] public partial class M { [State] double x; [State, Learnable] double [|k|] = 1.0; [Rates] double R() => -x; }
+        """), "[State] and [Learnable]");
+
+    [Fact]
+    public void NODE021_StaticField() => Reports("NODE021", """
+        [OdeModel] public partial class M { [State] double x; [Learnable] static double [|k|] = 1.0; [Rates] double R() => -k * x; }
+        """);
+
+    [Fact]
+    public void NODE022_ReadonlyState() => MessageNames(Reports("NODE022", """
+        [OdeModel] public partial class M { [State] readonly double [|x|]; [Rates] double R() => 1.0; }
+        """), "[State]");
+
+    [Fact]
+    public void NODE023_VecLearnable() => MessageNames(Reports("NODE023", """
+        [OdeModel] public partial class M { [State] double x; [Learnable] Vec [|w|]; [Rates] double R() => -x; }
+        """), "[Learnable]");
+
+    [Fact]
+    public void NODE024_VecWithoutSize() => Reports("NODE024", """
+        [OdeModel] public partial class M { [State] Vec [|h|] = Vec.Zeros(2); [Rates] Vec R() => -1.0 * h; }
+        """);
+
+    [Fact]
+    public void NODE024_AugmentedVecOfSizeZero() => MessageNames(Reports("NODE024", """
+        [OdeModel] public partial class M { [State] double x; [Augmented(0)] Vec [|a|]; [Rates] (double x, Vec a) R() => (-x, a); }
+        """), "[Augmented(3)]");
+
+    [Fact]
+    public void NODE025_AugmentedDoubleWithASize() => MessageNames(Reports("NODE025", """
+        [OdeModel] public partial class M { [State] double x; [Augmented(3)] double [|a|]; [Rates] (double x, double a) R() => (-x, 0.0); }
+        """), "not 3", "[Augmented(3)] Vec a;");
+
+    [Fact]
+    public void NODE026_CoordinateInAnOdeModel() => MessageNames(Reports("NODE026", """
+        [OdeModel] public partial class M { [State] double x; [Coordinate] double [|q|]; [Rates] double R() => -x; }
+        """), "[Coordinate]");
 
     [Fact]
     public void NODE015_NonPositiveHiddenWidth() => Reports("NODE015", """
@@ -327,15 +404,6 @@ public class DiagnosticTests
         [HamiltonianModel] public partial class [|M|] { [Coordinate] double q; [Momentum] double p; }
         """);
 
-    [Fact]
-    public void NODE014_ReadonlyState() => Reports("NODE014", """
-        [OdeModel] public partial class M { [State] readonly double [|x|]; [Rates] double R() => 1.0; }
-        """);
-
-    [Fact]
-    public void NODE014_VecWithoutSize() => Reports("NODE014", """
-        [OdeModel] public partial class M { [State] Vec [|h|] = Vec.Zeros(2); [Rates] Vec R() => -1.0 * h; }
-        """);
 
     [Fact]
     public void NODE017_ModelWithOwnConstructor() => Reports("NODE017", """

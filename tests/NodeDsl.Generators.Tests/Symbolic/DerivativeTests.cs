@@ -6,9 +6,9 @@ namespace NodeDsl.Generators.Tests.Symbolic;
 /// <summary>The symbolic differentiation module, on its own: rules, chain rule, simplification, network terms.</summary>
 public class DerivativeTests
 {
-    static readonly Ref X = new(MemberKind.State, "x", 0);
-    static readonly Ref Y = new(MemberKind.State, "y", 0);
-    static readonly Ref K = new(MemberKind.Parameter, "k", 0);
+    static readonly Ref X = new(MemberKind.State, "x", Shape.Scalar);
+    static readonly Ref Y = new(MemberKind.State, "y", Shape.Scalar);
+    static readonly Ref K = new(MemberKind.Parameter, "k", Shape.Scalar);
 
     static Expr Call(Fn f, params Expr[] args) => new Call(f, args.ToEquatableArray());
     static Expr Mul(Expr a, Expr b) => new Binary(BinaryOp.Multiply, a, b);
@@ -106,7 +106,7 @@ public class DerivativeTests
     {
         Assert.Equal(Build.Zero, D(Mul(K, Call(Fn.Sin, Y)), X));
         Assert.Equal(Build.Zero, D(Lit(4), X));
-        Assert.Equal(Build.Zero, D(new Ref(MemberKind.Time, "t", 0), X));
+        Assert.Equal(Build.Zero, D(Ref.Time("t"), X));
     }
 
     [Fact]
