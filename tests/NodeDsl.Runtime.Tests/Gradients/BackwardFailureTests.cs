@@ -87,15 +87,6 @@ public class BackwardFailureTests
     }
 
     [Fact]
-    public void AutogradGradStopsTheSameWay()
-    {
-        // autograd.grad runs only the nodes on a path to its inputs, but checks every gradient those nodes return.
-        var (_, lambda, loss) = FailingLoss();
-        Assert.Throws<ExternalException>(() => autograd.grad([loss], [lambda]));
-        Assert.Throws<InvalidOperationException>(BackwardPass.ThrowIfFailed);
-    }
-
-    [Fact]
     public void AnUnhandledFailureStopsTheNextSolveOnThisThreadOnly()
     {
         var (system, _, loss) = FailingLoss();

@@ -26,8 +26,7 @@ internal sealed class IterationMatrix : IDisposable
         long n = jacobian.shape[^1];
         var hj = step.IsPerTrajectory ? ScalarOps.Mul(jacobian.mul(step.H.unsqueeze(-1)), gamma) : ScalarOps.Mul(jacobian, gamma * step.SharedStep);
         var m = eye(n, dtype: jacobian.dtype, device: jacobian.device).sub(hj);
-        var (lu, maybePivots) = linalg.lu_factor(m, pivot: true);
-        var pivots = maybePivots ?? throw new InvalidOperationException("lu_factor with pivoting returned no pivots.");
+        if (!LuFactor.TryFactor(m, out var lu, out var pivots)) return null;
         // An exactly singular M gives a zero pivot, and NaN/Inf in J spread into the factors. Adding 0·Σ(LU) turns any
         // non-finite factor into NaN, so one scalar answers both. Sync: one scalar per step.
         double smallestPivot = lu.diagonal(dim1: -2, dim2: -1).abs().min().add(ScalarOps.Mul(lu.sum(), 0)).ToDouble();

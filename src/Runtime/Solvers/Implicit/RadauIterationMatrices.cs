@@ -31,15 +31,15 @@ internal sealed class RadauIterationMatrices : IDisposable
         var identity = eye(n, dtype: jacobian.dtype, device: jacobian.device);
         var real = ScalarOps.Mul(identity, coefficients.Gamma).sub(hj);
         var complex = torch.complex(ScalarOps.Mul(identity, coefficients.Alpha).sub(hj), ScalarOps.Mul(identity, coefficients.Beta).expand_as(hj));
-        var (realLu, realPivots) = linalg.lu_factor(real, pivot: true);
-        var (complexLu, complexPivots) = linalg.lu_factor(complex, pivot: true);
+        if (!LuFactor.TryFactor(real, out var realLu, out var realPivots)) return null;
+        if (!LuFactor.TryFactor(complex, out var complexLu, out var complexPivots)) return null;
         // Smallest |pivot| of both; adding 0·Σ|LU| turns any non-finite factor into NaN, so one scalar answers both checks.
         var smallest = torch.minimum(realLu.diagonal(dim1: -2, dim2: -1).abs().min(), complexLu.diagonal(dim1: -2, dim2: -1).abs().min())
             .add(ScalarOps.Mul(realLu.sum().add(torch.view_as_real(complexLu).sum()), 0));
         double pivot = smallest.to(ScalarType.Float64).item<double>();
         if (!(pivot > 0) || !double.IsFinite(pivot)) return null;
-        return new RadauIterationMatrices(realLu.DetachFromDisposeScope(), realPivots!.DetachFromDisposeScope(),
-            complexLu.DetachFromDisposeScope(), complexPivots!.DetachFromDisposeScope());
+        return new RadauIterationMatrices(realLu.DetachFromDisposeScope(), realPivots.DetachFromDisposeScope(),
+            complexLu.DetachFromDisposeScope(), complexPivots.DetachFromDisposeScope());
     }
 
     /// <summary>
