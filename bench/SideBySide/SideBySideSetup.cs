@@ -41,6 +41,7 @@ public sealed record TrainingConfig(
 /// <summary>What one configuration measured; the field names match the torchdiffeq side's.</summary>
 public sealed record TrainingMeasurement(
     [property: JsonPropertyName("s_per_iter")] double SecondsPerIteration,
+    [property: JsonPropertyName("cpu_s_per_iter")] double CpuSecondsPerIteration,
     [property: JsonPropertyName("fwd_nfe")] double ForwardNfe,
     [property: JsonPropertyName("bwd_nfe")] double BackwardNfe,
     [property: JsonPropertyName("loss")] double Loss,

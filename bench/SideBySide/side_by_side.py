@@ -120,11 +120,12 @@ def run_torchdiffeq(setup, config):
     warmup, iterations = config["warmup"], config["iterations"]
     fwd = bwd = 0
     loss_value = float("nan")
-    elapsed = 0.0
+    elapsed = cpu = 0.0
     for i in range(warmup + iterations):
         index = torch.tensor(setup["starts"][i]).unsqueeze(0) + offsets  # [10, 20]
         batch_y = truth[index]  # [10, 20, 2]
         batch_y0 = batch_y[0]
+        cpu_start = time.process_time()
         start = time.perf_counter()
         optimizer.zero_grad()
         f.nfe = 0
@@ -138,14 +139,16 @@ def run_torchdiffeq(setup, config):
         loss.backward()
         optimizer.step()
         loss_value = loss.item()
+        stop, cpu_stop = time.perf_counter(), time.process_time()
         if i >= warmup:
-            elapsed += time.perf_counter() - start
+            elapsed += stop - start
+            cpu += cpu_stop - cpu_start
             fwd += forward_nfe
             bwd += f.nfe - forward_nfe
     with torch.no_grad():
         prediction = odeint(f, truth[:1], ts, **kwargs).squeeze(1)
         test_l1 = (prediction - truth).abs().mean().item()
-    return {"s_per_iter": elapsed / iterations, "fwd_nfe": fwd / iterations, "bwd_nfe": bwd / iterations,
+    return {"s_per_iter": elapsed / iterations, "cpu_s_per_iter": cpu / iterations, "fwd_nfe": fwd / iterations, "bwd_nfe": bwd / iterations,
             "loss": loss_value, "test_l1": test_l1}
 
 
@@ -182,31 +185,37 @@ def spread(values, fmt):
 
 def write_outputs(out, rows, configs, header):
     with open(os.path.join(out, "side_by_side.csv"), "w", newline="") as handle:
-        fields = ["run", "solver", "gradient", "dtype", "side", "s_per_iter", "fwd_nfe", "bwd_nfe", "loss", "test_l1"]
+        fields = ["run", "solver", "gradient", "dtype", "side", "s_per_iter", "cpu_s_per_iter", "fwd_nfe", "bwd_nfe", "loss", "test_l1"]
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         for row in rows:
             writer.writerow({k: row[k] for k in fields})
     lines = [header, "",
-             "| solver | gradient | dtype | torchdiffeq ms/iter | NodeDsl ms/iter | speed-up | NFE fwd/bwd torchdiffeq "
-             "| NFE fwd/bwd NodeDsl | test L1 torchdiffeq | test L1 NodeDsl |",
-             "|---|---|---|---:|---:|---:|---|---|---:|---:|"]
+             "Wall: ms per timed iteration; CPU: the process's CPU ms per iteration (steadier on a loaded machine). "
+             "Speed-up = torchdiffeq / NodeDsl per run, range over the runs. NFE fwd / bwd: mean per iteration.", "",
+             "| solver | gradient | dtype | torchdiffeq wall | NodeDsl wall | speed-up wall | torchdiffeq CPU "
+             "| NodeDsl CPU | speed-up CPU | NFE torchdiffeq | NFE NodeDsl | test L1 torchdiffeq | test L1 NodeDsl |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|"]
     for config in configs:
         key = (config["solver"], config["gradient"], config["dtype"])
-        mine = {side: [r for r in rows if (r["solver"], r["gradient"], r["dtype"]) == key and r["side"] == side]
-                for side in ("torchdiffeq", "NodeDsl")}
+        mine = {side: sorted((r for r in rows if (r["solver"], r["gradient"], r["dtype"]) == key and r["side"] == side),
+                             key=lambda r: r["run"]) for side in ("torchdiffeq", "NodeDsl")}
         td, nd = mine["torchdiffeq"], mine["NodeDsl"]
-        ratios = [a["s_per_iter"] / b["s_per_iter"] for a, b in zip(sorted(td, key=lambda r: r["run"]),
-                                                                   sorted(nd, key=lambda r: r["run"]))]
+
+        def ms(side, field):
+            return spread([1e3 * r[field] for r in side], "{:.2f}")
+
+        def ratio(field):
+            return spread([a[field] / b[field] for a, b in zip(td, nd)], "{:.2f}") + "×"
 
         def nfe(side):
             return (spread([r["fwd_nfe"] for r in side], "{:.1f}") + " / "
                     + spread([r["bwd_nfe"] for r in side], "{:.1f}"))
 
-        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {spread([1e3 * r['s_per_iter'] for r in td], '{:.2f}')} "
-                     f"| {spread([1e3 * r['s_per_iter'] for r in nd], '{:.2f}')} | {spread(ratios, '{:.2f}')}× "
-                     f"| {nfe(td)} | {nfe(nd)} | {spread([r['test_l1'] for r in td], '{:.3g}')} "
-                     f"| {spread([r['test_l1'] for r in nd], '{:.3g}')} |")
+        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {ms(td, 's_per_iter')} | {ms(nd, 's_per_iter')} "
+                     f"| {ratio('s_per_iter')} | {ms(td, 'cpu_s_per_iter')} | {ms(nd, 'cpu_s_per_iter')} "
+                     f"| {ratio('cpu_s_per_iter')} | {nfe(td)} | {nfe(nd)} "
+                     f"| {spread([r['test_l1'] for r in td], '{:.3g}')} | {spread([r['test_l1'] for r in nd], '{:.3g}')} |")
     text = "\n".join(lines) + "\n"
     with open(os.path.join(out, "side_by_side.md"), "w") as handle:
         handle.write(text)
@@ -261,7 +270,7 @@ def main():
                     row = {"run": run, "side": side, **{k: config[k] for k in ("solver", "gradient", "dtype")}, **result}
                     rows.append(row)
                     print(f"run {run} {config['solver']:6} {config['gradient']:9} {config['dtype']} {side:11} "
-                          f"{1e3 * result['s_per_iter']:8.2f} ms/iter  NFE {result['fwd_nfe']:.1f}/{result['bwd_nfe']:.1f}  "
+                          f"{1e3 * result['s_per_iter']:8.2f} ms/iter ({1e3 * result['cpu_s_per_iter']:.2f} CPU)  NFE {result['fwd_nfe']:.1f}/{result['bwd_nfe']:.1f}  "
                           f"test L1 {result['test_l1']:.4g}", flush=True)
     finally:
         node.close()
