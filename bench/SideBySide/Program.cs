@@ -1,0 +1,58 @@
+using System.Text.Json;
+using NodeDsl.Runtime;
+using NodeDsl.SideBySide;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// The NodeDsl side of bench/SideBySide/side_by_side.py: reads the shared setup, answers a banner line, then one JSON
+// line per configuration line read from stdin (errors come back as {"error": ...} so the script can say what failed).
+//   dotnet NodeDsl.SideBySide.dll --setup <setup.json> [--backend torch|native]
+string? setupPath = null;
+string backend = "torch";
+for (int i = 0; i + 1 < args.Length; i += 2)
+{
+    switch (args[i])
+    {
+        case "--setup": setupPath = args[i + 1]; break;
+        case "--backend": backend = args[i + 1]; break;
+        default: Console.Error.WriteLine($"Unknown option {args[i]}; use --setup <file> [--backend torch|native]."); return 2;
+    }
+}
+if (setupPath is null) { Console.Error.WriteLine("Missing --setup <file> (written by side_by_side.py)."); return 2; }
+
+torch.set_num_threads(1);
+var setup = SideBySideSetup.Load(setupPath);
+Reply(new { banner = $"NodeDsl ({backend} backend) on TorchSharp {typeof(torch).Assembly.GetName().Version}, .NET {Environment.Version}" });
+string? line;
+while ((line = Console.ReadLine()) is not null)
+{
+    try
+    {
+        var config = JsonSerializer.Deserialize<TrainingConfig>(line) ?? throw new InvalidDataException("Empty configuration line.");
+        Reply(SpiralDemoTraining.Run(setup, config, ModelOptionsFor(backend, config.DType)));
+    }
+    catch (Exception e) when (e is not OutOfMemoryException)
+    {
+        Reply(new { error = $"{e.GetType().Name}: {e.Message}" });
+    }
+}
+return 0;
+
+static void Reply(object value) => Console.WriteLine(JsonSerializer.Serialize(value));
+
+// The backend is a command-line choice. Only TorchSharp exists on this branch; the native backend (issue 14) connects here.
+static ModelOptions ModelOptionsFor(string backend, string dtype)
+{
+    var scalar = dtype switch
+    {
+        "float32" => ScalarType.Float32,
+        "float64" => ScalarType.Float64,
+        _ => throw new ArgumentException($"Unknown dtype '{dtype}': use float32 or float64."),
+    };
+    return backend switch
+    {
+        "torch" => new ModelOptions { DType = scalar },
+        "native" => throw new ArgumentException("This build has no native backend yet: run with --backend torch, or connect ModelOptions.Backend here once it exists."),
+        _ => throw new ArgumentException($"Unknown backend '{backend}': use torch or native."),
+    };
+}
