@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using TorchSharp;
 using NodeDsl.Runtime;
-using NodeDsl.Runtime.Workloads;
+using NodeDsl.Workloads;
 using static TorchSharp.torch;
 
 namespace NodeDsl.Benchmarks;

@@ -4,7 +4,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using NodeDsl.Runtime;
-using NodeDsl.Runtime.Workloads;
+using NodeDsl.Workloads;
 using TorchSharp;
 using static TorchSharp.torch;
 

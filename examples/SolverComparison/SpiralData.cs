@@ -1,6 +1,6 @@
 using NodeDsl.Runtime;
 using NodeDsl.Runtime.Data;
-using NodeDsl.Runtime.Workloads;
+using NodeDsl.Workloads;
 using static TorchSharp.torch;
 
 namespace SolverComparison;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NodeDsl.Runtime;
 using NodeDsl.Runtime.Plotting;
-using NodeDsl.Runtime.Workloads;
+using NodeDsl.Workloads;
 using Spectre.Console;
 using static TorchSharp.torch;
 

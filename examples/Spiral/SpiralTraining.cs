@@ -4,7 +4,7 @@ using NodeDsl.Runtime;
 using NodeDsl.Runtime.Data;
 using NodeDsl.Runtime.Plotting;
 using NodeDsl.Runtime.Training;
-using NodeDsl.Runtime.Workloads;
+using NodeDsl.Workloads;
 using static TorchSharp.torch;
 
 namespace Spiral;

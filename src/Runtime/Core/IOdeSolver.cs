@@ -16,6 +16,20 @@ public interface IOdeSolver
     bool IsAdaptive { get; }
 
     /// <summary>
+    /// True when the method updates coordinates and momenta separately and so needs a state that splits into them
+    /// (partitioned symplectic methods such as leapfrog): it cannot integrate other systems, e.g. the backsolve adjoint's
+    /// augmented one, which then uses RK4 with the same step. False by default.
+    /// </summary>
+    bool NeedsPhaseSpaceSplit => false;
+
+    /// <summary>
+    /// True (the default) when solving again from a stored state with the same options reproduces the first solve to
+    /// round-off; false for methods that keep Newton state across steps, whose re-solve agrees to the Newton tolerance
+    /// (the checkpointed adjoint checks its replays accordingly).
+    /// </summary>
+    bool ReplaysToRoundoff => true;
+
+    /// <summary>
     /// Integrates with already validated arguments (see <see cref="Ode.Solve(IOdeSystem, Tensor, Tensor, IOdeSolver, SolverOptions?)"/>,
     /// which validates and then calls this).
     /// </summary>

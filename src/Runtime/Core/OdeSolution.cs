@@ -20,6 +20,16 @@ public sealed record SolverStats
     /// and to what; null when it did not switch (or the method does not switch).
     /// </summary>
     public MethodSwitch? Switch { get; init; }
+
+    /// <summary>The counters of two solves together (the switch is not carried over).</summary>
+    internal SolverStats Plus(SolverStats other) => new()
+    {
+        FunctionEvaluations = FunctionEvaluations + other.FunctionEvaluations,
+        AcceptedSteps = AcceptedSteps + other.AcceptedSteps,
+        RejectedSteps = RejectedSteps + other.RejectedSteps,
+        JacobianEvaluations = JacobianEvaluations + other.JacobianEvaluations,
+        Factorizations = Factorizations + other.Factorizations,
+    };
 }
 
 /// <summary>A switch between methods during a solve.</summary>

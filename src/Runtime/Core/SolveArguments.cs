@@ -64,7 +64,47 @@ internal static class SolveArguments
         if (!solver.IsAdaptive && options.StepSize is null)
             throw new OdeArgumentException(
                 $"Fixed-step solver '{solver.Name}' needs SolverOptions.StepSize > 0 (e.g. the spacing of your output times).", "SolverOptions.StepSize");
+        CheckControllerOwnership(solver, options, components);
         if (span is { } s) CheckStepBudget(solver, options, s);
+    }
+
+    // A step-size controller owns tolerances, first and max step, safety and factors: the same setting on SolverOptions
+    // would be ignored, so it is an error, as is a controller a fixed-step solver would never ask.
+    static void CheckControllerOwnership(IOdeSolver solver, SolverOptions options, long? components)
+    {
+        if (options.StepSizeController is not { } controller) return;
+        if (!solver.IsAdaptive)
+            throw new OdeArgumentException(
+                $"SolverOptions.StepSizeController is set, but '{solver.Name}' is a fixed-step solver, which takes every step of SolverOptions.StepSize " +
+                "and never asks a controller. Remove the controller, or use an adaptive solver.", "SolverOptions.StepSizeController");
+        var defaults = new SolverOptions();
+        string? ignored =
+            options.RelativeTolerance != defaults.RelativeTolerance ? "RelativeTolerance"
+            : options.AbsoluteTolerance != defaults.AbsoluteTolerance ? "AbsoluteTolerance"
+            : options.RelativeTolerances is not null ? "RelativeTolerances"
+            : options.AbsoluteTolerances is not null ? "AbsoluteTolerances"
+            : options.FirstStep is not null ? "FirstStep"
+            : options.MaxStep != defaults.MaxStep ? "MaxStep"
+            : options.Safety != defaults.Safety ? "Safety"
+            : options.MinFactor != defaults.MinFactor ? "MinFactor"
+            : options.MaxFactor != defaults.MaxFactor ? "MaxFactor"
+            : null;
+        if (ignored is not null)
+            throw new OdeArgumentException(
+                $"SolverOptions.{ignored} is set, but so is SolverOptions.StepSizeController, which owns step control and would ignore it. " +
+                $"Set it on the controller instead (PIController.{(ignored.Contains("Tolerance") ? "Tolerance" : ignored)}) and leave SolverOptions.{ignored} at its default.",
+                $"SolverOptions.{ignored}");
+        var t = controller.Tolerance;
+        const string name = "SolverOptions.StepSizeController.Tolerance";
+        Require(Tolerance(t.Relative), $"{name}.Relative");
+        Require(Tolerance(t.Absolute), $"{name}.Absolute");
+        CheckTolerances(t.RelativePerComponent, components, $"{name}.RelativePerComponent");
+        CheckTolerances(t.AbsolutePerComponent, components, $"{name}.AbsolutePerComponent");
+        CheckErrorWeights(new SolverOptions
+        {
+            RelativeTolerance = t.Relative, AbsoluteTolerance = t.Absolute,
+            RelativeTolerances = t.RelativePerComponent, AbsoluteTolerances = t.AbsolutePerComponent,
+        });
     }
 
     /// <summary>
@@ -125,7 +165,7 @@ internal static class SolveArguments
     static void CheckStepBudget(IOdeSolver solver, SolverOptions options, double span)
     {
         (string option, double value, double longest) = solver.IsAdaptive
-            ? ("MaxStep", options.MaxStep, options.MaxStep * AdaptiveStretch)
+            ? ("MaxStep", options.StepSizeController?.MaxStep ?? options.MaxStep, (options.StepSizeController?.MaxStep ?? options.MaxStep) * AdaptiveStretch)
             : ("StepSize", options.StepSize!.Value, options.StepSize!.Value);
         double fewest = span / longest;
         if (fewest > options.MaxSteps * (1 + 1e-9))

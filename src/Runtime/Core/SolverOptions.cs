@@ -18,6 +18,10 @@ public enum ErrorNorm
 }
 
 /// <summary>Options of a solve. All are optional; defaults suit float64 work on smooth problems.</summary>
+/// <remarks>Step control belongs to the step-size controller (<see cref="IStepSizeController"/>). The tolerances, first and
+/// max step, safety and factors here are a shorthand for the default <see cref="PIController"/>; when
+/// <see cref="StepSizeController"/> is set, they must stay at their defaults (set them on the controller), or the solve
+/// fails with an <see cref="OdeArgumentException"/> naming the setting that would be ignored.</remarks>
 /// <remarks><see cref="Ode.Solve(IOdeSystem, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, IOdeSolver, SolverOptions?)"/> checks every value
 /// before the first step and names an invalid one in an <see cref="OdeArgumentException"/> (allowed values: docs/solvers.md,
 /// "Checked before the first step").</remarks>
@@ -48,8 +52,9 @@ public sealed record SolverOptions
     /// <summary>How the error estimate is reduced; see <see cref="ErrorNorm"/>.</summary>
     public ErrorNorm Norm { get; init; } = ErrorNorm.Batch;
     /// <summary>
-    /// Step-size controller of adaptive methods; when null, a <see cref="PIController"/> with
-    /// <see cref="Safety"/>, <see cref="MinFactor"/>, <see cref="MaxFactor"/> and <see cref="MaxStep"/>.
+    /// Step-size controller of adaptive methods, owner of their tolerances, first and max step, safety and factors; when
+    /// null, a <see cref="PIController"/> built from this record's shorthand (<see cref="PIController.FromOptions"/>).
+    /// Fixed-step solvers take no controller.
     /// </summary>
     public IStepSizeController? StepSizeController { get; init; }
 }

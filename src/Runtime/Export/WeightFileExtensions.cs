@@ -20,7 +20,7 @@ public static class WeightFileExtensions
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
         metadata ??= new WeightMetadata();
-        if (model is OdeModel ode) CheckRangeCounts(ode, metadata);
+        if (model is IDescribedSystem described) CheckRangeCounts(described.Layout, metadata);
         var tensors = NamedTensors.Capture(model);
         var complete = metadata with
         {
@@ -86,9 +86,8 @@ public static class WeightFileExtensions
         typeof(WeightFile).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(WeightFile).Assembly.GetName().Version?.ToString() ?? "unknown";
 
-    static void CheckRangeCounts(OdeModel model, WeightMetadata metadata)
+    static void CheckRangeCounts(ModelLayout layout, WeightMetadata metadata)
     {
-        var layout = model.Layout;
         if (metadata.States.Count > 0 && metadata.States.Count != layout.ObservedSize)
             throw new ArgumentException(
                 $"The metadata has ranges for {metadata.States.Count} states ({string.Join(", ", metadata.States.Select(r => r.Name))}) but the model observes " +

@@ -73,14 +73,16 @@ public sealed record WeightMetadata
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         var solverOptions = options.SolverOptions ?? new SolverOptions();
+        // The tolerances the training solves used: the step-size controller's (the options' shorthand when it has none).
+        var tolerance = StepControl.Tolerance(solverOptions);
         return new WeightMetadata
         {
             States = TrainingRanges.States(data),
             Inputs = TrainingRanges.Inputs(data),
             Time = TrainingRanges.Time(data),
             Solver = options.Solver.Name,
-            RelativeTolerance = solverOptions.RelativeTolerance,
-            AbsoluteTolerance = solverOptions.AbsoluteTolerance,
+            RelativeTolerance = tolerance.Relative,
+            AbsoluteTolerance = tolerance.Absolute,
             StepSize = solverOptions.StepSize,
             GradientMethod = options.Gradient?.Name ?? "autograd",
             Notes = notes,

@@ -49,7 +49,12 @@ public sealed record AdjointOptions
             throw new OdeArgumentException(
                 $"The backward solve uses the fixed-step solver '{backward.Name}' but has no step size: set AdjointOptions.StepSize (or SolverOptions.StepSize).",
                 "AdjointOptions.StepSize");
-        if ((RelativeTolerance ?? options.RelativeTolerance) == 0 && (AbsoluteTolerance ?? options.AbsoluteTolerance) == 0)
+        if (!StepControl.TakesTolerance(options) && (RelativeTolerance is not null || AbsoluteTolerance is not null || Seminorm))
+            throw new OdeArgumentException(
+                "AdjointOptions.RelativeTolerance, AbsoluteTolerance and Seminorm set the backward solve's tolerances, but SolverOptions.StepSizeController " +
+                "is a custom controller, which owns its tolerances and would ignore them: leave them unset, or use a PIController.", "AdjointOptions.RelativeTolerance");
+        var forward = StepControl.Tolerance(options);
+        if ((RelativeTolerance ?? forward.Relative) == 0 && (AbsoluteTolerance ?? forward.Absolute) == 0)
             throw new OdeArgumentException(
                 "The backward solve's relative and absolute tolerances are both 0 (AdjointOptions, falling back to SolverOptions): no step could be accepted. Make one of them positive.",
                 "AdjointOptions.AbsoluteTolerance");

@@ -29,7 +29,7 @@ public sealed class AutogradRatesVjp : IOdeSystem, IRatesVjp
 
     /// <summary>
     /// Wraps <paramref name="system"/> with every tensor it is known to depend on: the parameters of a TorchSharp module,
-    /// the <see cref="OdeModel.Inputs"/> of a model when they require grad, and <paramref name="extra"/> (tensors a plain
+    /// the <see cref="IDescribedSystem.Inputs"/> of a model when they require grad, and <paramref name="extra"/> (tensors a plain
     /// system captures, e.g. per-trajectory inputs).
     /// </summary>
     public static AutogradRatesVjp For(IOdeSystem system, params Tensor[] extra)
@@ -38,7 +38,7 @@ public sealed class AutogradRatesVjp : IOdeSystem, IRatesVjp
         ArgumentNullException.ThrowIfNull(extra);
         var found = new List<Tensor>();
         if (system is nn.Module module) found.AddRange(module.parameters());
-        if (system is OdeModel { Inputs: { requires_grad: true } inputs }) found.Add(inputs);
+        if (system is IDescribedSystem { Inputs: { requires_grad: true } inputs }) found.Add(inputs);
         found.AddRange(extra);
         return new AutogradRatesVjp(system, found);
     }

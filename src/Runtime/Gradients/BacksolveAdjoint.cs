@@ -54,10 +54,11 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
             var c = (Context)vars[0];
             var y0 = (Tensor)vars[2];
             OdeSolution solution;
-            if (c.Solver is OneStepSolver { Method: { IsAdaptive: true } method } && StepDriver.IsBatchMode(method, c.Options))
+            // The forward solve's last step-size proposal starts the backward solve (adaptive solvers in the step loop).
+            if (c.Solver.IsAdaptive && JumpedSolve.InLoop(c.Solver, c.Options))
             {
                 var log = new StepLog(c.Times.Length);
-                solution = StepDriver.Run(method, c.System, y0.detach(), TimesTensor(c.Times, y0), c.Options, log, jump: null);
+                solution = ((IStepLoopSolver)c.Solver).Integrate(c.System, y0.detach(), TimesTensor(c.Times, y0), c.Options, log);
                 c.ForwardNextStep = log.NextStep;
             }
             else solution = c.Solver.Integrate(c.System, y0.detach(), TimesTensor(c.Times, y0), c.Options);
@@ -96,9 +97,7 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         var drift = ReconstructionDrift.For(c.Solver, c.Options, solver, options);
         try
         {
-            return solver is OneStepSolver { Method: var method } && StepDriver.IsBatchMode(method, options)
-                ? BacksolveWithJumps(c, aug, method, options, ys, g, drift)
-                : BacksolvePerInterval(c, aug, solver, options, ys, g, active, drift);
+            return BackwardSweep(c, aug, solver, options, ys, g, drift);
         }
         catch (AdjointDriftException) when (c.Adjoint.FallbackToCheckpointed)
         {
@@ -108,63 +107,42 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
     }
 
     /// <summary>
-    /// One solve of the augmented system per output interval, each from the forward value of y: the path for solvers
-    /// outside the shared step driver (a custom <see cref="IOdeSolver"/>), which cannot jump.
+    /// The backward sweep: the augmented system from <c>t_{T−1}</c> to <c>t_0</c>, stopping at every output time, where y
+    /// is reset to the forward value and <c>∂L/∂y(t_i)</c> is added to <c>a</c> (a state jump, <see cref="JumpedSolve"/>).
+    /// In the step loop the controller keeps its state across output times; other solvers restart at each one.
     /// </summary>
-    static (Tensor Dy0, Tensor?[] DParams) BacksolvePerInterval(Context c, AdjointSystem aug, IOdeSolver solver,
-        SolverOptions options, Tensor ys, Tensor g, bool[] active, ReconstructionDrift drift)
-    {
-        int last = c.Times.Length - 1;
-        var a = g[last].clone().DetachFromDisposeScope();
-        var dParams = c.Vjp.Parameters.Select((p, i) => active[i] ? zeros_like(p).DetachFromDisposeScope() : null).ToArray();
-        for (int i = last; i >= 1; i--)
-        {
-            using var scope = NewDisposeScope();
-            // The forward value of y at t_i (not the backward-integrated one), as torchdiffeq does: no drift accumulates.
-            var z0 = aug.Pack(ys[i], a, dParams);
-            var segment = solver.Integrate(aug, z0, TimesTensor([c.Times[i], c.Times[i - 1]], ys), options);
-            c.Report.AddBackward(segment.Stats);
-            drift.Check(aug.StateOf(segment.Ys[1]), ys[i - 1], c.Times[i - 1]);
-            // Start the next segment with this one's mean step rather than Hairer's initial-step search.
-            if (solver.IsAdaptive)
-                options = options with { FirstStep = Math.Min(Math.Abs(c.Times[i] - c.Times[i - 1]) / Math.Max(1, segment.Stats.AcceptedSteps), options.MaxStep) };
-            var (aNext, gradsNext) = aug.Unpack(segment.Ys[1]);
-            a = Keep(a, aNext.add(g[i - 1]));
-            for (int k = 0; k < dParams.Length; k++)
-                if (gradsNext[k] is { } gk) dParams[k] = Keep(dParams[k], gk);
-        }
-        return (a.MoveToOuterDisposeScope(), dParams.Select(p => p?.MoveToOuterDisposeScope()).ToArray());
-    }
-
-    /// <summary>
-    /// The backward sweep as one solve of the augmented system from <c>t_{T−1}</c> to <c>t_0</c> that stops at every
-    /// output time, resets y to the forward value there and adds <c>∂L/∂y(t_i)</c> to <c>a</c> (a jump of the step driver):
-    /// the step-size controller keeps its state across output times instead of restarting per interval.
-    /// </summary>
-    static (Tensor Dy0, Tensor?[] DParams) BacksolveWithJumps(Context c, AdjointSystem aug, OneStepMethod method, SolverOptions options,
+    static (Tensor Dy0, Tensor?[] DParams) BackwardSweep(Context c, AdjointSystem aug, IOdeSolver solver, SolverOptions options,
         Tensor ys, Tensor g, ReconstructionDrift drift)
     {
         int last = c.Times.Length - 1;
         using var scope = NewDisposeScope();
         // The forward solve's last step-size proposal is a better first backward step than Hairer's search (which costs
         // an evaluation and starts small).
-        if (method.IsAdaptive && options.FirstStep is null && c.ForwardNextStep is { } h && double.IsFinite(h) && h > 0)
-            options = options with { FirstStep = Math.Min(h, options.MaxStep) };
+        if (solver.IsAdaptive && JumpedSolve.InLoop(solver, options) && StepControl.ChoosesFirstStep(options) && c.ForwardNextStep is { } h && double.IsFinite(h) && h > 0)
+            options = StepControl.WithFirstStep(options, h);
         var z0 = aug.Pack(ys[last], g[last]);
         var backwardTimes = c.Times.Reverse().ToArray();
         // Output k of the backward solve is forward output last − k; like torchdiffeq, y restarts from the forward value,
         // after the reconstruction has been checked against it.
-        var solution = StepDriver.Run(method, aug, z0, TimesTensor(backwardTimes, ys), options, log: null,
-            jump: (k, z) =>
-            {
-                drift.Check(aug.StateOf(z), ys[last - k], backwardTimes[k]);
-                return aug.Jump(z, ys[last - k], g[last - k]);
-            });
+        var solution = JumpedSolve.Run(solver, aug, z0, backwardTimes, options, new AdjointJumps(aug, ys, g, backwardTimes, drift));
         c.Report.AddBackward(solution.Stats);
         drift.Check(aug.StateOf(solution.Ys[last]), ys[0], c.Times[0]);
         var (a, grads) = aug.Unpack(solution.Ys[last]);
         var dy0 = a.add(g[0]).MoveToOuterDisposeScope();
         return (dy0, grads.Select(p => p?.clone().MoveToOuterDisposeScope()).ToArray());
+    }
+
+    /// <summary>The backward sweep's jumps: check the reconstruction of y, reset it to the forward value and add the loss gradient to a.</summary>
+    sealed class AdjointJumps(AdjointSystem aug, Tensor ys, Tensor g, double[] backwardTimes, ReconstructionDrift drift) : StepObserver
+    {
+        public override bool JumpsAtOutputs => true;
+
+        public override Tensor Jump(int output, Tensor z)
+        {
+            int forward = backwardTimes.Length - 1 - output;
+            drift.Check(aug.StateOf(z), ys[forward], backwardTimes[output]);
+            return aug.Jump(z, ys[forward], g[forward]);
+        }
     }
 
     /// <summary>
@@ -187,40 +165,28 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         return (dy0, dParams);
     }
 
-    /// <summary>A copy of <paramref name="value"/> that outlives the current dispose scope; releases <paramref name="previous"/>.</summary>
-    static Tensor Keep(Tensor? previous, Tensor value)
-    {
-        previous?.Dispose();
-        return value.clone().DetachFromDisposeScope();
-    }
-
-    static bool IsPartitioned(IOdeSolver solver) => solver is OneStepSolver { Method: Leapfrog or CompositionMethod };
-
     static (IOdeSolver Solver, SolverOptions Options) BackwardSolve(Context c, AdjointSystem aug)
     {
         // The augmented system [y, a, θ̄] has no coordinate–momentum split, so partitioned symplectic methods (leapfrog,
         // Yoshida) cannot integrate it; RK4 with the same step does, at an order at least theirs.
-        var solver = c.Adjoint.Solver ?? (IsPartitioned(c.Solver) ? Solvers.Rk4 : c.Solver);
-        double rtol = c.Adjoint.RelativeTolerance ?? c.Options.RelativeTolerance;
-        double atol = c.Adjoint.AbsoluteTolerance ?? c.Options.AbsoluteTolerance;
-        var options = c.Options with
-        {
-            RelativeTolerance = rtol,
-            AbsoluteTolerance = atol,
-            RelativeTolerances = null,
-            AbsoluteTolerances = null,
-            StepSize = c.Adjoint.StepSize ?? c.Options.StepSize,
-            MaxSteps = c.Adjoint.MaxSteps ?? c.Options.MaxSteps,
-            FirstStep = null,
-            // One augmented row: the per-trajectory norm has nothing to separate.
-            Norm = ErrorNorm.Batch,
-        };
+        var solver = c.Adjoint.Solver ?? (c.Solver.NeedsPhaseSpaceSplit ? Solvers.Rk4 : c.Solver);
+        var forward = StepControl.Tolerance(c.Options);
+        double rtol = c.Adjoint.RelativeTolerance ?? forward.Relative;
+        double atol = c.Adjoint.AbsoluteTolerance ?? forward.Absolute;
+        var tolerance = new ErrorTolerance(rtol, atol);
         if (c.Adjoint.Seminorm && aug.ParameterSize > 0)
         {
             var (r, a) = aug.SeminormTolerances(rtol, atol);
-            options = options with { RelativeTolerances = r, AbsoluteTolerances = a };
+            tolerance = tolerance with { RelativePerComponent = r, AbsolutePerComponent = a };
         }
-        return (solver, options);
+        var options = c.Options with
+        {
+            StepSize = c.Adjoint.StepSize ?? c.Options.StepSize,
+            MaxSteps = c.Adjoint.MaxSteps ?? c.Options.MaxSteps,
+            // One augmented row: the per-trajectory norm has nothing to separate.
+            Norm = ErrorNorm.Batch,
+        };
+        return (solver, StepControl.WithTolerance(options, tolerance));
     }
 
     static Tensor TimesTensor(double[] times, Tensor like) => tensor(times, like.dtype, like.device);

@@ -40,8 +40,8 @@ internal sealed class CheckpointedAdjoint(CheckpointOptions checkpoints) : Gradi
     /// <summary>How a solve with these settings is checkpointed (see the remarks on <see cref="CheckpointedAdjoint"/>).</summary>
     internal static CheckpointStrategy Strategy(IOdeSystem system, IOdeSolver solver, SolverOptions options, CheckpointOptions checkpoints,
         double[] times, GradientReport report)
-        => solver is OneStepSolver { Method: { IsSelfStarting: true } method } && StepDriver.IsBatchMode(method, options)
-            ? new ReplayedCheckpoints(system, method, options, checkpoints, times, report)
+        => solver is IStepLoopSolver loop && loop.Replayable(options)
+            ? new ReplayedCheckpoints(system, loop, options, checkpoints, times, report)
             : new SegmentedCheckpoints(system, solver, options, CheckpointPlan.Create(times, checkpoints, solver, options), report);
 
     internal sealed record Context(CheckpointStrategy Strategy, GradientReport Report, BackwardSite Site)
@@ -120,19 +120,19 @@ internal sealed class CheckpointedAdjoint(CheckpointOptions checkpoints) : Gradi
     }
 
     /// <summary>
+    /// How far a replay may drift from the forward states beyond round-off: nothing, or for methods that keep Newton state
+    /// across steps (<see cref="IOdeSolver.ReplaysToRoundoff"/> false) ten times the solve's largest tolerance.
+    /// </summary>
+    internal static double ReplaySlack(IOdeSolver solver, SolverOptions options)
+        => !solver.ReplaysToRoundoff
+            ? 10 * Math.Max(StepControl.Tolerance(options).LargestRelative, StepControl.Tolerance(options).LargestAbsolute)
+            : 0;
+
+    /// <summary>
     /// The replay must land where the forward pass did (it is the same deterministic computation); a mismatch would
     /// mean the gradient belongs to another trajectory, so it is an error rather than a silent inaccuracy.
     /// One host sync per segment.
     /// </summary>
-    /// <summary>
-    /// How far a replay may drift from the forward states beyond round-off: nothing, or for methods that keep Newton state
-    /// across steps (<see cref="OneStepMethod.ReplaysToRoundoff"/> false) ten times the solve's largest tolerance.
-    /// </summary>
-    internal static double ReplaySlack(OneStepMethod? method, SolverOptions options)
-        => method is { ReplaysToRoundoff: false }
-            ? 10 * Math.Max(options.RelativeTolerances?.Max() ?? options.RelativeTolerance, options.AbsoluteTolerances?.Max() ?? options.AbsoluteTolerance)
-            : 0;
-
     internal static void CheckReplay(Tensor replayedEnd, Tensor? forwardEnd, double time, double slack = 0)
     {
         if (forwardEnd is null) return;

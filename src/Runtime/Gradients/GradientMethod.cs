@@ -50,39 +50,3 @@ public abstract class GradientMethod
     internal static bool NeedsGraph(Tensor y0, Tensor ts, IEnumerable<Tensor> parameters)
         => is_grad_enabled() && (y0.requires_grad || ts.requires_grad || parameters.Any(p => p.requires_grad));
 }
-
-/// <summary>What a gradient method did, for statistics: the backward counters are filled in when <c>backward()</c> has run.</summary>
-public sealed class GradientReport
-{
-    internal GradientReport(string method) => Method = method;
-
-    /// <summary>The gradient method's <see cref="GradientMethod.Name"/>.</summary>
-    public string Method { get; }
-
-    /// <summary>Counters of the backward pass's solves (adjoint solves or segment replays), summed; null before backward or for <see cref="GradientMethod.Direct"/>.</summary>
-    public SolverStats? Backward { get; internal set; }
-
-    /// <summary>Number of stored checkpoint states (checkpointed adjoint only).</summary>
-    public int Checkpoints { get; internal set; }
-
-    /// <summary>
-    /// True when the backsolve adjoint's backward solve drifted from the forward solution and the gradient was computed
-    /// by the checkpointed adjoint instead (<see cref="AdjointOptions.FallbackToCheckpointed"/>).
-    /// </summary>
-    public bool FellBackToCheckpointed { get; internal set; }
-
-    internal void AddBackward(SolverStats stats)
-    {
-        var b = Backward ?? new SolverStats();
-        Backward = new SolverStats
-        {
-            FunctionEvaluations = b.FunctionEvaluations + stats.FunctionEvaluations,
-            AcceptedSteps = b.AcceptedSteps + stats.AcceptedSteps,
-            RejectedSteps = b.RejectedSteps + stats.RejectedSteps,
-            JacobianEvaluations = b.JacobianEvaluations + stats.JacobianEvaluations,
-            Factorizations = b.Factorizations + stats.Factorizations,
-        };
-    }
-
-    internal void AddBackwardEvaluations(int count) => AddBackward(new SolverStats { FunctionEvaluations = count });
-}

@@ -35,8 +35,8 @@ internal sealed class ReconstructionDrift(double rtol, double atol)
     }
 
     static (double Rtol, double Atol) Tolerance(IOdeSolver solver, SolverOptions options)
-        => solver.IsAdaptive
-            ? (options.RelativeTolerances?.Max() ?? options.RelativeTolerance, options.AbsoluteTolerances?.Max() ?? options.AbsoluteTolerance)
+        => solver.IsAdaptive && StepControl.Tolerance(options) is var t
+            ? (t.LargestRelative, t.LargestAbsolute)
             : (FixedStepTolerance, FixedStepTolerance);
 
     /// <summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace NodeDsl.Runtime;
 
 /// <summary>
-/// The checkpointed adjoint for self-starting one-step methods in batch mode: the forward pass is one ordinary solve
+/// The checkpointed adjoint for solvers whose logged steps can be replayed (<see cref="IStepLoopSolver.Replayable"/>: self-starting one-step methods in batch mode): the forward pass is one ordinary solve
 /// (the same steps as <see cref="GradientMethod.Direct"/>) that logs every accepted step <c>(t0, h)</c> and keeps the
 /// state and rates after some of them; the backward pass replays the logged steps of one segment at a time from its
 /// checkpoint with a graph (<see cref="StepReplay"/>: no step-size control, rejected attempts, error estimates or host
@@ -16,7 +16,7 @@ namespace NodeDsl.Runtime;
 /// k steps with k doubling whenever there would be more than k checkpoints: about √N checkpoints of √N steps each for N
 /// steps, without knowing N in advance (the classic √N balance of stored states against one segment's graph).
 /// </remarks>
-internal sealed class ReplayedCheckpoints(IOdeSystem system, OneStepMethod method, SolverOptions options, CheckpointOptions checkpoints,
+internal sealed class ReplayedCheckpoints(IOdeSystem system, IStepLoopSolver solver, SolverOptions options, CheckpointOptions checkpoints,
     double[] times, GradientReport report) : CheckpointStrategy
 {
     StepLog _log = null!;
@@ -56,7 +56,7 @@ internal sealed class ReplayedCheckpoints(IOdeSystem system, OneStepMethod metho
                 if (keep) kept[steps] = (y.alias().DetachFromDisposeScope(), f.alias().DetachFromDisposeScope());
             },
         };
-        var solution = StepDriver.Run(method, system, y0, tensor(times, y0.dtype, y0.device), options, log, jump: null);
+        var solution = solver.Integrate(system, y0, tensor(times, y0.dtype, y0.device), options, log);
         _log = log;
         // A checkpoint after the last step starts no segment.
         if (kept.ContainsKey(log.Count)) Drop(kept, log.Count);
@@ -87,9 +87,9 @@ internal sealed class ReplayedCheckpoints(IOdeSystem system, OneStepMethod metho
             // The first segment evaluates f(t0, y0) with a graph (it depends on θ); later ones start from stored rates,
             // exactly those the forward solve used (for FSAL and implicit methods not a fresh evaluation).
             var f = s == 0 ? counters.Rates(system, tensor(_log.T0(0), y.dtype, y.device), y) : saved[2 * s].detach().requires_grad_(true);
-            var replay = StepReplay.Run(method, system, y, f, _log, first, end, options, counters, withEndRates: carryF is not null);
+            var replay = solver.Replay(system, y, f, _log, first, end, options, counters, withEndRates: carryF is not null);
             CheckpointedAdjoint.CheckReplay(replay.Y, s + 1 < segments ? saved[2 * s + 1] : null, _log.T0(end - 1) + _log.H(end - 1),
-                CheckpointedAdjoint.ReplaySlack(method, options));
+                CheckpointedAdjoint.ReplaySlack(solver, options));
             var points = new List<Tensor>();
             var cotangents = new List<Tensor>();
             foreach (var (output, value) in replay.Outputs)

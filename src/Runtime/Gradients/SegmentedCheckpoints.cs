@@ -19,7 +19,7 @@ internal sealed class SegmentedCheckpoints(IOdeSystem system, IOdeSolver solver,
     {
         var outputs = new Tensor[plan.OutputIndex.Count(i => i >= 0)];
         var states = new List<Tensor>(plan.Segments.Length);
-        int nfe = 0, accepted = 0, rejected = 0, jacobians = 0, factorizations = 0;
+        var stats = new SolverStats();
         var y = y0;
         outputs[0] = y0;
         _segmentOptions = new SolverOptions[plan.Segments.Length];
@@ -34,24 +34,17 @@ internal sealed class SegmentedCheckpoints(IOdeSystem system, IOdeSolver solver,
             var solution = solver.Integrate(system, y, GridTimes(first, last, y0), segmentOptions);
             // An adaptive solve restarts at each segment: start the next one with this segment's mean step instead of
             // Hairer's initial-step search (saves its evaluation and the small first steps it picks).
-            if (solver.IsAdaptive && options.FirstStep is null)
+            if (solver.IsAdaptive && StepControl.ChoosesFirstStep(options))
             {
                 double span = Math.Abs(plan.Times[last] - plan.Times[first]);
-                segmentOptions = options with { FirstStep = Math.Min(span / Math.Max(1, solution.Stats.AcceptedSteps), options.MaxStep) };
+                segmentOptions = StepControl.WithFirstStep(options, span / Math.Max(1, solution.Stats.AcceptedSteps));
             }
             for (int p = first + 1; p <= last; p++)
                 if (plan.OutputIndex[p] >= 0) outputs[plan.OutputIndex[p]] = solution.Ys[p - first].clone().MoveToOuterDisposeScope();
             y = plan.OutputIndex[last] >= 0 ? outputs[plan.OutputIndex[last]] : solution.Ys[last - first].clone().MoveToOuterDisposeScope();
-            var s = solution.Stats;
-            (nfe, accepted, rejected) = (nfe + s.FunctionEvaluations, accepted + s.AcceptedSteps, rejected + s.RejectedSteps);
-            (jacobians, factorizations) = (jacobians + s.JacobianEvaluations, factorizations + s.Factorizations);
+            stats = stats.Plus(solution.Stats);
         }
         report.Checkpoints = states.Count;
-        var stats = new SolverStats
-        {
-            FunctionEvaluations = nfe, AcceptedSteps = accepted, RejectedSteps = rejected,
-            JacobianEvaluations = jacobians, Factorizations = factorizations,
-        };
         return (stack(outputs), states, stats);
     }
 
@@ -66,7 +59,7 @@ internal sealed class SegmentedCheckpoints(IOdeSystem system, IOdeSolver solver,
             var solution = solver.Integrate(system, start, GridTimes(first, last, start), _segmentOptions[s]);
             report.AddBackward(solution.Stats);
             CheckpointedAdjoint.CheckReplay(solution.Ys[last - first], s + 1 < states.Count ? states[s + 1] : null, plan.Times[last],
-                CheckpointedAdjoint.ReplaySlack((solver as OneStepSolver)?.Method, options));
+                CheckpointedAdjoint.ReplaySlack(solver, options));
             // The replayed points after the start and their cotangents: the loss gradient at outputs, plus the carried
             // adjoint at the segment end.
             var points = new List<Tensor>();

@@ -75,6 +75,9 @@ public abstract class OneStepMethod
     /// </summary>
     public virtual bool ReplaysToRoundoff => true;
 
+    /// <summary>True when the method needs the state split into coordinates and momenta (see <see cref="IOdeSolver.NeedsPhaseSpaceSplit"/>).</summary>
+    public virtual bool NeedsPhaseSpaceSplit => false;
+
     /// <summary>
     /// Returns the instance that serves one solve. Stateless methods return <c>this</c> (the default); methods with
     /// history (multistep) return a fresh instance. Called once per solve (through <see cref="ForSolve(SolverOptions)"/>), before the first <see cref="Attempt"/>.

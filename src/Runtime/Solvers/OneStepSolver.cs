@@ -2,8 +2,8 @@ using static TorchSharp.torch;
 
 namespace NodeDsl.Runtime;
 
-/// <summary>An <see cref="IOdeSolver"/> that runs a <see cref="OneStepMethod"/> in the shared <c>StepDriver</c>.</summary>
-public sealed class OneStepSolver(OneStepMethod method) : IOdeSolver
+/// <summary>An <see cref="IOdeSolver"/> that runs a <see cref="OneStepMethod"/> in the shared step loop (<c>StepDriver</c>).</summary>
+public sealed class OneStepSolver(OneStepMethod method) : IOdeSolver, IStepLoopSolver
 {
     /// <summary>The step method.</summary>
     public OneStepMethod Method { get; } = method ?? throw new ArgumentNullException(nameof(method));
@@ -18,8 +18,25 @@ public sealed class OneStepSolver(OneStepMethod method) : IOdeSolver
     public bool IsAdaptive => Method.IsAdaptive;
 
     /// <inheritdoc />
+    public bool NeedsPhaseSpaceSplit => Method.NeedsPhaseSpaceSplit;
+
+    /// <inheritdoc />
+    public bool ReplaysToRoundoff => Method.ReplaysToRoundoff;
+
+    /// <inheritdoc />
     public OdeSolution Integrate(IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options)
         => StepDriver.Run(Method, system, y0, ts, options);
+
+    bool IStepLoopSolver.Observable(SolverOptions options) => StepDriver.IsBatchMode(Method, options);
+
+    OdeSolution IStepLoopSolver.Integrate(IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options, StepObserver observer)
+        => StepDriver.Run(Method, system, y0, ts, options, observer);
+
+    bool IStepLoopSolver.Replayable(SolverOptions options) => Method.IsSelfStarting && StepDriver.IsBatchMode(Method, options);
+
+    StepReplay.Result IStepLoopSolver.Replay(IOdeSystem system, Tensor y, Tensor f, StepLog log, int first, int end, SolverOptions options,
+        SolveCounters counters, bool withEndRates)
+        => StepReplay.Run(Method, system, y, f, log, first, end, options, counters, withEndRates);
 
     /// <inheritdoc />
     public override string ToString() => Name;

@@ -4,12 +4,15 @@ using static TorchSharp.torch;
 namespace NodeDsl.Runtime;
 
 /// <summary>
-/// The integrator loop shared by every <see cref="OneStepMethod"/>, adaptive or fixed-step: steps from <c>ts[0]</c>
+/// The one integration loop shared by every <see cref="OneStepMethod"/>, adaptive or fixed-step: steps from <c>ts[0]</c>
 /// to <c>ts[^1]</c> in either direction, never forces steps onto output times (values there come from each step's
 /// dense output, so dense or irregular output grids add no steps), lands the last step exactly on <c>ts[^1]</c>,
 /// counts evaluations and steps, and raises the solver exceptions.
 /// </summary>
 /// <remarks>
+/// <para>The loop is written once over "lanes": each lane has its own time, step size and controller memory. How the
+/// error estimate is reduced and how accepted lanes are merged is the <see cref="ErrorControl"/> policy:
+/// <see cref="BatchControl"/> (one lane for the whole batch) or <see cref="PerTrajectoryControl"/> (one lane per row).</para>
 /// <para><see cref="ErrorNorm.Batch"/>: one error norm and one step for the whole batch; one host sync per step (the
 /// accept/reject decision). Cheapest per step, but the stiffest or fastest row sets the step for all.</para>
 /// <para><see cref="ErrorNorm.PerTrajectory"/>: one norm, time and step per row; rows accept or reject independently
@@ -18,9 +21,12 @@ namespace NodeDsl.Runtime;
 /// including rejected and finished ones. Worth it when rows need very different steps. Statistics count driver
 /// iterations: an iteration is "accepted" when at least one row was accepted.</para>
 /// <para>Fixed-step methods always run in batch mode: every row takes the same steps anyway.</para>
+/// <para>Observers (<see cref="StepObserver"/>: step log, state jumps) need batch mode.</para>
+/// <para>Handle ownership: the loop owns every state and rates handle it keeps between steps (its own alias of anything
+/// it did not create) and disposes a superseded one unless it is the caller's <c>y0</c>.</para>
 /// <para>Time is kept on the host in double precision; gradients flow through the states, not through <c>ts</c>.</para>
 /// </remarks>
-internal sealed class StepDriver
+internal sealed partial class StepDriver
 {
     // Hairer's DOPRI5 stretches the last step by up to 1% to land on the end instead of leaving a sliver.
     const double AdaptiveStretch = 1.01;
@@ -32,6 +38,7 @@ internal sealed class StepDriver
     readonly OneStepMethod _baseMethod;
     OneStepMethod _method;
     readonly IStepSizeController _controller;
+    readonly ErrorControl _control;
     readonly IOdeSystem _system;
     readonly SolverOptions _options;
     readonly SolveCounters _counters = new();
@@ -39,55 +46,47 @@ internal sealed class StepDriver
     readonly double _direction;
     readonly ScalarType _dtype;
     readonly Device _device;
-    readonly StepLog? _log;
-    readonly Func<int, Tensor, Tensor>? _jump;
+    readonly StepObserver? _observer;
+    readonly Tensor _y0;
+    readonly Tensor?[] _outputs;
+    int _accepted, _rejected;
 
-    StepDriver(OneStepMethod method, IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options, StepLog? log, Func<int, Tensor, Tensor>? jump)
+    StepDriver(OneStepMethod method, IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options, StepObserver? observer)
     {
         _baseMethod = method;
         _method = method.ForSolve(options);
-        (_log, _jump) = (log, jump);
+        _observer = observer;
         _system = system;
         _options = options;
         _times = SolveArguments.HostTimes(ts);
         _direction = Math.Sign(_times[^1] - _times[0]);
         _dtype = y0.dtype;
         _device = y0.device;
-        _controller = method.IsAdaptive
-            ? options.StepSizeController ?? PIController.FromOptions(options)
-            : new ConstantStepController(options.StepSize!.Value);
+        _y0 = y0;
+        _outputs = new Tensor?[_times.Length];
+        _controller = StepControl.For(method, options);
+        _control = IsBatchMode(method, options) ? new BatchControl(this) : new PerTrajectoryControl(this, (int)y0.shape[0]);
     }
-
-    /// <summary>Integrates with validated arguments (see <see cref="Ode.Solve(IOdeSystem, Tensor, Tensor, IOdeSolver, SolverOptions?)"/>).</summary>
-    public static OdeSolution Run(OneStepMethod method, IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options)
-        => Run(method, system, y0, ts, options, log: null, jump: null);
-
-    /// <summary>True when a solve with these options runs in batch mode, where <see cref="Run(OneStepMethod, IOdeSystem, Tensor, Tensor, SolverOptions, StepLog?, Func{int, Tensor, Tensor}?)"/> takes a log and jumps.</summary>
-    public static bool IsBatchMode(OneStepMethod method, SolverOptions options)
-        => !(method.IsAdaptive && options.Norm == ErrorNorm.PerTrajectory);
 
     /// <summary>
-    /// Integrates as <see cref="Run(OneStepMethod, IOdeSystem, Tensor, Tensor, SolverOptions)"/>, in batch mode only, with
-    /// two hooks of the adjoint methods. <paramref name="log"/> records every accepted step (for
-    /// <see cref="StepReplay"/>). <paramref name="jump"/> makes the solve stop at every output time and continue from
-    /// <c>jump(i, y(t_i))</c> at intermediate outputs <c>0 &lt; i &lt; T − 1</c> (the backsolve adjoint adds <c>∂L/∂y(t_i)</c>
-    /// there), re-evaluating the rates and restarting the method's history but keeping the step-size controller's state;
-    /// the outputs are the states before the jumps.
+    /// Integrates with validated arguments (see <see cref="Ode.Solve(IOdeSystem, Tensor, Tensor, IOdeSolver, SolverOptions?)"/>).
+    /// An <paramref name="observer"/> (batch mode only) sees every accepted step and output and may make the state jump
+    /// at output times; with jumps the outputs are the states before the jumps.
     /// </summary>
-    public static OdeSolution Run(OneStepMethod method, IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options, StepLog? log, Func<int, Tensor, Tensor>? jump)
+    public static OdeSolution Run(OneStepMethod method, IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options, StepObserver? observer = null)
     {
-        var driver = new StepDriver(method, system, y0, ts, options, log, jump);
+        if (observer is not null && !IsBatchMode(method, options))
+            throw new InvalidOperationException("Step observers (logs, jumps) need a batch-mode solve (ErrorNorm.Batch or a fixed-step method).");
+        var driver = new StepDriver(method, system, y0, ts, options, observer);
         using var scope = NewDisposeScope();
-        bool batch = IsBatchMode(method, options);
-        if (!batch && (log is not null || jump is not null))
-            throw new InvalidOperationException("Step logs and jumps need a batch-mode solve (ErrorNorm.Batch or a fixed-step method).");
-        var outputs = batch ? driver.RunShared(y0, scope) : driver.RunPerTrajectory(y0, scope);
-        var ys = torch.stack(outputs);
-        var stats = driver.Stats;
-        return new OdeSolution(ts, ys.MoveToOuterDisposeScope(), stats);
+        driver.Loop(scope);
+        var ys = torch.stack(driver._outputs!);
+        return new OdeSolution(ts, ys.MoveToOuterDisposeScope(), driver.Stats);
     }
 
-    int _accepted, _rejected;
+    /// <summary>True when a solve with these options runs in batch mode, where <see cref="Run"/> takes an observer.</summary>
+    public static bool IsBatchMode(OneStepMethod method, SolverOptions options)
+        => !(method.IsAdaptive && options.Norm == ErrorNorm.PerTrajectory);
 
     SolverStats Stats => new()
     {
@@ -101,128 +100,109 @@ internal sealed class StepDriver
 
     double TEnd => _times[^1];
 
-    Tensor TimeTensor(double t) => torch.tensor(t, _dtype, _device);
-
     bool Reached(double outputTime, double t1) => _direction * (outputTime - t1) <= 0;
 
-    Tensor[] RunShared(Tensor y0, DisposeScope solveScope)
+    void Loop(DisposeScope solveScope)
     {
-        int count = _times.Length;
-        var outputs = new Tensor[count];
-        outputs[0] = y0;
-        double t = _times[0];
-        var y = y0;
-        var f = Own(FirstRates(y0, t), solveScope);
+        int lanes = _control.Lanes;
+        _outputs[0] = _y0;
+        var t = Enumerable.Repeat(_times[0], lanes).ToArray();
+        var y = _y0;
+        var f = Own(FirstRates(_y0, _times[0]), solveScope);
         bool adaptive = _method.IsAdaptive;
-        double hMagnitude = adaptive
-            ? _options.FirstStep is { } given ? Math.Min(given, _options.MaxStep) : InitialStepSize.Select(_system, y0, f, t, _direction, Math.Abs(TEnd - t),
-                _method.ErrorOrder!.Value, Tolerances.From(_options, y0), _options.MaxStep, _counters, perTrajectory: false)[0]
-            : _options.StepSize!.Value;
-        var tolerances = Tolerances.From(_options, y0);
-        var memory = default(ControllerMemory);
-        IReadOnlyList<long>? blownUpRows = null;
-        int next = 1;
-        while (next < count)
+        var tolerances = Tolerances.From(_controller.Tolerance, _y0);
+        var hMagnitude = FirstSteps(f, tolerances, lanes);
+        var memory = new ControllerMemory[lanes];
+        var done = new bool[lanes];
+        var blownUp = new IReadOnlyList<long>?[lanes];
+        var h = new double[lanes];
+        var t1 = new double[lanes];
+        var last = new bool[lanes];
+        var accept = new bool[lanes];
+        while (done.Any(d => !d))
         {
-            if (_accepted + _rejected >= _options.MaxSteps) throw new MaxStepsExceededException(t, _options.MaxSteps, TEnd);
-            // With jumps the solve stops at every output time (the state changes there); otherwise only at the end.
-            double target = _jump is null ? TEnd : _times[next];
-            double remaining = Math.Abs(target - t);
-            bool last = remaining <= hMagnitude * (adaptive ? AdaptiveStretch : FixedStretch);
-            double h = last ? target - t : _direction * hMagnitude;
-            double t1 = last ? target : t + h;
-            // Lands on an intermediate output time where the state jumps.
-            bool jumps = _jump is not null && last && next < count - 1;
-            if (t1 == t || Math.Abs(h) < 4 * MachineEpsilon * Math.Abs(t))
-                throw blownUpRows is { Count: > 0 } ? new NonFiniteStateException(t, blownUpRows) : new StepSizeUnderflowException(t, h);
+            if (_accepted + _rejected >= _options.MaxSteps)
+                throw new MaxStepsExceededException(Enumerable.Range(0, lanes).Where(l => !done[l]).Min(l => t[l]), _options.MaxSteps, TEnd);
+            double target = _control.Target;
+            for (int l = 0; l < lanes; l++)
+            {
+                if (done[l]) { h[l] = 0; t1[l] = t[l]; continue; }
+                double remaining = Math.Abs(target - t[l]);
+                last[l] = remaining <= hMagnitude[l] * (adaptive ? AdaptiveStretch : FixedStretch);
+                h[l] = last[l] ? target - t[l] : _direction * hMagnitude[l];
+                t1[l] = last[l] ? target : t[l] + h[l];
+                if (t1[l] == t[l] || Math.Abs(h[l]) < 4 * MachineEpsilon * Math.Abs(t[l]))
+                    throw blownUp[l] is { Count: > 0 } rows ? new NonFiniteStateException(t[l], rows) : new StepSizeUnderflowException(t[l], h[l]);
+            }
 
-            using var step = StepPoint.Shared(t, h, _dtype, _device);
-            StepAttempt? accepted = null;
-            StepDecision decision;
+            using var step = _control.Step(t, h);
+            Accepted? accepted = null;
             using (var stepScope = NewDisposeScope())
             {
                 var attempt = _method.Attempt(_system, step, y, f, _counters);
-                double norm = 0;
-                if (attempt.Failed) norm = double.PositiveInfinity;
-                else if (adaptive)
-                {
-                    using var noGrad = torch.no_grad();
-                    var scale = tolerances.Scale(y, attempt.Y1);
-                    norm = HostScalar(_method.ErrorNorm(attempt, scale, perTrajectory: false)); // sync: step acceptance
-                }
-                else
-                {
-                    using var noGrad = torch.no_grad();
-                    // sync: fixed steps have no acceptance decision; this one scalar catches NaN/Inf (a sum of finite
-                    // values may overflow, so the failure path checks the rows before throwing).
-                    if (!double.IsFinite(HostScalar(attempt.Y1.sum())) && NonFiniteRows.Of(attempt.Y1) is { Count: > 0 } rows)
-                        throw new NonFiniteStateException(t, rows);
-                }
-                if (!attempt.Failed && !double.IsFinite(norm))
+                var norms = attempt.Failed ? Enumerable.Repeat(double.PositiveInfinity, lanes).ToArray() : _control.ErrorNorms(attempt, tolerances, y, t);
+                if (!attempt.Failed && norms.Any(n => !double.IsFinite(n)))
                 {
                     // A non-finite state or rate at the accepted point cannot be fixed by a smaller step.
-                    if (NonFiniteRows.Of(y, f) is { Count: > 0 } rows) throw new NonFiniteStateException(t, rows);
-                    blownUpRows = NonFiniteRows.Of(attempt.Y1, attempt.ErrorEstimate);
+                    if (NonFiniteRows.Of(y, f) is { Count: > 0 } bad) throw new NonFiniteStateException(t[_control.LaneOf(bad[0])], bad);
+                    for (int l = 0; l < lanes; l++) blownUp[l] = double.IsFinite(norms[l]) ? null : _control.BlownUpRows(l, attempt);
                 }
-                decision = _controller.Decide(Math.Abs(h), norm, _method.ErrorOrder, ref memory);
-                if (decision.Accept)
+                bool any = false;
+                for (int l = 0; l < lanes; l++)
                 {
-                    blownUpRows = null;
-                    var y1 = attempt.Y1;
-                    // f1 is evaluated when something needs it: the Hermite interpolant or the next step (not when a jump
-                    // replaces y1 anyway).
-                    var f1 = attempt.F1;
-                    var dense = attempt.Dense;
-                    for (; next < count && ((last && _jump is null) || Reached(_times[next], t1)); next++)
+                    accept[l] = false;
+                    if (done[l]) continue;
+                    var decision = _controller.Decide(Math.Abs(h[l]), norms[l], _method.ErrorOrder, ref memory[l]);
+                    accept[l] = decision.Accept;
+                    hMagnitude[l] = decision.NextStepMagnitude;
+                    any |= decision.Accept;
+                }
+                if (any)
+                {
+                    accepted = _control.Advance(step, attempt, y, f, t, t1, last, accept, stepScope);
+                    Release(y, accepted.Y);
+                    Release(f, accepted.F);
+                    (y, f) = (accepted.Y, accepted.F);
+                    for (int l = 0; l < lanes; l++)
                     {
-                        double theta = (_times[next] - t) / h;
-                        var value = theta == 1 ? y1.alias() : (dense ??= new HermiteDenseOutput(step, y, f, y1, f1 ??= _counters.Rates(_system, step.Time(1.0), y1))).At(theta);
-                        outputs[next] = KeepOutside(value, stepScope);
-                        _log?.Output(next, _accepted, theta);
+                        if (!accept[l]) continue;
+                        blownUp[l] = null;
+                        t[l] = t1[l];
+                        done[l] = last[l] && t1[l] == TEnd;
                     }
-                    if (jumps)
-                    {
-                        y1 = _jump!(next - 1, y1);
-                        f1 = _counters.Rates(_system, step.Time(1.0), y1);
-                    }
-                    else f1 ??= _counters.Rates(_system, step.Time(1.0), y1);
-                    Release(y, y0, y1);
-                    Release(f, y0, f1);
-                    y = KeepOutside(y1, stepScope);
-                    f = KeepOutside(f1, stepScope);
-                    t = t1;
-                    accepted = new StepAttempt(y) { F1 = f };
                 }
             }
-            if (accepted is not null)
-            {
-                _accepted++;
-                _method.Accepted(step, accepted, null);
-                // A jump makes the rates history of a multistep method invalid: start it afresh.
-                if (jumps) _method = _baseMethod.ForSolve(_options);
-                _log?.Accepted(step.SharedTime, step.SharedStep, accepted.Y1, accepted.F1!, decision.NextStepMagnitude);
-            }
-            else _rejected++;
-            hMagnitude = decision.NextStepMagnitude;
+            if (accepted is null) { _rejected++; continue; }
+            _accepted++;
+            _method.Accepted(step, new StepAttempt(y) { F1 = f }, accepted.Rows);
+            accepted.Rows?.Dispose();
+            // A jump makes the rates history of a multistep method invalid: start it afresh.
+            if (accepted.Jumped) _method = _baseMethod.ForSolve(_options);
+            _observer?.StepAccepted(_accepted, step.SharedTime, step.SharedStep, y, f, hMagnitude[0]);
         }
-        return outputs;
+    }
+
+    // The first step magnitude of each lane: the fixed step, the controller's first step (capped by its max step) or
+    // Hairer's heuristic.
+    double[] FirstSteps(Tensor f0, Tolerances tolerances, int lanes)
+    {
+        if (!_method.IsAdaptive) return Enumerable.Repeat(_options.StepSize!.Value, lanes).ToArray();
+        if (_controller.FirstStep is { } given) return Enumerable.Repeat(Math.Min(given, _controller.MaxStep), lanes).ToArray();
+        return InitialStepSize.Select(_system, _y0, f0, _times[0], _direction, Math.Abs(TEnd - _times[0]),
+            _method.ErrorOrder!.Value, tolerances, _controller.MaxStep, _counters, perTrajectory: _control.PerTrajectory);
     }
 
     // f(t0, y0), checked before anything uses it (SolveArguments.CheckRates).
     Tensor FirstRates(Tensor y0, double t0)
     {
-        var f = _counters.Rates(_system, TimeTensor(t0), y0);
+        var f = _counters.Rates(_system, torch.tensor(t0, _dtype, _device), y0);
         SolveArguments.CheckRates(f, y0);
         return f;
     }
 
-    // One scalar to the host, whatever the state's floating dtype.
-    static double HostScalar(Tensor x) => x.dtype switch
-    {
-        ScalarType.Float64 => x.item<double>(),
-        ScalarType.Float32 => x.item<float>(),
-        _ => x.to(ScalarType.Float64).item<double>(),
-    };
+    // The state and rates after an accepted step (the loop's own handles, outside the step's scope), the accepted-rows
+    // mask of per-trajectory control, and whether the state jumped.
+    sealed record Accepted(Tensor Y, Tensor F, Tensor? Rows, bool Jumped);
 
     // The driver disposes the states it supersedes, so it must own their handles: a tensor made in this scope is ours;
     // anything else (the caller's y0, a constant tensor the rates function returns) gets a handle of our own.
@@ -232,145 +212,8 @@ internal sealed class StepDriver
     static Tensor KeepOutside(Tensor x, DisposeScope stepScope) => Own(x, stepScope).MoveToOuterDisposeScope();
 
     // Disposes the handle of a superseded state unless it is the caller's tensor or is being kept.
-    static void Release(Tensor old, Tensor? callers, Tensor kept)
+    void Release(Tensor old, Tensor kept)
     {
-        if (!ReferenceEquals(old, callers) && !ReferenceEquals(old, kept)) old.Dispose();
-    }
-
-    Tensor[] RunPerTrajectory(Tensor y0, DisposeScope solveScope)
-    {
-        int count = _times.Length, rows = (int)y0.shape[0];
-        var outputs = new Tensor?[count];
-        outputs[0] = y0;
-        var t = Enumerable.Repeat(_times[0], rows).ToArray();
-        var y = y0;
-        var f = Own(FirstRates(y0, _times[0]), solveScope);
-        var tolerances = Tolerances.From(_options, y0);
-        var hMagnitude = _options.FirstStep is { } first
-            ? Enumerable.Repeat(Math.Min(first, _options.MaxStep), rows).ToArray()
-            : InitialStepSize.Select(_system, y0, f, _times[0], _direction, Math.Abs(TEnd - _times[0]),
-                _method.ErrorOrder!.Value, tolerances, _options.MaxStep, _counters, perTrajectory: true);
-        var memory = new ControllerMemory[rows];
-        var done = new bool[rows];
-        var nextOutput = Enumerable.Repeat(1, rows).ToArray();
-        var blownUp = new bool[rows];
-        var h = new double[rows];
-        var last = new bool[rows];
-        var accept = new bool[rows];
-        int iterations = 0;
-        while (done.Any(d => !d))
-        {
-            if (iterations++ >= _options.MaxSteps)
-                throw new MaxStepsExceededException(Enumerable.Range(0, rows).Where(r => !done[r]).Min(r => t[r]), _options.MaxSteps, TEnd);
-            for (int r = 0; r < rows; r++)
-            {
-                if (done[r]) { h[r] = 0; continue; }
-                double remaining = Math.Abs(TEnd - t[r]);
-                last[r] = remaining <= hMagnitude[r] * AdaptiveStretch;
-                h[r] = last[r] ? TEnd - t[r] : _direction * hMagnitude[r];
-                if (t[r] + h[r] == t[r] || Math.Abs(h[r]) < 4 * MachineEpsilon * Math.Abs(t[r]))
-                    throw blownUp[r] ? new NonFiniteStateException(t[r], [r]) : new StepSizeUnderflowException(t[r], h[r]);
-            }
-            using var step = StepPoint.PerTrajectory(t, h, _dtype, _device);
-            StepAttempt? acceptedAttempt = null;
-            Tensor? acceptedMask = null;
-            using (var stepScope = NewDisposeScope())
-            {
-                var attempt = _method.Attempt(_system, step, y, f, _counters);
-                double[] norms;
-                using (torch.no_grad())
-                {
-                    if (attempt.Failed) norms = Enumerable.Repeat(double.PositiveInfinity, rows).ToArray();
-                    else
-                    {
-                        var scale = tolerances.Scale(y, attempt.Y1);
-                        using var cpu = _method.ErrorNorm(attempt, scale, perTrajectory: true).to(ScalarType.Float64, CPU); // sync: step acceptance
-                        norms = cpu.data<double>().ToArray();
-                    }
-                }
-                if (!attempt.Failed && norms.Any(n => !double.IsFinite(n)))
-                {
-                    if (NonFiniteRows.Of(y, f) is { Count: > 0 } bad) throw new NonFiniteStateException(t[(int)bad[0]], bad);
-                    for (int r = 0; r < rows; r++) blownUp[r] = !double.IsFinite(norms[r]);
-                }
-                bool anyAccepted = false;
-                for (int r = 0; r < rows; r++)
-                {
-                    accept[r] = false;
-                    if (done[r]) continue;
-                    var decision = _controller.Decide(Math.Abs(h[r]), norms[r], _method.ErrorOrder, ref memory[r]);
-                    accept[r] = decision.Accept;
-                    hMagnitude[r] = decision.NextStepMagnitude;
-                    anyAccepted |= decision.Accept;
-                }
-                if (anyAccepted)
-                {
-                    var mask = torch.tensor(accept, new long[] { rows, 1 }, device: _device);
-                    var y1 = attempt.Y1;
-                    var f1 = attempt.F1 ?? _counters.Rates(_system, step.Time(1.0), y1);
-                    var dense = attempt.Dense ?? new HermiteDenseOutput(step, y, f, y1, f1);
-                    WriteOutputs(outputs, dense, nextOutput, t, h, last, accept, stepScope);
-                    var yNext = torch.where(mask, y1, y);
-                    var fNext = torch.where(mask, f1, f);
-                    Release(y, y0, yNext);
-                    f.Dispose();
-                    y = KeepOutside(yNext, stepScope);
-                    f = KeepOutside(fNext, stepScope);
-                    acceptedMask = mask.MoveToOuterDisposeScope();
-                    acceptedAttempt = new StepAttempt(y) { F1 = f };
-                    for (int r = 0; r < rows; r++)
-                    {
-                        if (!accept[r]) continue;
-                        blownUp[r] = false;
-                        t[r] = last[r] ? TEnd : t[r] + h[r];
-                        done[r] = last[r];
-                    }
-                }
-            }
-            if (acceptedAttempt is not null)
-            {
-                _accepted++;
-                _method.Accepted(step, acceptedAttempt, acceptedMask);
-                acceptedMask!.Dispose();
-            }
-            else _rejected++;
-        }
-        return outputs!;
-    }
-
-    // Output times covered by the accepted rows' steps: each row gets its own θ; other rows keep what they have.
-    void WriteOutputs(Tensor?[] outputs, IDenseOutput dense, int[] nextOutput, double[] t, double[] h, bool[] last, bool[] accept, DisposeScope stepScope)
-    {
-        int rows = t.Length, first = int.MaxValue, end = 0;
-        var lastCovered = new int[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            lastCovered[r] = nextOutput[r] - 1;
-            if (!accept[r]) continue;
-            while (lastCovered[r] + 1 < outputs.Length && (last[r] || Reached(_times[lastCovered[r] + 1], t[r] + h[r]))) lastCovered[r]++;
-            first = Math.Min(first, nextOutput[r]);
-            end = Math.Max(end, lastCovered[r]);
-        }
-        var theta = new double[rows];
-        var covers = new bool[rows];
-        for (int k = first; k <= end; k++)
-        {
-            bool any = false, all = true;
-            for (int r = 0; r < rows; r++)
-            {
-                covers[r] = accept[r] && nextOutput[r] <= k && k <= lastCovered[r];
-                theta[r] = covers[r] ? (_times[k] - t[r]) / h[r] : 0;
-                any |= covers[r];
-                all &= covers[r];
-            }
-            if (!any) continue;
-            var value = dense.At(torch.tensor(theta, new long[] { rows, 1 }, _dtype, _device));
-            var previous = outputs[k];
-            // The first row to reach output k fills it for all rows; later rows overwrite their own entries.
-            var merged = previous is null || all ? value : torch.where(torch.tensor(covers, new long[] { rows, 1 }, device: _device), value, previous);
-            outputs[k] = KeepOutside(merged, stepScope);
-            previous?.Dispose();
-            for (int r = 0; r < rows; r++) if (covers[r]) nextOutput[r] = k + 1;
-        }
+        if (!ReferenceEquals(old, _y0) && !ReferenceEquals(old, kept)) old.Dispose();
     }
 }

@@ -3,11 +3,11 @@ using static TorchSharp.torch;
 namespace NodeDsl.Runtime;
 
 /// <summary>
-/// The accepted steps <c>(t0, h)</c> of one batch-mode solve and where its outputs came from, recorded by the step driver
-/// so that <see cref="StepReplay"/> can redo any run of consecutive steps exactly, without step-size control, rejected
-/// attempts or error estimates (the checkpointed adjoint's backward pass). Host memory: two doubles per step.
+/// The accepted steps <c>(t0, h)</c> of one batch-mode solve and where its outputs came from, recorded as an observer of
+/// the step loop so that <see cref="StepReplay"/> can redo any run of consecutive steps exactly, without step-size control,
+/// rejected attempts or error estimates (the checkpointed adjoint's backward pass). Host memory: two doubles per step.
 /// </summary>
-internal sealed class StepLog(int outputs)
+internal sealed class StepLog(int outputs) : StepObserver
 {
     readonly List<double> _t0 = [], _h = [];
     readonly (int Step, double Theta)[] _outputs = Enumerable.Repeat((-1, double.NaN), outputs).ToArray();
@@ -36,13 +36,15 @@ internal sealed class StepLog(int outputs)
     /// <summary>Number of output times, including the initial one.</summary>
     public int Outputs => _outputs.Length;
 
-    internal void Output(int output, int step, double theta) => _outputs[output] = (step, theta);
+    /// <inheritdoc />
+    public override void OutputReached(int output, int step, double theta) => _outputs[output] = (step, theta);
 
-    internal void Accepted(double t0, double h, Tensor y1, Tensor f1, double nextStep)
+    /// <inheritdoc />
+    public override void StepAccepted(int steps, double t0, double h, Tensor y1, Tensor f1, double nextStepMagnitude)
     {
         _t0.Add(t0);
         _h.Add(h);
-        NextStep = nextStep;
+        NextStep = nextStepMagnitude;
         OnAccepted?.Invoke(_t0.Count, y1, f1);
     }
 }

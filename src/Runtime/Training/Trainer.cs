@@ -119,8 +119,8 @@ public sealed class Trainer
     TrainingObjective Objective(TrajectoryDataset data)
     {
         int observed = data.ObservedSize;
-        int stateSize = Options.StateSize ?? (system is OdeModel m ? m.Layout.StateSize : observed);
-        if (system is OdeModel model && model.Layout.ObservedSize != observed)
+        int stateSize = Options.StateSize ?? (system is IDescribedSystem m ? m.Layout.StateSize : observed);
+        if (system is IDescribedSystem model && model.Layout.ObservedSize != observed)
             throw new ArgumentException(
                 $"The data observe {observed} components ({string.Join(", ", data.StateNames)}) but the model has {model.Layout.ObservedSize} observed states " +
                 $"({string.Join(", ", model.Layout.ComponentNames.Take(model.Layout.ObservedSize))}).");

@@ -130,13 +130,13 @@ internal sealed class TrainingObjective
     public void ReleaseInputs()
     {
         shiftable.TimeOffsets = null;
-        if (system is OdeModel model) model.Inputs = null;
+        if (system is IDescribedSystem described) described.Inputs = null;
         else options.SetInputs?.Invoke(null);
     }
 
     void SetInputs(TrajectoryBatch batch)
     {
-        if (system is OdeModel model)
+        if (system is IDescribedSystem model)
         {
             if (model.Layout.InputSize > 0 || batch.Inputs is not null) model.Inputs = batch.Inputs is { } rows ? Replicate(rows) : null;
             return;
@@ -144,6 +144,6 @@ internal sealed class TrainingObjective
         if (options.SetInputs is { } set) { set(batch.Inputs is { } inputs ? Replicate(inputs) : null); return; }
         if (batch.Inputs is not null)
             throw new InvalidOperationException(
-                "The dataset has per-trajectory inputs but the model is not an OdeModel: set TrainerOptions.SetInputs to hand them to the model.");
+                "The dataset has per-trajectory inputs but the model is not an OdeModel (IDescribedSystem): set TrainerOptions.SetInputs to hand them to the model.");
     }
 }

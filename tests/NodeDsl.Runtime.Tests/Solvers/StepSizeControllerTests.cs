@@ -52,3 +52,28 @@ public class StepSizeControllerTests
         Assert.Equal(0.1 * 0.9 * Math.Pow(0.1, -0.14) * Math.Pow(0.9, 0.08), hFalling, 12);
     }
 }
+
+/// <summary>The fixed-step controller accepts every successful step and rejects a failed one with a typed error.</summary>
+public class ConstantStepControllerTests
+{
+    [Fact]
+    public void AcceptsSuccessfulStepsWithTheSameSize()
+    {
+        var memory = default(ControllerMemory);
+        var decision = new ConstantStepController(0.05).Decide(0.05, 0, null, ref memory);
+        Assert.True(decision.Accept);
+        Assert.Equal(0.05, decision.NextStepMagnitude);
+    }
+
+    [Theory]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NaN)]
+    [InlineData(2.0)]
+    public void FailedAttemptIsATypedError(double errorNorm)
+    {
+        var memory = default(ControllerMemory);
+        var error = Assert.Throws<FixedStepFailedException>(() => new ConstantStepController(0.05).Decide(0.05, errorNorm, null, ref memory));
+        Assert.Equal(0.05, error.StepSize);
+        Assert.Equal(errorNorm, error.ErrorNorm);
+    }
+}

@@ -30,8 +30,9 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
         : base(options, jacobianMethod, refactorRatio, like.dtype)
     {
         (_adaptive, _batch, _n, _dtype, _device) = (adaptive, (int)like.shape[0], (int)like.shape[1], like.dtype, like.device);
-        _rtol = options.RelativeTolerances ?? Enumerable.Repeat(options.RelativeTolerance, _n).ToArray();
-        _atol = options.AbsoluteTolerances ?? Enumerable.Repeat(options.AbsoluteTolerance, _n).ToArray();
+        var tolerance = StepControl.Tolerance(options);
+        _rtol = tolerance.RelativePerComponent ?? Enumerable.Repeat(tolerance.Relative, _n).ToArray();
+        _atol = tolerance.AbsolutePerComponent ?? Enumerable.Repeat(tolerance.Absolute, _n).ToArray();
     }
 
     /// <summary>True when a solve from <paramref name="y0"/> can use the host path: CPU, float32/64, small, and no graph to build.</summary>

@@ -29,7 +29,7 @@ internal sealed class NewtonControl
     {
         _unitRoundoff = RatesJacobian.UnitRoundoff(dtype);
         // RADAU5's fnewt; rtol floored at 100u so pure-atol solves stay finite.
-        double rtol = Math.Max(options.RelativeTolerances?.Min() ?? options.RelativeTolerance, 100 * _unitRoundoff);
+        double rtol = Math.Max(StepControl.Tolerance(options).SmallestRelative, 100 * _unitRoundoff);
         _kappa = Math.Max(10 * _unitRoundoff / rtol, Math.Min(0.03, Math.Sqrt(rtol)));
         // Increments below this are round-off in the scaled norm: no further progress is possible.
         _roundoffFloor = 10 * _unitRoundoff / rtol;

@@ -5,7 +5,8 @@ namespace NodeDsl.Runtime;
 /// <summary>
 /// Proportional–integral step-size control (Gustafsson 1991; Söderlind 2002; diffrax <c>PIDController</c>):
 /// <c>h_new = h · safety · e_n^(−(P+I)/k) · e_{n−1}^(P/k)</c>, <c>k = errorOrder + 1</c>, clamped to
-/// [<see cref="MinFactor"/>, <see cref="MaxFactor"/>] and <see cref="MaxStep"/>. After a rejection it uses the
+/// [<see cref="MinFactor"/>, <see cref="MaxFactor"/>] and <see cref="MaxStep"/>. It owns every setting of step control:
+/// the tolerances (<see cref="Tolerance"/>), the first and largest step, safety and factors. After a rejection it uses the
 /// integral part only and never grows the step (Hairer, Nørsett &amp; Wanner I, II.4).
 /// </summary>
 /// <remarks>Each property is checked as it is set (an <see cref="OdeArgumentException"/> naming it): NaN, a safety outside
@@ -25,14 +26,29 @@ public sealed record PIController : IStepSizeController
     public double MinFactor { get; init => field = Checked(value, ShrinkFactor(value), "PIController.MinFactor"); } = 0.2;
     /// <summary>Largest factor by which a step may grow.</summary>
     public double MaxFactor { get; init => field = Checked(value, GrowthFactor(value), "PIController.MaxFactor"); } = 10.0;
-    /// <summary>Largest step magnitude.</summary>
+    /// <summary>Largest step magnitude; it also caps <see cref="FirstStep"/>.</summary>
     public double MaxStep { get; init => field = Checked(value, StepBound(value), "PIController.MaxStep"); } = double.PositiveInfinity;
+    /// <summary>Tolerances of the error weights (rtol 1e-6, atol 1e-8 by default).</summary>
+    public ErrorTolerance Tolerance { get; init => field = value ?? throw new OdeArgumentException("PIController.Tolerance is null; use ErrorTolerance.Default.", "PIController.Tolerance"); } = ErrorTolerance.Default;
+    /// <summary>Magnitude of the first step; null (the default) chooses it by Hairer's heuristic.</summary>
+    public double? FirstStep { get; init => field = value is { } h ? Checked(h, StepLength(h), "PIController.FirstStep") : null; }
 
-    /// <summary>A controller with the safety, factors and max step of <paramref name="options"/>.</summary>
+    /// <summary>
+    /// The controller that <see cref="SolverOptions"/>' shorthand (tolerances, first and max step, safety, factors) stands for
+    /// when <see cref="SolverOptions.StepSizeController"/> is null.
+    /// </summary>
     public static PIController FromOptions(SolverOptions options) => new()
     {
+        Tolerance = new ErrorTolerance(options.RelativeTolerance, options.AbsoluteTolerance, options.RelativeTolerances, options.AbsoluteTolerances),
+        FirstStep = options.FirstStep,
         Safety = options.Safety, MinFactor = options.MinFactor, MaxFactor = options.MaxFactor, MaxStep = options.MaxStep,
     };
+
+    /// <inheritdoc />
+    public IStepSizeController WithFirstStep(double magnitude) => this with { FirstStep = Math.Min(magnitude, MaxStep) };
+
+    /// <inheritdoc />
+    public IStepSizeController? WithTolerance(ErrorTolerance tolerance) => this with { Tolerance = tolerance, FirstStep = null };
 
     /// <inheritdoc />
     public StepDecision Decide(double stepMagnitude, double errorNorm, int? errorOrder, ref ControllerMemory memory)

@@ -14,12 +14,14 @@ internal sealed class Tolerances
 
     Tolerances(double rtol, double atol, Tensor? rtols, Tensor? atols) => (_rtol, _atol, _rtols, _atols) = (rtol, atol, rtols, atols);
 
-    /// <summary>Tolerances of <paramref name="options"/>; per-component ones become <c>[n]</c> tensors in the current dispose scope.</summary>
-    public static Tolerances From(SolverOptions options, Tensor like)
+    /// <summary>The tolerances of a solve with <paramref name="options"/> (its controller's, <see cref="StepControl"/>).</summary>
+    public static Tolerances From(SolverOptions options, Tensor like) => From(StepControl.Tolerance(options), like);
+
+    /// <summary><paramref name="tolerance"/> on <paramref name="like"/>'s device; per-component values become <c>[n]</c> tensors in the current dispose scope.</summary>
+    public static Tolerances From(ErrorTolerance tolerance, Tensor like)
     {
         Tensor? Vector(double[]? v) => v is null ? null : torch.tensor(v, like.dtype, like.device);
-        return new(options.RelativeTolerance, options.AbsoluteTolerance,
-            Vector(options.RelativeTolerances), Vector(options.AbsoluteTolerances));
+        return new(tolerance.Relative, tolerance.Absolute, Vector(tolerance.RelativePerComponent), Vector(tolerance.AbsolutePerComponent));
     }
 
     /// <summary><c>atol + rtol·max(|y0|, |y1|)</c>, the weights of the step error norm (Hairer, Nørsett &amp; Wanner I, II.4).</summary>

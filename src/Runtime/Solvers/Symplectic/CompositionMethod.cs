@@ -45,6 +45,9 @@ public sealed class CompositionMethod : OneStepMethod
     /// <inheritdoc />
     public override int? ErrorOrder => null;
 
+    /// <summary>True when the base method needs the coordinate–momentum split (Yoshida over leapfrog).</summary>
+    public override bool NeedsPhaseSpaceSplit => _base.NeedsPhaseSpaceSplit;
+
     /// <summary>The method composed.</summary>
     public OneStepMethod BaseMethod => _base;
 

@@ -33,6 +33,9 @@ public sealed class Leapfrog : OneStepMethod
     public override int? ErrorOrder => null;
 
     /// <inheritdoc />
+    public override bool NeedsPhaseSpaceSplit => true;
+
+    /// <inheritdoc />
     public override StepAttempt Attempt(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters)
     {
         ArgumentNullException.ThrowIfNull(step);

@@ -27,7 +27,7 @@ internal sealed class PhaseSpaceSplit
     public static PhaseSpaceSplit For(IOdeSystem system, Tensor y, string method)
     {
         long n = y.shape[^1];
-        if (system is OdeModel model && model.Layout.States.Any(s => s.Kind is StateKind.Coordinate or StateKind.Momentum))
+        if (system is IDescribedSystem model && model.Layout.States.Any(s => s.Kind is StateKind.Coordinate or StateKind.Momentum))
             return FromLayout(model.Layout, n, method);
         if (n % 2 != 0)
             throw new OdeArgumentException(

@@ -2,7 +2,7 @@ using NodeDsl.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace NodeDsl.Runtime.Workloads;
+namespace NodeDsl.Workloads;
 
 /// <summary>
 /// The benchmark workload of Chen et al.'s demo: dy/dt = (y∘y∘y) A with A = [[-0.1, 2.0], [-2.0, -0.1]]

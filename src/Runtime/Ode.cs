@@ -3,6 +3,8 @@ using static TorchSharp.torch;
 namespace NodeDsl.Runtime;
 
 /// <summary>The one entry point for solving ODEs.</summary>
+/// <remarks>It sits on top of the runtime's layers (Core ← Solvers ← Gradients): it validates the arguments (Core), runs the
+/// solver and wraps it in the gradient method (docs/architecture.md, "Runtime").</remarks>
 public static class Ode
 {
     /// <summary>
