@@ -13,6 +13,9 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
 {
     public override string Name => "backsolve";
 
+    /// <summary>The options of the backward solve (read by the native path).</summary>
+    internal AdjointOptions Options => adjoint;
+
     internal override void Validate(IOdeSolver solver, SolverOptions options) => adjoint.Validate(solver, options);
 
     public override OdeSolution Solve(IOdeSystem system, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions options)
