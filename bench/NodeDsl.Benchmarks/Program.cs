@@ -10,6 +10,12 @@ if (args is ["stiff", ..])
     NodeDsl.Benchmarks.Stiff.StiffSuite.Run(args[1..]);
     return;
 }
+// dotnet run -c Release --project bench/NodeDsl.Benchmarks -- backends spiral|crossover [rounds]   (native vs TorchSharp, Stopwatch)
+if (args is ["backends", ..])
+{
+    BackendComparison.Run(args[1..]);
+    return;
+}
 if (args is ["quick", ..])
 {
     QuickTrainingStep.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15);

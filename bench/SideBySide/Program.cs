@@ -29,7 +29,7 @@ while ((line = Console.ReadLine()) is not null)
     try
     {
         var config = JsonSerializer.Deserialize<TrainingConfig>(line) ?? throw new InvalidDataException("Empty configuration line.");
-        Reply(SpiralDemoTraining.Run(setup, config, ModelOptionsFor(backend, config.DType)));
+        Reply(SpiralDemoTraining.Run(setup, config, ModelOptionsFor(config.DType), BackendFor(backend)));
     }
     catch (Exception e) when (e is not OutOfMemoryException)
     {
@@ -40,19 +40,20 @@ return 0;
 
 static void Reply(object value) => Console.WriteLine(JsonSerializer.Serialize(value));
 
-// The backend is a command-line choice. Only TorchSharp exists on this branch; the native backend (issue 14) connects here.
-static ModelOptions ModelOptionsFor(string backend, string dtype)
+static ModelOptions ModelOptionsFor(string dtype) => new()
 {
-    var scalar = dtype switch
+    DType = dtype switch
     {
         "float32" => ScalarType.Float32,
         "float64" => ScalarType.Float64,
         _ => throw new ArgumentException($"Unknown dtype '{dtype}': use float32 or float64."),
-    };
-    return backend switch
-    {
-        "torch" => new ModelOptions { DType = scalar },
-        "native" => throw new ArgumentException("This build has no native backend yet: run with --backend torch, or connect ModelOptions.Backend here once it exists."),
-        _ => throw new ArgumentException($"Unknown backend '{backend}': use torch or native."),
-    };
-}
+    },
+};
+
+// The backend is a command-line choice: each side-by-side run measures one backend (SolverOptions.Backend).
+static Backend BackendFor(string backend) => backend switch
+{
+    "torch" => Backend.Torch,
+    "native" => Backend.Native,
+    _ => throw new ArgumentException($"Unknown backend '{backend}': use torch or native."),
+};

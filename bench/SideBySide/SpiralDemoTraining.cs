@@ -20,15 +20,16 @@ public static class SpiralDemoTraining
     /// <summary>Trains a fresh model from the setup's weights and measures the timed iterations.</summary>
     /// <param name="setup">Truth, window starts and initial weights.</param>
     /// <param name="config">Solver, gradient method, dtype, tolerances and iteration counts.</param>
-    /// <param name="modelOptions">Model options for the dtype (the backend choice lives there).</param>
-    public static TrainingMeasurement Run(SideBySideSetup setup, TrainingConfig config, ModelOptions modelOptions)
+    /// <param name="modelOptions">Model options for the dtype.</param>
+    /// <param name="backend">The backend every solve runs on.</param>
+    public static TrainingMeasurement Run(SideBySideSetup setup, TrainingConfig config, ModelOptions modelOptions, Backend backend)
     {
         var dtype = modelOptions.DType;
         var solver = Solvers.ByName(config.Solver);
         double spacing = setup.Times[^1] / (setup.Times.Length - 1);
         var options = solver.IsAdaptive
-            ? new SolverOptions { RelativeTolerance = config.RelativeTolerance, AbsoluteTolerance = config.AbsoluteTolerance }
-            : new SolverOptions { StepSize = spacing };
+            ? new SolverOptions { RelativeTolerance = config.RelativeTolerance, AbsoluteTolerance = config.AbsoluteTolerance, Backend = backend }
+            : new SolverOptions { StepSize = spacing, Backend = backend };
         // "pi": NodeDsl's default PI controller; "i": torchdiffeq's elementary controller (safety 0.9, factors 0.2–10).
         var controller = !solver.IsAdaptive ? null : config.Controller switch
         {

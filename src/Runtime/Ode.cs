@@ -27,7 +27,7 @@ public static class Ode
         ArgumentNullException.ThrowIfNull(solver);
         options ??= new SolverOptions();
         SolveArguments.Validate(y0, ts, solver, options);
-        return solver.Integrate(system, y0, ts, options);
+        return NativeSolve.TrySolve(system, y0, ts, solver, options, gradient: null) ?? solver.Integrate(system, y0, ts, options);
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ public static class Ode
         options ??= new SolverOptions();
         SolveArguments.Validate(y0, ts, solver, options);
         gradient.Validate(solver, options);
-        return gradient.Solve(system, y0, ts, solver, options);
+        return NativeSolve.TrySolve(system, y0, ts, solver, options, gradient) ?? gradient.Solve(system, y0, ts, solver, options);
     }
 
     /// <inheritdoc cref="Solve(IOdeSystem, Tensor, Tensor, IOdeSolver, SolverOptions?)"/>

@@ -57,4 +57,10 @@ public sealed record SolverOptions
     /// Fixed-step solvers take no controller.
     /// </summary>
     public IStepSizeController? StepSizeController { get; init; }
+    /// <summary>
+    /// Which code runs the solve: <see cref="Backend.Auto"/> (the default) uses the native kernels of a generated model on
+    /// the CPU where they are eligible and faster, <see cref="Backend.Torch"/> always TorchSharp, <see cref="Backend.Native"/>
+    /// always the kernels (an error names why a solve cannot run there). See docs/backends.md.
+    /// </summary>
+    public Backend Backend { get; init; } = Backend.Auto;
 }

@@ -41,6 +41,36 @@ public sealed record AdjointOptions
         if (MaxSteps is { } steps) Require(AtLeast(steps, 1), "AdjointOptions.MaxSteps");
     }
 
+    /// <summary>
+    /// The backsolve's backward solve of <c>[y, a, θ̄]</c> after a forward solve with <paramref name="forwardSolver"/> and
+    /// <paramref name="forward"/>: its solver and options, for both backends. The augmented system has no coordinate–momentum
+    /// split, so partitioned symplectic methods (leapfrog, Yoshida) give way to RK4 with the same step, of an order at least
+    /// theirs. <paramref name="seminormTolerances"/> (given rtol, atol) returns per-component tolerances that leave θ̄ out of
+    /// the error norm; it is used when <see cref="Seminorm"/> is set.
+    /// </summary>
+    internal (IOdeSolver Solver, SolverOptions Options) BackwardSolve(IOdeSolver forwardSolver, SolverOptions forward,
+        Func<double, double, (double[] Rtol, double[] Atol)>? seminormTolerances)
+    {
+        var solver = Solver ?? (forwardSolver.NeedsPhaseSpaceSplit ? Solvers.Rk4 : forwardSolver);
+        var forwardTolerance = StepControl.Tolerance(forward);
+        double rtol = RelativeTolerance ?? forwardTolerance.Relative;
+        double atol = AbsoluteTolerance ?? forwardTolerance.Absolute;
+        var tolerance = new ErrorTolerance(rtol, atol);
+        if (Seminorm && seminormTolerances is not null)
+        {
+            var (r, a) = seminormTolerances(rtol, atol);
+            tolerance = tolerance with { RelativePerComponent = r, AbsolutePerComponent = a };
+        }
+        var options = forward with
+        {
+            StepSize = StepSize ?? forward.StepSize,
+            MaxSteps = MaxSteps ?? forward.MaxSteps,
+            // One augmented row: the per-trajectory norm has nothing to separate.
+            Norm = ErrorNorm.Batch,
+        };
+        return (solver, StepControl.WithTolerance(options, tolerance));
+    }
+
     /// <summary>Checks what the backward solve inherits from the forward one (<paramref name="solver"/>, <paramref name="options"/>), before the solve.</summary>
     internal void Validate(IOdeSolver solver, SolverOptions options)
     {

@@ -13,6 +13,10 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
 {
     public override string Name => "backsolve";
 
+    internal override GradientKind Kind => GradientKind.Backsolve;
+
+    internal override AdjointOptions Adjoint => adjoint;
+
     internal override void Validate(IOdeSolver solver, SolverOptions options) => adjoint.Validate(solver, options);
 
     public override OdeSolution Solve(IOdeSystem system, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions options)
@@ -166,28 +170,7 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
     }
 
     static (IOdeSolver Solver, SolverOptions Options) BackwardSolve(Context c, AdjointSystem aug)
-    {
-        // The augmented system [y, a, θ̄] has no coordinate–momentum split, so partitioned symplectic methods (leapfrog,
-        // Yoshida) cannot integrate it; RK4 with the same step does, at an order at least theirs.
-        var solver = c.Adjoint.Solver ?? (c.Solver.NeedsPhaseSpaceSplit ? Solvers.Rk4 : c.Solver);
-        var forward = StepControl.Tolerance(c.Options);
-        double rtol = c.Adjoint.RelativeTolerance ?? forward.Relative;
-        double atol = c.Adjoint.AbsoluteTolerance ?? forward.Absolute;
-        var tolerance = new ErrorTolerance(rtol, atol);
-        if (c.Adjoint.Seminorm && aug.ParameterSize > 0)
-        {
-            var (r, a) = aug.SeminormTolerances(rtol, atol);
-            tolerance = tolerance with { RelativePerComponent = r, AbsolutePerComponent = a };
-        }
-        var options = c.Options with
-        {
-            StepSize = c.Adjoint.StepSize ?? c.Options.StepSize,
-            MaxSteps = c.Adjoint.MaxSteps ?? c.Options.MaxSteps,
-            // One augmented row: the per-trajectory norm has nothing to separate.
-            Norm = ErrorNorm.Batch,
-        };
-        return (solver, StepControl.WithTolerance(options, tolerance));
-    }
+        => c.Adjoint.BackwardSolve(c.Solver, c.Options, aug.ParameterSize > 0 ? aug.SeminormTolerances : null);
 
     static Tensor TimesTensor(double[] times, Tensor like) => tensor(times, like.dtype, like.device);
 }

@@ -21,6 +21,8 @@ internal sealed class CheckpointedAdjoint(CheckpointOptions checkpoints) : Gradi
 {
     public override string Name => "checkpointed";
 
+    internal override GradientKind Kind => GradientKind.Checkpointed;
+
     public override OdeSolution Solve(IOdeSystem system, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions options)
     {
         var parameters = AutogradRatesVjp.Resolve(system).Parameters;

@@ -10,6 +10,8 @@ internal sealed class DirectBackprop : GradientMethod
 {
     public override string Name => "direct";
 
+    internal override GradientKind Kind => GradientKind.Direct;
+
     public override OdeSolution Solve(IOdeSystem system, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions options)
     {
         if (!is_grad_enabled() || !ts.requires_grad)

@@ -46,7 +46,29 @@ public abstract class GradientMethod
     /// <exception cref="OdeArgumentException">The combination cannot work.</exception>
     internal virtual void Validate(IOdeSolver solver, SolverOptions options) { }
 
+    /// <summary>
+    /// Which of the three gradients this method computes, so that a backend that implements them itself (the native
+    /// kernels) can run it; <see cref="GradientKind.Other"/> (the default) for any other method.
+    /// </summary>
+    internal virtual GradientKind Kind => GradientKind.Other;
+
+    /// <summary>The options of the backward solve of a <see cref="GradientKind.Backsolve"/> method; null otherwise.</summary>
+    internal virtual AdjointOptions? Adjoint => null;
+
     /// <summary>True when a backward pass could reach any of these tensors (grad mode on and one of them requires grad).</summary>
     internal static bool NeedsGraph(Tensor y0, Tensor ts, IEnumerable<Tensor> parameters)
         => is_grad_enabled() && (y0.requires_grad || ts.requires_grad || parameters.Any(p => p.requires_grad));
+}
+
+/// <summary>The gradient a <see cref="GradientMethod"/> computes (<see cref="GradientMethod.Kind"/>).</summary>
+internal enum GradientKind
+{
+    /// <summary>A method no other backend implements.</summary>
+    Other,
+    /// <summary>Exact discrete gradient by backpropagation through the steps.</summary>
+    Direct,
+    /// <summary>Chen et al.'s backward solve of the adjoint system.</summary>
+    Backsolve,
+    /// <summary>Exact discrete gradient, steps recomputed from checkpoints.</summary>
+    Checkpointed,
 }

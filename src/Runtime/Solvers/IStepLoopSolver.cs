@@ -22,6 +22,12 @@ internal interface IStepLoopSolver : IOdeSolver
     /// </summary>
     bool Replayable(SolverOptions options);
 
+    /// <summary>
+    /// The method's coefficients as plain data when it is an explicit Runge–Kutta method that the native integrator
+    /// (NodeDsl.Numerics) can run — one error estimate, dense output from the stages — else null.
+    /// </summary>
+    NodeDsl.Numerics.RungeKuttaTableau? PlainTableau { get; }
+
     /// <summary>Redoes logged steps <c>[first, end)</c> (see <see cref="StepReplay.Run"/>; requires <see cref="Replayable"/>).</summary>
     StepReplay.Result Replay(IOdeSystem system, Tensor y, Tensor f, StepLog log, int first, int end, SolverOptions options,
         SolveCounters counters, bool withEndRates);

@@ -37,6 +37,9 @@ public abstract class OneStepMethod
     /// <summary>True when the method estimates its error and the driver should control the step size.</summary>
     public bool IsAdaptive => ErrorOrder is not null;
 
+    /// <summary>The coefficients as plain data for the native integrator, or null (the default) when it cannot run this method.</summary>
+    internal virtual NodeDsl.Numerics.RungeKuttaTableau? PlainTableau => null;
+
     /// <summary>
     /// Attempts one step from <c>(t0, y0)</c> to <c>t0 + h</c> (both given by <paramref name="step"/>).
     /// </summary>

@@ -32,6 +32,8 @@ public sealed class OneStepSolver(OneStepMethod method) : IOdeSolver, IStepLoopS
     OdeSolution IStepLoopSolver.Integrate(IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options, StepObserver observer)
         => StepDriver.Run(Method, system, y0, ts, options, observer);
 
+    NodeDsl.Numerics.RungeKuttaTableau? IStepLoopSolver.PlainTableau => Method.PlainTableau;
+
     bool IStepLoopSolver.Replayable(SolverOptions options) => Method.IsSelfStarting && StepDriver.IsBatchMode(Method, options);
 
     StepReplay.Result IStepLoopSolver.Replay(IOdeSystem system, Tensor y, Tensor f, StepLog log, int first, int end, SolverOptions options,
