@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NodeDsl.Runtime;
@@ -24,6 +25,7 @@ public sealed class Esdirk : OneStepMethod
     readonly JacobianMethod _jacobianMethod;
     readonly bool _adaptive;
     readonly double _refactorRatio;
+    readonly KrylovSettings? _krylov;
     // Per-solve state (null on the shared registry instance).
     readonly SolverOptions? _options;
     readonly JacobianReuse? _jacobian;
@@ -44,16 +46,21 @@ public sealed class Esdirk : OneStepMethod
     /// factorisations but left a 35 % larger error. Worth raising for large n, where a factorisation costs more than a few
     /// Newton iterations.
     /// </param>
+    /// <param name="krylov">
+    /// Non-null: solve the Newton corrections matrix-free by GMRES with Jacobian–vector products (Newton–Krylov) instead of
+    /// forming and factorising <c>[batch, n, n]</c> Jacobians; for large n. See <see cref="KrylovSettings"/>.
+    /// </param>
     public Esdirk(string name, DiagonallyImplicitTableau tableau, JacobianMethod jacobian = JacobianMethod.Autograd, bool adaptive = true,
-        double refactorRatio = 1)
+        double refactorRatio = 1, KrylovSettings? krylov = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(tableau);
         if (!(refactorRatio >= 1)) throw new ArgumentOutOfRangeException(nameof(refactorRatio), refactorRatio, "The refactorisation ratio must be at least 1.");
-        (Name, _tableau, _jacobianMethod, _adaptive, _refactorRatio) = (name, tableau, jacobian, adaptive, refactorRatio);
+        (Name, _tableau, _jacobianMethod, _adaptive, _refactorRatio, _krylov) = (name, tableau, jacobian, adaptive, refactorRatio, krylov?.Validated());
     }
 
-    Esdirk(Esdirk shared, SolverOptions options) : this(shared.Name, shared._tableau, shared._jacobianMethod, shared._adaptive, shared._refactorRatio)
+    Esdirk(Esdirk shared, SolverOptions options)
+        : this(shared.Name, shared._tableau, shared._jacobianMethod, shared._adaptive, shared._refactorRatio, shared._krylov)
     {
         _options = options;
         _jacobian = new JacobianReuse(_jacobianMethod);
@@ -85,6 +92,7 @@ public sealed class Esdirk : OneStepMethod
         if (_options is null || _jacobian is null || _factors is null)
             throw new InvalidOperationException($"'{Name}' keeps per-solve state: call ForSolve(options) and attempt steps on the instance it returns.");
         _newton ??= new SimplifiedNewton(_options, y0.dtype);
+        if (_krylov is not null) return MatrixFree(f, step, y0, f0, _krylov, counters);
         var jacobian = _jacobian.Current(f, step.T0, y0, f0, counters);
         while (true)
         {
@@ -97,8 +105,23 @@ public sealed class Esdirk : OneStepMethod
         }
     }
 
+    /// <summary>
+    /// Newton–Krylov: the stages with a matrix-free <c>I − γhJ</c> linearised at this step's start (so every Newton solve
+    /// uses an exact, current Jacobian, as a fresh dense one would); a failure rejects the step.
+    /// </summary>
+    StepAttempt MatrixFree(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, KrylovSettings krylov, SolveCounters counters)
+    {
+        // GMRES builds no graph, so stages solved by it would carry no derivative with respect to y0 or the parameters.
+        if (torch.is_grad_enabled() && (y0.requires_grad || f0.requires_grad))
+            throw new NotSupportedException(
+                $"'{Name}' with Newton–Krylov solves cannot be differentiated by direct backpropagation or replayed for the checkpointed " +
+                "adjoint: its GMRES iterations build no graph. Use the backsolve adjoint, or the dense method (no KrylovSettings).");
+        using var matrix = KrylovIterationMatrix.Create(f, step, y0, f0, _tableau.Gamma, _jacobianMethod, krylov, counters);
+        return Stages(f, step, y0, f0, matrix, freshJacobian: true, counters) ?? Failure(step, y0);
+    }
+
     /// <summary>Solves the implicit stages with <paramref name="matrix"/>; null when a stage's Newton iteration fails.</summary>
-    StepAttempt? Stages(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, IterationMatrix matrix, bool freshJacobian, SolveCounters counters)
+    StepAttempt? Stages(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, INewtonMatrix matrix, bool freshJacobian, SolveCounters counters)
     {
         var t = _tableau;
         var tolerances = Tolerances.From(_options!, y0);

@@ -8,7 +8,7 @@ namespace NodeDsl.Runtime;
 /// (<c>[batch, n, n]</c>), factorised once per step and reused for every stage and iteration
 /// (Hairer &amp; Wanner, Solving ODEs II, §IV.8).
 /// </summary>
-internal sealed class IterationMatrix : IDisposable
+internal sealed class IterationMatrix : INewtonMatrix, IDisposable
 {
     readonly Tensor _lu, _pivots;
 

@@ -25,10 +25,10 @@ internal sealed class SimplifiedNewton(SolverOptions options, ScalarType dtype)
     /// Solves stage <c>k = f(t, z)</c>, <c>z = ψ + γh·k</c>, from the start value <paramref name="k"/>.
     /// Returns the converged <c>(k, z)</c> (<c>z</c> computed from <c>k</c>, so the two are consistent, which keeps
     /// Newton error out of stiff components: Hairer &amp; Wanner IV.8, eq. 8.2a remark), or null when the iteration
-    /// diverges or would not converge within <see cref="MaxIterations"/>. One device sync per iteration (the norm).
+    /// diverges, would not converge within <see cref="MaxIterations"/>, or a matrix-free linear solve fails. One device sync per iteration (the norm).
     /// </summary>
     public (Tensor K, Tensor Z)? Solve(IOdeSystem f, Tensor t, StepPoint step, Tensor psi, Tensor k, double gamma,
-        IterationMatrix matrix, Tolerances tolerances, SolveCounters counters, bool freshMatrix = true)
+        INewtonMatrix matrix, Tolerances tolerances, SolveCounters counters, bool freshMatrix = true)
     {
         var z = step.AddScaled(psi, k, gamma);
         _control.Start(trustPreviousRate: freshMatrix);
@@ -36,7 +36,8 @@ internal sealed class SimplifiedNewton(SolverOptions options, ScalarType dtype)
         {
             using var scope = NewDisposeScope();
             // M Δk = f(z) − k, the Newton correction for G(k) = k − f(t, ψ + γh·k) with ∂G/∂k ≈ I − γhJ.
-            var dk = matrix.Solve(counters.Rates(f, t, z).sub(k));
+            // An iterative linear solve that misses its tolerance fails the iteration like divergence does.
+            if (matrix.Solve(counters.Rates(f, t, z).sub(k)) is not { } dk) return null;
             var verdict = _control.Judge(m, ScaledNorm(step.Scale(dk, gamma), z, tolerances));
             if (verdict == NewtonVerdict.Failed) return null;
             k = k.add(dk).MoveToOuterDisposeScope();
