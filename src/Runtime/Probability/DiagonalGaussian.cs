@@ -26,8 +26,8 @@ public static class DiagonalGaussian
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(logVariance);
         using var scope = NewDisposeScope();
-        var squared = (x - mean).square() * (-logVariance).exp();
-        return ScalarOps.Mul(ScalarOps.Add(squared + logVariance, LogTwoPi), -0.5).MoveToOuterDisposeScope();
+        var squared = ScalarOps.Sub(x, mean, 1.0).square() * logVariance.neg().exp();
+        return ScalarOps.Mul(ScalarOps.Add(ScalarOps.Add(squared, logVariance, 1.0), LogTwoPi), -0.5).MoveToOuterDisposeScope();
     }
 
     /// <summary><c>log N(x; μ, σ²)</c> elementwise with one fixed standard deviation σ.</summary>
@@ -39,7 +39,7 @@ public static class DiagonalGaussian
             throw new ArgumentOutOfRangeException(nameof(standardDeviation), standardDeviation, "The standard deviation must be finite and greater than 0.");
         using var scope = NewDisposeScope();
         double logVariance = 2 * Math.Log(standardDeviation);
-        var squared = ScalarOps.Div((x - mean).square(), standardDeviation * standardDeviation);
+        var squared = ScalarOps.Div(ScalarOps.Sub(x, mean, 1.0).square(), standardDeviation * standardDeviation);
         return ScalarOps.Mul(ScalarOps.Add(squared, logVariance + LogTwoPi), -0.5).MoveToOuterDisposeScope();
     }
 
@@ -65,8 +65,9 @@ public static class DiagonalGaussian
         ArgumentNullException.ThrowIfNull(mean2);
         ArgumentNullException.ThrowIfNull(logVariance2);
         using var scope = NewDisposeScope();
-        var ratio = (logVariance1.exp() + (mean1 - mean2).square()) * (-logVariance2).exp();
-        return ScalarOps.Mul(ScalarOps.Sub(logVariance2 - logVariance1 + ratio, 1.0), 0.5).MoveToOuterDisposeScope();
+        var ratio = ScalarOps.Add(logVariance1.exp(), ScalarOps.Sub(mean1, mean2, 1.0).square(), 1.0) * logVariance2.neg().exp();
+        var sum = ScalarOps.Add(ScalarOps.Sub(logVariance2, logVariance1, 1.0), ratio, 1.0);
+        return ScalarOps.Mul(ScalarOps.Sub(sum, 1.0), 0.5).MoveToOuterDisposeScope();
     }
 
     /// <summary><c>KL(N(μ, σ²) ‖ N(0, 1)) = ½ (μ² + σ² − 1 − log σ²)</c>, elementwise (the prior of a VAE).</summary>
@@ -75,7 +76,8 @@ public static class DiagonalGaussian
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(logVariance);
         using var scope = NewDisposeScope();
-        return ScalarOps.Mul(ScalarOps.Sub(mean.square() + logVariance.exp() - logVariance, 1.0), 0.5).MoveToOuterDisposeScope();
+        var sum = ScalarOps.Sub(ScalarOps.Add(mean.square(), logVariance.exp(), 1.0), logVariance, 1.0);
+        return ScalarOps.Mul(ScalarOps.Sub(sum, 1.0), 0.5).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -88,6 +90,6 @@ public static class DiagonalGaussian
         ArgumentNullException.ThrowIfNull(logVariance);
         using var scope = NewDisposeScope();
         var epsilon = randn(mean.shape, mean.dtype, mean.device, generator: generator);
-        return (mean + ScalarOps.Mul(logVariance, 0.5).exp() * epsilon).MoveToOuterDisposeScope();
+        return ScalarOps.Add(mean, ScalarOps.Mul(logVariance, 0.5).exp() * epsilon, 1.0).MoveToOuterDisposeScope();
     }
 }

@@ -85,7 +85,7 @@ public sealed class GruEncoder : nn.Module
 
         using var scope = NewDisposeScope();
         var previous = cat([origin.reshape(1, 1).expand(1, rows).to(times.dtype), times.narrow(0, 0, steps - 1)], 0);
-        var gaps = (times - previous).unsqueeze(-1);                          // [N, batch, 1]
+        var gaps = ScalarOps.Sub(times, previous, 1.0).unsqueeze(-1);                          // [N, batch, 1]
         var inputs = cat([values * mask, mask, gaps], -1).to(values.dtype);   // [N, batch, 2n + 1]
         // present[k, r] = 1 for k < lengths[r]: padded steps keep the hidden state.
         var present = tensor(Enumerable.Range(0, (int)steps)
@@ -94,8 +94,8 @@ public sealed class GruEncoder : nn.Module
         var h = zeros(rows, HiddenSize, values.dtype, values.device);
         for (long k = steps - 1; k >= 0; k--)
         {
-            var updated = cell.forward(inputs[k], h);
-            h = h + present[k] * (updated - h);
+            // h ← h + present·(GRU(x_k, h) − h); lerp with a tensor weight needs no Scalar (docs/notes/torchsharp-scalar-gc-race.md).
+            h = h.lerp(cell.forward(inputs[k], h), present[k]);
         }
         var output = head.forward(h);
         return new Posterior(output.narrow(1, 0, LatentSize).MoveToOuterDisposeScope(),
