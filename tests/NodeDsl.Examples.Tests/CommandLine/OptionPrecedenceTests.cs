@@ -118,5 +118,8 @@ public sealed class OptionPrecedenceTests
         Assert.Equal([Spacing.Irregular], ComparisonCommandLine.Command.Parse("--spacing", "irregular").Spacings);
         Assert.Contains("--observed takes at most 100", Assert.Throws<ArgumentException>(() => LatentOdeCommandLine.Command.Parse("--observed", "101")).Message);
         Assert.Equal(100, LatentOdeCommandLine.Command.Parse("--observed", "100", "--quick").Observed);
+        Assert.Equal([Cnf.ToyDensity.Checkerboard], Cnf.CnfCommandLine.Command.Parse("--quick", "--data", "checkerboard").Densities);
+        Assert.Equal(3, Cnf.CnfCommandLine.Command.Parse().Densities.Count);
+        Assert.Equal(7, Cnf.CnfCommandLine.Command.Parse("--iterations", "7", "--quick").Iterations);
     }
 }
