@@ -27,8 +27,12 @@ public sealed record FlowSettings
 /// <param name="Jacobian">∫ ‖εᵀ ∂f/∂z‖² dt per row (a Hutchinson estimate of ∫ ‖∂f/∂z‖²_F dt), or null.</param>
 /// <param name="ForwardEvaluations">Rate evaluations of the solve.</param>
 /// <param name="Gradient">The gradient method's report (its backward counters are filled in by <c>backward()</c>), or null without a graph.</param>
+/// <remarks>Dispose it after <c>backward()</c>: it owns the probe ε, which an adjoint's backward solve still reads.</remarks>
 public sealed record FlowLikelihood(Tensor LogDensity, Tensor? Kinetic, Tensor? Jacobian, int ForwardEvaluations, GradientReport? Gradient) : IDisposable
 {
+    /// <summary>The probe of the solve, kept alive for the backward pass.</summary>
+    internal Tensor? Probe { get; init; }
+
     /// <summary>The loss <c>−mean log p + λ_K mean E + λ_J mean J</c> with the weights of <paramref name="regularization"/> (null: none).</summary>
     public Tensor Loss(Regularization? regularization = null)
     {
@@ -45,6 +49,7 @@ public sealed record FlowLikelihood(Tensor LogDensity, Tensor? Kinetic, Tensor? 
         LogDensity.Dispose();
         Kinetic?.Dispose();
         Jacobian?.Dispose();
+        Probe?.Dispose();
     }
 }
 
@@ -93,7 +98,8 @@ public sealed class ContinuousNormalizingFlow
         if (needsProbe && random is null)
             throw new ArgumentException("Hutchinson's estimator and the regularisers draw a probe: pass a SeededRandom.", nameof(random));
         using var scope = NewDisposeScope();
-        var probe = needsProbe ? RegularizedSystem.SampleProbe(random!, x.shape[0], Dimension, Settings.Probe, x.dtype, x.device) : null;
+        // The flow reads ε again in an adjoint's backward solve, after this scope: the likelihood owns it.
+        var probe = needsProbe ? RegularizedSystem.SampleProbe(random!, x.shape[0], Dimension, Settings.Probe, x.dtype, x.device).DetachFromDisposeScope() : null;
         var flow = new ContinuousFlow(Field, Dimension, divergence, probe, trackRegularizers);
         var ts = tensor(new[] { 0.0, Settings.EndTime }, ScalarType.Float64).to(x.dtype, x.device);
         var gradient = is_grad_enabled() ? Settings.Gradient : GradientMethod.Direct;
@@ -104,7 +110,7 @@ public sealed class ContinuousNormalizingFlow
         var logDensity = ScalarOps.Sub(DiagonalGaussian.StandardLogDensity(z), end.select(1, flow.LogDensityColumn), 1.0);
         var kinetic = trackRegularizers ? end.select(1, flow.KineticColumn).MoveToOuterDisposeScope() : null;
         var jacobian = trackRegularizers ? end.select(1, flow.JacobianColumn).MoveToOuterDisposeScope() : null;
-        return new FlowLikelihood(logDensity.MoveToOuterDisposeScope(), kinetic, jacobian, solution.Stats.FunctionEvaluations, solution.Gradient);
+        return new FlowLikelihood(logDensity.MoveToOuterDisposeScope(), kinetic, jacobian, solution.Stats.FunctionEvaluations, solution.Gradient) { Probe = probe };
     }
 
     /// <summary>
