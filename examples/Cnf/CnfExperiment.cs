@@ -64,7 +64,8 @@ public static class CnfExperiment
             optimizer.zero_grad();
             using var likelihood = flow.LogLikelihood(x, DivergenceMethod.Hutchinson, probes, trackRegularizers: regularised);
             var loss = likelihood.Loss(weights);
-            loss.backward();
+            // An adjoint's backward solve can fail (e.g. step-size underflow); BackwardPass.Run rethrows its own exception.
+            BackwardPass.Run(loss);
             optimizer.step();
             steps.Add(new StepRecord(step, loss.item<float>(), likelihood.ForwardEvaluations,
                 likelihood.Gradient?.Backward?.FunctionEvaluations ?? 0, clock.Elapsed.TotalSeconds));
