@@ -33,6 +33,7 @@ public static class BatchBuilder
         bool relative = starts.Any(s => s != starts[0]);
         double origin = relative ? 0 : starts[0];
         var (grid, index) = MergeGrid(data, windows, starts, relative);
+        if (grid.Length < 2) throw new ArgumentException("A batch needs at least two distinct output times.");
 
         int t = grid.Length, b = windows.Count, n = data.ObservedSize, m = data.InputSize;
         var obs = new double[t * b * n];
@@ -82,7 +83,12 @@ public static class BatchBuilder
         return trajectories.Select(i => new BatchWindow(i, 0, data.Trajectories[i].Length)).ToArray();
     }
 
-    static (double[] Grid, int[][] Index) MergeGrid(TrajectoryDataset data, IReadOnlyList<BatchWindow> windows, double[] starts, bool relative)
+    /// <summary>
+    /// The union of the windows' times, relative to each row's start (<paramref name="relative"/>) or to
+    /// <c>starts[0]</c>, with times closer than <see cref="MergeTolerance"/> merged; <c>Index[r][k]</c> is the grid
+    /// position of point k of row r. Also used by <see cref="Sequences.IrregularBatch"/>.
+    /// </summary>
+    internal static (double[] Grid, int[][] Index) MergeGrid(TrajectoryDataset data, IReadOnlyList<BatchWindow> windows, double[] starts, bool relative)
     {
         var points = new List<(double Time, int Row, int K)>();
         for (int r = 0; r < windows.Count; r++)
@@ -111,7 +117,6 @@ public static class BatchBuilder
                     $"Trajectory '{data.Trajectories[windows[p.Row].Trajectory].Id}' has two times closer than {tol:G3}; they cannot be told apart on a solve grid.");
             index[p.Row][p.K] = grid.Count - 1;
         }
-        if (grid.Count < 2) throw new ArgumentException("A batch needs at least two distinct output times.");
         return (grid.ToArray(), index);
     }
 

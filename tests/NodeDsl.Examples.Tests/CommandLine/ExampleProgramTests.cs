@@ -19,6 +19,8 @@ public sealed class ExampleProgramTests
         ["LotkaVolterraUde"] = (typeof(LotkaVolterraUde.UdeCommandLine).Assembly, true),
         ["HamiltonianNN"] = (typeof(HamiltonianNN.HnnCommandLine).Assembly, true),
         ["AugmentedNode"] = (typeof(AugmentedNode.AugmentedNodeCommandLine).Assembly, true),
+        ["LatentOde"] = (typeof(LatentOdeSpirals.LatentOdeCommandLine).Assembly, true),
+        ["Cnf"] = (typeof(Cnf.CnfCommandLine).Assembly, true),
         ["ParametrizedSurrogate"] = (typeof(ParametrizedSurrogate.SurrogateCommandLine).Assembly, true),
         ["AnchoredEnsembles"] = (typeof(AnchoredEnsembles.EnsembleCommandLine).Assembly, true),
         ["SurrogateExport"] = (typeof(SurrogateExport.ExportCommandLine).Assembly, true),

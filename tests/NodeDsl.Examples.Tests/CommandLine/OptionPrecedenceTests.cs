@@ -1,6 +1,7 @@
 using AnchoredEnsembles;
 using AugmentedNode;
 using HamiltonianNN;
+using LatentOdeSpirals;
 using LotkaVolterraUde;
 using ParametrizedSurrogate;
 using SolverComparison;
@@ -30,6 +31,7 @@ public sealed class OptionPrecedenceTests
         Assert.Equal(5, SurrogateCommandLine.Command.Parse(args).Epochs);
         Assert.Equal(5, EnsembleCommandLine.Command.Parse(args).Epochs);
         Assert.Equal(5, ExportCommandLine.Command.Parse(args).Epochs);
+        Assert.Equal(5, LatentOdeCommandLine.Command.Parse(args).Epochs);
     }
 
     [Fact]
@@ -114,5 +116,10 @@ public sealed class OptionPrecedenceTests
         Assert.Contains("pendul", Assert.Throws<ArgumentException>(() => HnnCommandLine.Command.Parse("--task", "pendel")).Message);
         Assert.Contains("--solvers", Assert.Throws<ArgumentException>(() => ComparisonCommandLine.Command.Parse("--solvers", "rk4,nosuch")).Message);
         Assert.Equal([Spacing.Irregular], ComparisonCommandLine.Command.Parse("--spacing", "irregular").Spacings);
+        Assert.Contains("--observed takes at most 100", Assert.Throws<ArgumentException>(() => LatentOdeCommandLine.Command.Parse("--observed", "101")).Message);
+        Assert.Equal(100, LatentOdeCommandLine.Command.Parse("--observed", "100", "--quick").Observed);
+        Assert.Equal([Cnf.ToyDensity.Checkerboard], Cnf.CnfCommandLine.Command.Parse("--quick", "--data", "checkerboard").Densities);
+        Assert.Equal(3, Cnf.CnfCommandLine.Command.Parse().Densities.Count);
+        Assert.Equal(7, Cnf.CnfCommandLine.Command.Parse("--iterations", "7", "--quick").Iterations);
     }
 }
