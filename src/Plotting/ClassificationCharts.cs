@@ -3,7 +3,7 @@ using ScottPlot;
 
 namespace NodeDsl.Runtime.Plotting;
 
-/// <summary>PNG charts of a classifier: its confusion matrix.</summary>
+/// <summary>PNG charts of classifiers: a confusion matrix, test error per epoch.</summary>
 public static class ClassificationCharts
 {
     /// <summary>
@@ -53,4 +53,21 @@ public static class ClassificationCharts
         if (folder is not null) Directory.CreateDirectory(folder);
         plot.SavePng(path, width, height);
     }
+
+    /// <summary>
+    /// Saves the test error (in %) after each epoch of every run, one line per run, on a log axis (errors fall by
+    /// factors); runs trained without a test set are skipped.
+    /// </summary>
+    /// <param name="path">Output file; its folder is created.</param>
+    /// <param name="title">Chart title.</param>
+    /// <param name="runs">Each run's name and history.</param>
+    public static void SaveTestError(string path, string title, IEnumerable<(string Name, IReadOnlyList<ClassifierEpoch> History)> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var series = runs.Where(r => r.History.Count > 0 && r.History.All(e => e.Test is not null))
+            .Select(r => new Series(r.Name, r.History.Select(e => (double)e.Epoch).ToArray(), r.History.Select(e => 100 * e.Test!.Error).ToArray()))
+            .ToArray();
+        Charts.SaveLines(path, title, "epoch", "test error (%)", series, logY: true);
+    }
 }
+

@@ -11,8 +11,9 @@ namespace NodeDsl.Runtime.Classification;
 /// (<see cref="ISolveCounter"/>), so a ResNet, an RK-Net and an ODE-Net are trained and compared the same way.
 /// </summary>
 /// <remarks>
-/// Deterministic for a seed: batches are drawn by a <see cref="SeededRandom"/> permutation per epoch and torch's generator
-/// is reseeded every epoch. The network's parameters fix the dtype and device; each batch is moved there.
+/// Deterministic for a seed: batches are drawn by a <see cref="SeededRandom"/> permutation per epoch; torch's global
+/// generator is neither read nor changed (a network with dropout draws from it as usual). The network's parameters fix
+/// the dtype and device; each batch is moved there.
 /// </remarks>
 public sealed class ClassifierTrainer
 {
@@ -30,7 +31,8 @@ public sealed class ClassifierTrainer
         var first = network.parameters().FirstOrDefault()
                     ?? throw new ArgumentException($"The network {network.GetName()} has no parameters to train.", nameof(network));
         (DType, Device) = (first.dtype, first.device);
-        counters = network.modules().OfType<ISolveCounter>().ToArray();
+        // modules() lists the descendants; the network itself may be an ODE block too.
+        counters = network.modules().Prepend(network).OfType<ISolveCounter>().Distinct().ToArray();
     }
 
     /// <summary>The settings.</summary>
@@ -59,7 +61,6 @@ public sealed class ClassifierTrainer
         {
             double rate = Options.Schedule?.Rate(Options.Optimizer.LearningRate, epoch) ?? Options.Optimizer.LearningRate;
             foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-            random.manual_seed(unchecked(Options.Seed * 1_000_003L + epoch));
             var clock = Stopwatch.StartNew();
             var (loss, accuracy, nfe) = TrainEpoch(train, optimizer, weights, rng);
             clock.Stop();

@@ -22,7 +22,7 @@ public sealed record ClassifierTrainingOptions
     public IReadOnlyList<double>? ClassWeights { get; init; }
     /// <summary>Clips the gradient's global norm before each step when set.</summary>
     public double? GradientClipNorm { get; init; }
-    /// <summary>Seed of the shuffling and of torch's generator (reseeded every epoch).</summary>
+    /// <summary>Seed of the shuffling (the order of the examples in each epoch).</summary>
     public long Seed { get; init; }
     /// <summary>Called after every epoch with its metrics (e.g. to print progress).</summary>
     public Action<ClassifierEpoch>? OnEpoch { get; init; }

@@ -6,8 +6,8 @@ namespace NodeDsl.Runtime.Classification;
 /// </summary>
 /// <remarks>
 /// The defaults are Chen et al.'s (2018) ODE-Net: Dormand–Prince on t ∈ [0, 1] with rtol = atol = 1e-3 and the backsolve
-/// adjoint (constant memory in the number of steps). <see cref="FixedStep"/> gives their RK-Net: a fixed-step method whose
-/// steps are backpropagated directly.
+/// adjoint (constant memory in the number of steps). Their RK-Net is the same block with <see cref="GradientMethod.Direct"/>:
+/// the solver's steps are backpropagated, so memory grows with the number of evaluations.
 /// </remarks>
 public sealed record OdeBlockOptions
 {
@@ -21,19 +21,6 @@ public sealed record OdeBlockOptions
     public SolverOptions SolverOptions { get; init; } = new() { RelativeTolerance = 1e-3, AbsoluteTolerance = 1e-3 };
     /// <summary>How gradients flow through the solve when the block is trained.</summary>
     public GradientMethod Gradient { get; init; } = GradientMethod.Backsolve();
-
-    /// <summary>
-    /// A fixed-step method with <paramref name="steps"/> equal steps over [<see cref="StartTime"/>, <see cref="EndTime"/>]
-    /// = [0, 1], differentiated by backpropagation through the steps (Chen et al.'s RK-Net with <c>Solvers.Rk4</c>).
-    /// </summary>
-    public static OdeBlockOptions FixedStep(IOdeSolver solver, int steps)
-    {
-        ArgumentNullException.ThrowIfNull(solver);
-        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "A fixed-step block needs at least one step.");
-        if (solver.IsAdaptive)
-            throw new ArgumentException($"'{solver.Name}' is adaptive; pass a fixed-step method such as Solvers.Rk4, or set SolverOptions for an adaptive block.", nameof(solver));
-        return new OdeBlockOptions { Solver = solver, SolverOptions = new SolverOptions { StepSize = 1.0 / steps }, Gradient = GradientMethod.Direct };
-    }
 
     /// <summary>Throws with a remedy when the interval is empty or not finite.</summary>
     internal void Validate()
