@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Xml.Linq;
 using NodeDsl.Runtime.Classification;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,61 +7,70 @@ using static TorchSharp.torch;
 namespace OdeNetImages;
 
 /// <summary>
-/// Memory held for the backward pass of one training batch, measured as the growth of the process's resident set
-/// (RSS) between just before the forward pass and just after it, while the autograd graph is alive.
+/// Memory held for the backward pass of one training batch: the growth of the native heap in use (glibc's
+/// <c>malloc_info</c>, all arenas, mmapped chunks included) from just before the forward pass to just after it, while the
+/// autograd graph is alive. libtorch allocates CPU tensors with malloc, so this is what the forward pass keeps (saved
+/// activations, the output), to within ~1 MiB of allocator noise. The same measurement as the runtime's
+/// GradientMemoryTests. Elsewhere than Linux/glibc, or on a GPU, it returns null.
 /// </summary>
-/// <remarks>
-/// On Linux, glibc's <c>mallopt(M_MMAP_THRESHOLD, 64 KiB)</c> is set once first, so every tensor buffer of 64 KiB or more
-/// gets its own mapping that is returned to the system when the tensor is freed: RSS then follows the live tensors
-/// instead of the allocator's high-water mark. libtorch allocates CPU tensors with the C allocator, so the delta is the
-/// size of what the forward pass keeps (saved activations, the output) to within the small allocations under the
-/// threshold. Elsewhere (or on a GPU) the measurement is not available and returns null.
-/// </remarks>
 public static class GraphMemory
 {
-    const int MmapThreshold = -3;   // M_MMAP_THRESHOLD in glibc's malloc.h
+    /// <summary>Whether the heap can be read here.</summary>
+    public static bool Available { get; } = OperatingSystem.IsLinux() && Probe();
 
-    static readonly bool Ready = Prepare();
-
-    /// <summary>
-    /// Sets the allocator up (once) and says whether memory can be measured. Call it before training anything, so that
-    /// every network trains under the same allocator settings and their times compare.
-    /// </summary>
-    public static bool Start() => Ready;
-
-    /// <summary>Bytes the forward pass of <paramref name="network"/> on (x, y) keeps for backward; null where RSS cannot be read.</summary>
+    /// <summary>Bytes the forward pass of <paramref name="network"/> on (x, y) keeps for backward; null where not measurable.</summary>
     public static long? ForwardBytes(nn.Module<Tensor, Tensor> network, Tensor x, Tensor y)
     {
-        if (!Ready || x.device_type != DeviceType.CPU) return null;
+        if (!Available || x.device_type != DeviceType.CPU) return null;
         network.train();
         using var scope = NewDisposeScope();
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long before = ResidentBytes();
+        long before = InUse();
         var loss = nn.functional.cross_entropy(network.forward(x), y);
-        long after = ResidentBytes();
+        long after = InUse();
         loss.backward();                    // frees the graph (and fills .grad, cleared below)
         foreach (var p in network.parameters()) p.grad?.zero_();
-        if (network is ISolveCounter counter) counter.TakeCounts();
-        foreach (var c in network.modules().OfType<ISolveCounter>()) c.TakeCounts();
+        foreach (var c in network.modules().Prepend(network).OfType<ISolveCounter>()) c.TakeCounts();
         return after - before;
     }
 
-    static bool Prepare()
+    static bool Probe()
     {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/statm")) return false;
-        try { return mallopt(MmapThreshold, 64 * 1024) == 1; }
-        catch (DllNotFoundException) { return false; }          // not glibc (e.g. musl)
+        try { return InUse() > 0; }
+        catch (DllNotFoundException) { return false; }          // not glibc
         catch (EntryPointNotFoundException) { return false; }
     }
 
-    /// <summary>Resident pages × page size, from /proc/self/statm (second field).</summary>
-    static long ResidentBytes()
+    /// <summary>Memory obtained from the system − free chunks + mmapped chunks, from malloc_info's totals.</summary>
+    static long InUse()
     {
-        var fields = File.ReadAllText("/proc/self/statm").Split(' ');
-        return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+        var stream = OpenMemstream(out var buffer, out var size);
+        try
+        {
+            if (MallocInfo(0, stream) != 0) throw new InvalidOperationException("malloc_info failed.");
+        }
+        finally
+        {
+            _ = Fclose(stream);
+        }
+        string xml = Marshal.PtrToStringUTF8(buffer, (int)size);
+        Free(buffer);
+        var root = XElement.Parse(xml);
+        long Total(string type) => root.Elements("total").Where(e => (string?)e.Attribute("type") == type).Sum(e => (long)e.Attribute("size")!);
+        long current = root.Elements("system").Where(e => (string?)e.Attribute("type") == "current").Sum(e => (long)e.Attribute("size")!);
+        return current - Total("fast") - Total("rest") + Total("mmap");
     }
 
-    [DllImport("libc", EntryPoint = "mallopt")]
-    static extern int mallopt(int param, int value);
+    [DllImport("libc", EntryPoint = "open_memstream")]
+    static extern IntPtr OpenMemstream(out IntPtr buffer, out nuint size);
+
+    [DllImport("libc", EntryPoint = "malloc_info")]
+    static extern int MallocInfo(int options, IntPtr stream);
+
+    [DllImport("libc", EntryPoint = "fclose")]
+    static extern int Fclose(IntPtr stream);
+
+    [DllImport("libc", EntryPoint = "free")]
+    static extern void Free(IntPtr pointer);
 }

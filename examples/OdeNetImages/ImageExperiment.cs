@@ -47,7 +47,6 @@ public static class ImageExperiment
         using var train = MnistFiles.Load(folder, MnistSplit.Train, options.TrainCount);
         using var test = MnistFiles.Load(folder, MnistSplit.Test, options.TestCount);
         var device = Devices.Default();
-        GraphMemory.Start();
         var training = new ClassifierTrainingOptions
         {
             Epochs = options.Epochs,
