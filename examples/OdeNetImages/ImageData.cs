@@ -1,3 +1,4 @@
+using NodeDsl.Runtime.Classification;
 using NodeDsl.Runtime.Data;
 
 namespace OdeNetImages;

@@ -54,6 +54,13 @@ public static class ScalarOps
         return x.add(y, s);
     }
 
+    /// <summary><c>x += alpha · y</c>, in place.</summary>
+    public static void AddInPlace(Tensor x, Tensor y, double alpha)
+    {
+        using var s = alpha.ToScalar();
+        x.add_(y, s);
+    }
+
     /// <summary><c>x − alpha · y</c>.</summary>
     public static Tensor Sub(Tensor x, Tensor y, double alpha)
     {

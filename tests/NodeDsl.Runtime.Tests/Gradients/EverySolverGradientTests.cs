@@ -32,11 +32,11 @@ public class EverySolverGradientTests
         double eps = 1e-5, plus, minus;
         using (no_grad())
         {
-            for (int i = 0; i < wrt.Length; i++) wrt[i].AddScaledInPlace(directions[i], eps);
+            for (int i = 0; i < wrt.Length; i++) ScalarOps.AddInPlace(wrt[i], directions[i], eps);
             plus = GradientCheck.Loss(c, GradientMethod.Direct, solver, options);
-            for (int i = 0; i < wrt.Length; i++) wrt[i].AddScaledInPlace(directions[i], -2 * eps);
+            for (int i = 0; i < wrt.Length; i++) ScalarOps.AddInPlace(wrt[i], directions[i], -2 * eps);
             minus = GradientCheck.Loss(c, GradientMethod.Direct, solver, options);
-            for (int i = 0; i < wrt.Length; i++) wrt[i].AddScaledInPlace(directions[i], eps);
+            for (int i = 0; i < wrt.Length; i++) ScalarOps.AddInPlace(wrt[i], directions[i], eps);
         }
         double fd = (plus - minus) / (2 * eps);
         double projected = direct.Select((g, i) => g.mul(directions[i]).sum().item<double>()).Sum();

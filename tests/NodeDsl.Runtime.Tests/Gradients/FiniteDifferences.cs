@@ -12,11 +12,11 @@ internal static class FiniteDifferences
     public static double Directional(Func<double> loss, Tensor x, Tensor v, double eps = 1e-5)
     {
         using var noGrad = no_grad();
-        x.AddScaledInPlace(v, eps);
+        ScalarOps.AddInPlace(x, v, eps);
         double plus = loss();
-        x.AddScaledInPlace(v, -2 * eps);
+        ScalarOps.AddInPlace(x, v, -2 * eps);
         double minus = loss();
-        x.AddScaledInPlace(v, eps);
+        ScalarOps.AddInPlace(x, v, eps);
         return (plus - minus) / (2 * eps);
     }
 

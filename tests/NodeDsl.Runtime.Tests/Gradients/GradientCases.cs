@@ -9,7 +9,7 @@ internal sealed record GradientCase(string Name, IOdeSystem System, Tensor Y0, T
     public Tensor Weights { get; } = Seeded(() => randn(Ts.shape[0], Y0.shape[0], Y0.shape[1], dtype: float64), 11);
 
     /// <summary>L = Σ W∘ys + 0.05 Σ ys²: linear and quadratic terms, so the cotangents depend on the trajectory.</summary>
-    public Tensor Loss(Tensor ys) => ys.mul(Weights).sum().add(ys.square().sum().Times(0.05));
+    public Tensor Loss(Tensor ys) => ys.mul(Weights).sum().add(ScalarOps.Mul(ys.square().sum(), 0.05));
 
     public static GradientCase Create(string name) => name switch
     {

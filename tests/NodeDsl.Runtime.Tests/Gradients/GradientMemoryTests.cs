@@ -23,7 +23,7 @@ public class GradientMemoryTests
             this.to(float64);
         }
 
-        public override Tensor forward(Tensor y) => net.forward(y).Times(0.1);
+        public override Tensor forward(Tensor y) => ScalarOps.Mul(net.forward(y), 0.1);
 
         public Tensor Rates(Tensor t, Tensor y) => forward(y);
     }

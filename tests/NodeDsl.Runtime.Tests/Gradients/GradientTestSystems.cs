@@ -47,7 +47,7 @@ internal sealed class LotkaVolterraUde : nn.Module<Tensor, Tensor>, IOdeSystem
         var u = net.forward(y);
         var x = y.narrow(1, 0, 1);
         var p = y.narrow(1, 1, 1);
-        return cat([x.mul(alpha).add(u.narrow(1, 0, 1)), p.Times(-Delta).add(u.narrow(1, 1, 1))], 1);
+        return cat([x.mul(alpha).add(u.narrow(1, 0, 1)), ScalarOps.Mul(p, -Delta).add(u.narrow(1, 1, 1))], 1);
     }
 
     public Tensor Rates(Tensor t, Tensor y) => forward(y);
@@ -68,7 +68,7 @@ internal sealed class ForcedOscillator(Tensor mu, Tensor damping, Tensor omega) 
     {
         var x = y.narrow(1, 0, 1);
         var v = y.narrow(1, 1, 1);
-        var forcing = t.mul(omega).sin().Times(0.5);
+        var forcing = ScalarOps.Mul(t.mul(omega).sin(), 0.5);
         return cat([v, mu.mul(x).neg().sub(damping.mul(v)).add(forcing)], 1);
     }
 
@@ -105,7 +105,7 @@ internal sealed class HamiltonianPendulum : nn.Module<Tensor, Tensor>, IOdeSyste
     {
         var q = y.narrow(1, 0, 1);
         var p = y.narrow(1, 1, 1);
-        return p.square().Times(0.5).add(q.cos().neg().Plus(1).mul(w)).add(potential.forward(q).Times(0.1));
+        return ScalarOps.Mul(p.square(), 0.5).add(ScalarOps.Add(q.cos().neg(), 1).mul(w)).add(ScalarOps.Mul(potential.forward(q), 0.1));
     }
 
     public Tensor Rates(Tensor t, Tensor y)

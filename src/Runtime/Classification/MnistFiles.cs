@@ -1,7 +1,8 @@
-using NodeDsl.Runtime.Classification;
 using static TorchSharp.torch;
 
-namespace NodeDsl.Runtime.Data;
+using NodeDsl.Runtime.Data;
+
+namespace NodeDsl.Runtime.Classification;
 
 /// <summary>The two parts of an MNIST-format data set.</summary>
 public enum MnistSplit
