@@ -37,7 +37,8 @@ public static class SpiralDemoTraining
             "i" => PIController.FromOptions(options) with { ProportionalCoefficient = 0, IntegralCoefficient = 1 },
             _ => throw new ArgumentException($"Unknown controller '{config.Controller}': use pi or i."),
         };
-        if (controller is not null) options = options with { StepSizeController = controller };
+        // The controller owns the tolerances (PIController.FromOptions copied them), so the shorthand goes back to its default.
+        if (controller is not null) options = new SolverOptions { StepSizeController = controller, Backend = backend };
         var gradient = config.Gradient switch
         {
             "direct" => GradientMethod.Direct,

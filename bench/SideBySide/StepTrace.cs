@@ -9,6 +9,15 @@ namespace NodeDsl.SideBySide;
 public sealed class StepTrace(IStepSizeController inner) : IStepSizeController
 {
     /// <inheritdoc />
+    public ErrorTolerance Tolerance => inner.Tolerance;
+
+    /// <inheritdoc />
+    public double? FirstStep => inner.FirstStep;
+
+    /// <inheritdoc />
+    public double MaxStep => inner.MaxStep;
+
+    /// <inheritdoc />
     public StepDecision Decide(double stepMagnitude, double errorNorm, int? errorOrder, ref ControllerMemory memory)
     {
         var decision = inner.Decide(stepMagnitude, errorNorm, errorOrder, ref memory);
