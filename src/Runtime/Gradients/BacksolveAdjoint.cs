@@ -53,6 +53,7 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         {
             var c = (Context)vars[0];
             var y0 = (Tensor)vars[2];
+            c.Site.Remember(vars);
             OdeSolution solution;
             // The forward solve's last step-size proposal starts the backward solve (adaptive solvers in the step loop).
             if (c.Solver.IsAdaptive && JumpedSolve.InLoop(c.Solver, c.Options))

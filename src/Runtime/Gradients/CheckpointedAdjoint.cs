@@ -62,6 +62,7 @@ internal sealed class CheckpointedAdjoint(CheckpointOptions checkpoints) : Gradi
         {
             var c = (Context)vars[0];
             var y0 = (Tensor)vars[2];
+            c.Site.Remember(vars);
             c.Parameters = vars.Skip(3).Cast<Tensor>().ToArray();
             using var noGrad = no_grad();
             var (ys, saved, stats) = c.Strategy.Forward(y0.detach());
