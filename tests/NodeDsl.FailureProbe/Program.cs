@@ -50,6 +50,8 @@ static class Scenarios
         ["trainer-backsolve"] = _ => TrainerBacksolve(),
         ["chained-throw"] = ChainedThrow,
         ["graph-freed"] = GraphFreed,
+        ["regularizer-constant-rates"] = _ => RegularizerConstantRates(),
+        ["module-ignores-input"] = _ => ModuleIgnoresInput(),
     };
 
     // dy/dt = A y with eigenvalues −1 and −1000: integrating y backwards over [0, 1] amplifies by e^1000. Kvaerno5 at the
@@ -137,6 +139,21 @@ static class Scenarios
         Backward(loss, lambda, surfacing);
     }
 
+    // Rates that depend on neither the state nor any parameter (f does not require grad), with the Jacobian regulariser.
+    static void RegularizerConstantRates()
+    {
+        var system = new RegularizedSystem(new DelegateOdeSystem((t, y) => ones_like(y)), 2, ones(1, 2, float64));
+        var rates = system.Rates(tensor(0.0, float64), system.Augment(tensor(new double[,] { { 1, 2 } }, float64)));
+        Console.WriteLine($"jacobian term {rates[0, system.JacobianColumn].item<double>():R}");
+    }
+
+    // A custom network module whose output does not depend on its input (a learned constant): its input VJP is zero.
+    static void ModuleIgnoresInput()
+    {
+        var vjp = ModuleOps.InputVjp(new ConstantModule(), ones(3, 2, float64), ones(1, 2, float64));
+        Console.WriteLine($"input vjp sum {vjp.sum().item<double>():R} shape [{string.Join(", ", vjp.shape)}]");
+    }
+
     static void TrainerBacksolve()
     {
         var model = new StiffLinear();
@@ -216,4 +233,14 @@ sealed class StiffLinear : nn.Module<Tensor, Tensor>, IOdeSystem
     public override Tensor forward(Tensor y) => y.matmul(a.t());
 
     public Tensor Rates(Tensor t, Tensor y) => forward(y);
+}
+
+/// <summary>A module that returns a learned constant row for every input row.</summary>
+sealed class ConstantModule : nn.Module<Tensor, Tensor>
+{
+    readonly TorchSharp.Modules.Parameter c = new(tensor(new double[,] { { 1, 2 } }, float64));
+
+    public ConstantModule() : base(nameof(ConstantModule)) => RegisterComponents();
+
+    public override Tensor forward(Tensor x) => c.expand(x.shape[0], 2);
 }
