@@ -51,7 +51,7 @@ internal static class ImplicitStageGradient
         }
         var coupling = Coupling(a, y0);
         // G = Z − h (A ⊗ I) F, with a graph through F (to y0 and the parameters).
-        var af = coupling.matmul(torch.stack(rates).view(s, -1)).view(s, batch, n);
+        var af = coupling.mm(torch.stack(rates).view(s, -1)).view(s, batch, n);
         var g = z.sub(step.Scale(af, 1.0));
         Tensor matrix;
         using (torch.no_grad())
@@ -67,7 +67,7 @@ internal static class ImplicitStageGradient
         var delta = solved.sub(solved.detach());                                              // value 0, derivative dZ
         var zWithGradient = z.add(delta);
         // f(y0 + Z_s) to first order: its derivative also moves with Z_s.
-        var last = rates[s - 1].add(jacobians[s - 1].matmul(delta[s - 1].unsqueeze(-1)).squeeze(-1));
+        var last = rates[s - 1].add(jacobians[s - 1].bmm(delta[s - 1].unsqueeze(-1)).squeeze(-1));
         return (zWithGradient, last);
     }
 

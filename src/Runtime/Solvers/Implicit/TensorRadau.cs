@@ -100,7 +100,7 @@ internal sealed class TensorRadau : RadauStepper<RadauIterationMatrices>
         {
             var rates = stages.Evaluate(y0.unsqueeze(0).add(z), counters);
             // r = h (T⁻¹ ⊗ I) F − (Λ ⊗ I) W
-            var r = torch.addmm(_inverseTransform.matmul(step.Scale(rates, 1.0).view(3, -1)), _negativeLambda, w.view(3, -1), 1, 1).view(3, batch, n);
+            var r = torch.addmm(_inverseTransform.mm(step.Scale(rates, 1.0).view(3, -1)), _negativeLambda, w.view(3, -1), 1, 1).view(3, batch, n);
             var dw = matrices.Solve(r);
             var verdict = Control.Judge(k, ScaledNorm(dw, scale));
             if (verdict == NewtonVerdict.Failed) return null;
@@ -122,7 +122,7 @@ internal sealed class TensorRadau : RadauStepper<RadauIterationMatrices>
     /// </summary>
     Tensor ErrorEstimate(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, Tensor z, RadauIterationMatrices matrices, bool refine, SolveCounters counters)
     {
-        var ez = _errorWeights.matmul(z.view(3, -1)).view(y0.shape);
+        var ez = _errorWeights.mm(z.view(3, -1)).view(y0.shape);
         var error = matrices.SolveReal(step.AddScaled(ez, f0, 1.0));
         if (!refine) return error;
         var probe = counters.Rates(f, step.T0, y0.add(error));
@@ -137,8 +137,8 @@ internal sealed class TensorRadau : RadauStepper<RadauIterationMatrices>
         return Math.Sqrt(norm.to(ScalarType.Float64).item<double>());
     }
 
-    /// <summary><c>(M ⊗ I) X</c> for a 3×3 matrix and <c>[3, batch, n]</c> stages: one matmul.</summary>
-    static Tensor Apply(Tensor matrix, Tensor x) => matrix.matmul(x.view(3, -1)).view(x.shape);
+    /// <summary><c>(M ⊗ I) X</c> for a 3×3 matrix and <c>[3, batch, n]</c> stages: one matrix product.</summary>
+    static Tensor Apply(Tensor matrix, Tensor x) => matrix.mm(x.view(3, -1)).view(x.shape);
 
     static Tensor Matrix(double[,] m, Tensor like)
         => torch.tensor(m.Cast<double>().ToArray(), new long[] { 3, 3 }, like.dtype, like.device).DetachFromDisposeScope();
