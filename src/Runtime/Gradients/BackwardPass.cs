@@ -17,6 +17,7 @@ namespace NodeDsl.Runtime;
 /// <see cref="Ode.Solve(IOdeSystem, Tensor, Tensor, IOdeSolver, SolverOptions?, GradientMethod)"/>, and comes out:</para>
 /// <list type="bullet">
 /// <item>from <see cref="Run"/>, which calls <c>loss.backward()</c> and rethrows it in place of libtorch's error;</item>
+/// <item>from <see cref="Grad"/>, the safe counterpart of <c>torch.autograd.grad</c>;</item>
 /// <item>from <see cref="ThrowIfFailed"/>, after you called <c>loss.backward()</c> yourself and caught its exception;</item>
 /// <item>otherwise from the next <c>Ode.Solve</c> on that thread, wrapped in a <see cref="BackwardFailedException"/>, so
 /// that a failed backward pass is never silently followed by more training.</item>
