@@ -129,7 +129,7 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         c.Report.AddBackward(solution.Stats);
         drift.Check(aug.StateOf(solution.Ys[last]), ys[0], c.Times[0]);
         var (a, grads) = aug.Unpack(solution.Ys[last]);
-        var dy0 = a.add(g[0]).MoveToOuterDisposeScope();
+        var dy0 = a.add(g[0], ScalarOps.One).MoveToOuterDisposeScope();
         return (dy0, grads.Select(p => p?.clone().MoveToOuterDisposeScope()).ToArray());
     }
 

@@ -110,7 +110,7 @@ internal sealed class CheckpointedAdjoint(CheckpointOptions checkpoints) : Gradi
             if (!active[i]) continue;
             var gi = grads[slot++];
             if (gi is null || gi.IsInvalid) continue;
-            var sum = dParams[i] is { } prev ? prev.add(gi) : gi.detach().clone();
+            var sum = dParams[i] is { } prev ? prev.add(gi, ScalarOps.One) : gi.detach().clone();
             dParams[i]?.Dispose();
             dParams[i] = sum.DetachFromDisposeScope();
         }
