@@ -20,7 +20,7 @@ internal sealed class CollocationDenseOutput(RadauCoefficients coefficients, Ten
         var powers = torch.cat([theta, theta.square(), theta.pow(3)], 1);
         var dense = DenseMatrix(coefficients, theta.dtype, theta.device);
         var weights = powers.mm(dense.t());
-        return y0.add(torch.einsum("bi,ibn->bn", weights, z));
+        return y0.add(torch.einsum("bi,ibn->bn", weights, z), ScalarOps.One);
     }
 
     /// <summary>
@@ -56,7 +56,7 @@ internal sealed class CollocationDenseOutput(RadauCoefficients coefficients, Ten
     internal static Tensor Combine(Tensor y0, double[] w, Tensor z)
     {
         var weights = torch.tensor(w, new long[] { 1, 3 }, z.dtype, z.device);
-        return y0.add(weights.mm(z.view(3, -1)).view(y0.shape));
+        return y0.add(weights.mm(z.view(3, -1)).view(y0.shape), ScalarOps.One);
     }
 
     static Tensor DenseMatrix(RadauCoefficients coefficients, ScalarType dtype, Device device)

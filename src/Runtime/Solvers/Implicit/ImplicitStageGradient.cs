@@ -45,7 +45,7 @@ internal static class ImplicitStageGradient
         for (int i = 0; i < s; i++)
         {
             var t = step.Time(c[i]);
-            var yi = y0.add(z[i]);
+            var yi = y0.add(z[i], ScalarOps.One);
             rates[i] = counters.Rates(f, t, yi);
             jacobians[i] = RatesJacobian.Evaluate(f, t, yi.detach(), rates[i].detach(), jacobianMethod, counters);
         }
@@ -65,9 +65,9 @@ internal static class ImplicitStageGradient
         var rhs = g.permute(1, 0, 2).reshape(batch, s * n, 1);
         var solved = linalg.solve(matrix, rhs).view(batch, s, n).permute(1, 0, 2).neg();  // C = −M⁻¹ G
         var delta = solved.sub(solved.detach());                                              // value 0, derivative dZ
-        var zWithGradient = z.add(delta);
+        var zWithGradient = z.add(delta, ScalarOps.One);
         // f(y0 + Z_s) to first order: its derivative also moves with Z_s.
-        var last = rates[s - 1].add(jacobians[s - 1].bmm(delta[s - 1].unsqueeze(-1)).squeeze(-1));
+        var last = rates[s - 1].add(jacobians[s - 1].bmm(delta[s - 1].unsqueeze(-1)).squeeze(-1), ScalarOps.One);
         return (zWithGradient, last);
     }
 

@@ -39,7 +39,7 @@ internal sealed class SimplifiedNewton(SolverOptions options, ScalarType dtype)
             var dk = matrix.Solve(counters.Rates(f, t, z).sub(k));
             var verdict = _control.Judge(m, ScaledNorm(step.Scale(dk, gamma), z, tolerances));
             if (verdict == NewtonVerdict.Failed) return null;
-            k = k.add(dk).MoveToOuterDisposeScope();
+            k = k.add(dk, ScalarOps.One).MoveToOuterDisposeScope();
             z = step.AddScaled(psi, k, gamma).MoveToOuterDisposeScope();
             if (verdict == NewtonVerdict.Converged)
             {

@@ -57,7 +57,7 @@ internal sealed class TensorRadau : RadauStepper<RadauIterationMatrices>
         Tensor? f1 = null;
         if (_differentiate && !_unrolled)
             (z, f1) = ImplicitStageGradient.Attach(f, step, y0, z.detach(), rc.A, rc.C, JacobianMethod, counters);
-        return new StepAttempt(y0.add(z[2])) { ErrorEstimate = errorEstimate, F1 = f1, Dense = new CollocationDenseOutput(rc, y0, z) };
+        return new StepAttempt(y0.add(z[2], ScalarOps.One)) { ErrorEstimate = errorEstimate, F1 = f1, Dense = new CollocationDenseOutput(rc, y0, z) };
     }
 
     protected override void Promote(Tensor? acceptedRows)
@@ -98,13 +98,13 @@ internal sealed class TensorRadau : RadauStepper<RadauIterationMatrices>
         Control.Start();
         for (int k = 0; k < Radau5.MaxIterations; k++)
         {
-            var rates = stages.Evaluate(y0.unsqueeze(0).add(z), counters);
+            var rates = stages.Evaluate(y0.unsqueeze(0).add(z, ScalarOps.One), counters);
             // r = h (T⁻¹ ⊗ I) F − (Λ ⊗ I) W
             var r = torch.addmm(_inverseTransform.mm(step.Scale(rates, 1.0).view(3, -1)), _negativeLambda, w.view(3, -1), 1, 1).view(3, batch, n);
             var dw = matrices.Solve(r);
             var verdict = Control.Judge(k, ScaledNorm(dw, scale));
             if (verdict == NewtonVerdict.Failed) return null;
-            w = w.add(dw);
+            w = w.add(dw, ScalarOps.One);
             z = Apply(_transform, w);
             if (verdict == NewtonVerdict.Converged)
             {
@@ -125,7 +125,7 @@ internal sealed class TensorRadau : RadauStepper<RadauIterationMatrices>
         var ez = _errorWeights.mm(z.view(3, -1)).view(y0.shape);
         var error = matrices.SolveReal(step.AddScaled(ez, f0, 1.0));
         if (!refine) return error;
-        var probe = counters.Rates(f, step.T0, y0.add(error));
+        var probe = counters.Rates(f, step.T0, y0.add(error, ScalarOps.One));
         return matrices.SolveReal(step.AddScaled(ez, probe, 1.0));
     }
 
