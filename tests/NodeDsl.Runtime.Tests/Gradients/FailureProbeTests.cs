@@ -34,7 +34,7 @@ public class FailureProbeTests
     [InlineData("rates-throw", "grad", "autograd.grad threw ExternalException: ",
         "NodeDsl: the backsolve adjoint's backward pass failed with InvalidOperationException: user rates failed during backward",
         "CAUGHT InvalidOperationException: user rates failed during backward")]
-    // The checkpointed adjoint's replay calls autograd.grad itself, inside the failed backward pass.
+    // The checkpointed adjoint (its replay differentiates each segment with its own autograd.grad calls on this thread).
     [InlineData("replay-mismatch", "grad", "autograd.grad threw ExternalException: ",
         "NodeDsl: the checkpointed adjoint's backward pass failed with OdeSolverException",
         "CAUGHT OdeSolverException: Checkpointed adjoint: the backward replay reached a different state")]
