@@ -86,7 +86,7 @@ public static class SystemIdentificationExperiment
     {
         using var scope = NewDisposeScope();
         var a = tensor(new[] { A[0, 0], A[0, 1], A[1, 0], A[1, 1] }, 2, 2).to(ScalarType.Float64);
-        var system = new DelegateOdeSystem((t, z) => z.matmul(a.t()));   // batched rows: z Aᵀ = (A z)ᵀ
+        var system = new DelegateOdeSystem((t, z) => z.mm(a.t()));   // batched rows: z Aᵀ = (A z)ᵀ
         var z0 = tensor(new[] { 0.6, 0.3 }, 1, 2).to(ScalarType.Float64);
         var ts = linspace(0, endTime, points, dtype: ScalarType.Float64);
         var solution = Ode.Solve(system, z0, ts, Solvers.Dopri8, new SolverOptions { RelativeTolerance = 1e-10, AbsoluteTolerance = 1e-12 });
@@ -138,7 +138,7 @@ public static class SystemIdentificationExperiment
         using (var scope = NewDisposeScope())
         {
             var a = tensor(new[] { A[0, 0], A[0, 1], A[1, 0], A[1, 1] }, 2, 2).to(dtype, device);
-            var truth = new DelegateOdeSystem((t, z) => z.matmul(a.t()));
+            var truth = new DelegateOdeSystem((t, z) => z.mm(a.t()));
             TrainingCharts.SaveVectorFieldComparison(Path.Combine(dir, "node_vector_field.png"), (IOdeSystem)node, truth, 2, (-0.8, 0.8), (-0.8, 0.8), dtype, device,
                 [truthSeries], title: "Plain NODE: learned vs true vector field");
             TrainingCharts.SaveVectorFieldComparison(Path.Combine(dir, "linear_vector_field.png"), (IOdeSystem)linear, truth, 2, (-0.8, 0.8), (-0.8, 0.8), dtype, device,

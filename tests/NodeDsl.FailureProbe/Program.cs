@@ -7,14 +7,16 @@ using static TorchSharp.torch;
 // Runs one scenario and prints what reached the caller: "CAUGHT <type>: <message>" (and "INNER …" for a wrapped
 // exception). The exit code is 0 whenever the process survived; a failure that crossed libtorch's native frames
 // would end it with SIGABRT (exit code 134).
-//   NodeDsl.FailureProbe <scenario> [run|backward|next-solve]
+//   NodeDsl.FailureProbe <scenario> [run|backward|next-solve|grad|pass-grad]
 //   run:        BackwardPass.Run(loss), which rethrows the original exception (default)
 //   backward:   loss.backward() (TorchSharp's), then BackwardPass.ThrowIfFailed()
 //   next-solve: loss.backward(), its exception ignored, then another Ode.Solve
+//   grad:       torch.autograd.grad(loss, parameter) (TorchSharp's), then BackwardPass.ThrowIfFailed()
+//   pass-grad:  BackwardPass.Grad(loss, parameter), which rethrows the original exception
 if (args.Length is < 1 or > 2 || !Scenarios.All.TryGetValue(args[0], out var scenario)
     || !Enum.TryParse<Surfacing>((args.Length == 2 ? args[1] : "run").Replace("-", ""), ignoreCase: true, out var surfacing))
 {
-    Console.Error.WriteLine($"usage: NodeDsl.FailureProbe <{string.Join("|", Scenarios.All.Keys)}> [run|backward|next-solve]");
+    Console.Error.WriteLine($"usage: NodeDsl.FailureProbe <{string.Join("|", Scenarios.All.Keys)}> [run|backward|next-solve|grad|pass-grad]");
     return 2;
 }
 set_num_threads(1);
@@ -30,7 +32,7 @@ catch (Exception e)
 }
 return 0;
 
-enum Surfacing { Run, Backward, NextSolve }
+enum Surfacing { Run, Backward, NextSolve, Grad, PassGrad }
 
 static class Scenarios
 {
@@ -46,6 +48,10 @@ static class Scenarios
         ["replay-mismatch"] = ReplayMismatch,
         ["rates-throw"] = RatesThrow,
         ["trainer-backsolve"] = _ => TrainerBacksolve(),
+        ["chained-throw"] = ChainedThrow,
+        ["graph-freed"] = GraphFreed,
+        ["regularizer-constant-rates"] = _ => RegularizerConstantRates(),
+        ["module-ignores-input"] = _ => ModuleIgnoresInput(),
     };
 
     // dy/dt = A y with eigenvalues −1 and −1000: integrating y backwards over [0, 1] amplifies by e^1000. Kvaerno5 at the
@@ -59,7 +65,7 @@ static class Scenarios
         var system = AutogradRatesVjp.For(new DelegateOdeSystem((t, y) => y.matmul(a.t())), a);
         var y0 = tensor(new double[,] { { 1, 1 } }, float64);
         var solution = Ode.Solve(system, y0, linspace(0, 1, 2, dtype: float64), solver, options, GradientMethod.Backsolve());
-        Backward(solution.Ys.square().sum(), surfacing);
+        Backward(solution.Ys.square().sum(), a, surfacing);
     }
 
     // dy/dt = −100 y over [0, 10]: backwards, y grows like e^{100 t} and overflows (rtol 1e-3 as above).
@@ -69,7 +75,7 @@ static class Scenarios
         var system = AutogradRatesVjp.For(new DelegateOdeSystem((t, y) => y.mul(lambda)), lambda);
         var y0 = tensor(new double[,] { { 1 } }, float64);
         var solution = Ode.Solve(system, y0, linspace(0, 10, 2, dtype: float64), Solvers.Dopri5, Loose, GradientMethod.Backsolve());
-        Backward(solution.Ys.square().sum(), surfacing);
+        Backward(solution.Ys.square().sum(), lambda, surfacing);
     }
 
     static void MaxSteps3(Surfacing surfacing)
@@ -79,7 +85,7 @@ static class Scenarios
         var y0 = tensor(new double[,] { { 1 } }, float64);
         var solution = Ode.Solve(system, y0, linspace(0, 10, 2, dtype: float64), Solvers.Dopri5, new SolverOptions(),
             GradientMethod.Backsolve(new AdjointOptions { MaxSteps = 3 }));
-        Backward(solution.Ys.square().sum(), surfacing);
+        Backward(solution.Ys.square().sum(), lambda, surfacing);
     }
 
     // Rates that change between the forward solve and the backward replay (a non-deterministic system).
@@ -91,7 +97,7 @@ static class Scenarios
         var y0 = tensor(new double[,] { { 1 } }, float64);
         var solution = Ode.Solve(system, y0, linspace(0, 2, 5, dtype: float64), Solvers.Rk4, new SolverOptions { StepSize = 0.1 },
             GradientMethod.Checkpointed(new CheckpointOptions { StepsPerSegment = 5 }));
-        Backward(solution.Ys.square().sum(), surfacing);
+        Backward(solution.Ys.square().sum(), lambda, surfacing);
     }
 
     // The user's rates throw, but only once the backward pass runs.
@@ -104,7 +110,48 @@ static class Scenarios
         var y0 = tensor(new double[,] { { 1 } }, float64);
         var solution = Ode.Solve(system, y0, linspace(0, 1, 3, dtype: float64), Solvers.Dopri5, new SolverOptions(), GradientMethod.Backsolve());
         backward = true;
-        Backward(solution.Ys.square().sum(), surfacing);
+        Backward(solution.Ys.square().sum(), lambda, surfacing);
+    }
+
+    // Two solves in a row, the second one's rates throwing in the backward pass: its node fails first, then the first
+    // solve's node runs in the same backward pass (inside autograd.grad it must leave the error in place, not clear it).
+    static void ChainedThrow(Surfacing surfacing)
+    {
+        var lambda = tensor(-0.5, float64).requires_grad_(true);
+        bool backward = false;
+        var healthy = AutogradRatesVjp.For(new DelegateOdeSystem((t, y) => y.mul(lambda)), lambda);
+        var failing = AutogradRatesVjp.For(new DelegateOdeSystem((t, y) =>
+            backward ? throw new InvalidOperationException("second solve's rates failed during backward") : y.mul(lambda)), lambda);
+        var times = linspace(0, 1, 3, dtype: float64);
+        var first = Ode.Solve(healthy, tensor(new double[,] { { 1 } }, float64), times, Solvers.Dopri5, new SolverOptions(), GradientMethod.Backsolve());
+        var second = Ode.Solve(failing, first.Ys[-1], times, Solvers.Dopri5, new SolverOptions(), GradientMethod.Checkpointed());
+        backward = true;
+        Backward(second.Ys.square().sum(), lambda, surfacing);
+    }
+
+    // Not a NodeDsl failure: differentiating a freed graph a second time. libtorch's error arrives as an exception.
+    static void GraphFreed(Surfacing surfacing)
+    {
+        var lambda = tensor(-0.5, float64).requires_grad_(true);
+        var loss = lambda.exp().mul(lambda).sum();
+        Backward(loss, lambda, surfacing);
+        Console.WriteLine("first pass done");
+        Backward(loss, lambda, surfacing);
+    }
+
+    // Rates that depend on neither the state nor any parameter (f does not require grad), with the Jacobian regulariser.
+    static void RegularizerConstantRates()
+    {
+        var system = new RegularizedSystem(new DelegateOdeSystem((t, y) => ones_like(y)), 2, ones(1, 2, float64));
+        var rates = system.Rates(tensor(0.0, float64), system.Augment(tensor(new double[,] { { 1, 2 } }, float64)));
+        Console.WriteLine($"jacobian term {rates[0, system.JacobianColumn].item<double>():R}");
+    }
+
+    // A custom network module whose output does not depend on its input (a learned constant): its input VJP is zero.
+    static void ModuleIgnoresInput()
+    {
+        var vjp = ModuleOps.InputVjp(new ConstantModule(), ones(3, 2, float64), ones(1, 2, float64));
+        Console.WriteLine($"input vjp sum {vjp.sum().item<double>():R} shape [{string.Join(", ", vjp.shape)}]");
     }
 
     static void TrainerBacksolve()
@@ -133,12 +180,29 @@ static class Scenarios
         }
     }
 
-    static void Backward(Tensor loss, Surfacing surfacing)
+    static void Backward(Tensor loss, Tensor parameter, Surfacing surfacing)
     {
-        if (surfacing == Surfacing.Run)
+        switch (surfacing)
         {
-            BackwardPass.Run(loss);
-            return;
+            case Surfacing.Run:
+                BackwardPass.Run(loss);
+                return;
+            case Surfacing.PassGrad:
+                var gradient = BackwardPass.Grad([loss], [parameter])[0];
+                Console.WriteLine($"BackwardPass.Grad returned {gradient!.sum().item<double>():R}");
+                return;
+            case Surfacing.Grad:
+                try
+                {
+                    var plain = autograd.grad([loss], [parameter])[0];
+                    Console.WriteLine($"autograd.grad returned {plain.sum().item<double>():R}");
+                }
+                catch (ExternalException e)
+                {
+                    Console.WriteLine($"autograd.grad threw ExternalException: {e.Message.Split('\n')[0]}");
+                }
+                BackwardPass.ThrowIfFailed();
+                return;
         }
         try
         {
@@ -169,4 +233,14 @@ sealed class StiffLinear : nn.Module<Tensor, Tensor>, IOdeSystem
     public override Tensor forward(Tensor y) => y.matmul(a.t());
 
     public Tensor Rates(Tensor t, Tensor y) => forward(y);
+}
+
+/// <summary>A module that returns a learned constant row for every input row.</summary>
+sealed class ConstantModule : nn.Module<Tensor, Tensor>
+{
+    readonly TorchSharp.Modules.Parameter c = new(tensor(new double[,] { { 1, 2 } }, float64));
+
+    public ConstantModule() : base(nameof(ConstantModule)) => RegisterComponents();
+
+    public override Tensor forward(Tensor x) => c.expand(x.shape[0], 2);
 }

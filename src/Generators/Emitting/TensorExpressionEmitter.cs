@@ -147,7 +147,8 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
         if (lt && rt)
             return b.Op switch
             {
-                BinaryOp.Add => $"{l}.add({r})",
+                // alpha = ScalarOps.One: TorchSharp's add(Tensor) converts 1 to a temporary Scalar per call (same race).
+                BinaryOp.Add => $"{l}.add({r}, {ops}.One)",
                 BinaryOp.Subtract => $"{l}.sub({r})",
                 BinaryOp.Multiply => $"{l}.mul({r})",
                 _ => $"{l}.div({r})",

@@ -130,7 +130,8 @@ internal sealed class VjpEmitter
         }
         var padded = sorted.Select(s => s.Start == 0 && s.Length == width ? s.Code
             : $"{Names.Torch}.nn.functional.pad({s.Code}, new long[] {{ {Literals.Int(s.Start)}, {Literals.Int(width - s.Start - s.Length)} }})").ToList();
-        return string.Join(".add(", padded) + new string(')', padded.Count - 1);
+        // alpha = ScalarOps.One: TorchSharp's add(Tensor) converts 1 to a temporary Scalar per call (GC race).
+        return string.Join(".add(", padded) + string.Concat(Enumerable.Repeat($", {Names.ScalarOps}.One)", padded.Count - 1));
     }
 
     void Contribute(Expr target, string code)
@@ -138,7 +139,7 @@ internal sealed class VjpEmitter
         if (!TensorExpressionEmitter.IsTensor(target)) return;
         if (adjoint.TryGetValue(target, out var name))
         {
-            w.WriteLine($"{name} = {name}.add({code});");
+            w.WriteLine($"{name} = {name}.add({code}, {Names.ScalarOps}.One);");
             return;
         }
         name = "__g" + Literals.Int(counter++);

@@ -11,6 +11,15 @@ namespace NodeDsl.Runtime;
 /// </summary>
 public static class ScalarOps
 {
+    /// <summary>
+    /// The Scalar 1, alive for the whole process (never finalized): pass it as <c>alpha</c> to <c>add</c>/<c>add_</c>.
+    /// TorchSharp's one-argument <c>add(Tensor)</c>, <c>add(Scalar)</c>, <c>add_(…)</c> and the <c>+</c> operator call
+    /// <c>add(target, 1)</c>, which converts 1 to a temporary Scalar per call (TorchSharp 0.107, Tensor.Math.cs) and so
+    /// races with the GC like any implicit conversion; <c>x.add(y, ScalarOps.One)</c> is the same operation without it.
+    /// (<c>sub(Tensor)</c> has no alpha and creates no Scalar.) Read-only, so one instance serves every thread.
+    /// </summary>
+    public static Scalar One { get; } = 1.ToScalar();
+
     /// <summary><c>x · c</c>.</summary>
     public static Tensor Mul(Tensor x, double c)
     {
@@ -29,7 +38,7 @@ public static class ScalarOps
     public static Tensor Add(Tensor x, double c)
     {
         using var s = c.ToScalar();
-        return x.add(s);
+        return x.add(s, One);
     }
 
     /// <summary><c>x − c</c>.</summary>
@@ -44,7 +53,7 @@ public static class ScalarOps
     {
         using var s = c.ToScalar();
         using var negated = x.neg();
-        return negated.add(s);
+        return negated.add(s, One);
     }
 
     /// <summary><c>x + alpha · y</c>.</summary>

@@ -78,7 +78,7 @@ public class EnsembleMlp : nn.Module<Tensor, Tensor>
         var x = input.view(Members, batch, InputSize);
         for (int l = 0; l < weights.Length; l++)
         {
-            x = x.bmm(weights[l]).add_(biases[l]);   // [M, B, in]·[M, in, out] + [M, 1, out]
+            x = x.bmm(weights[l]).add_(biases[l], ScalarOps.One);   // [M, B, in]·[M, in, out] + [M, 1, out]
             if (l < weights.Length - 1) x = Activate(x);
         }
         return x.reshape(Members * batch, OutputSize).MoveToOuterDisposeScope();

@@ -85,7 +85,7 @@ internal sealed class AdjointSystem : IOdeSystem
     {
         var jumped = z.clone();
         jumped.narrow(1, 0, stateSize).copy_(y.reshape(1, -1));
-        jumped.narrow(1, stateSize, stateSize).add_(g.reshape(1, -1));
+        jumped.narrow(1, stateSize, stateSize).add_(g.reshape(1, -1), ScalarOps.One);
         return jumped;
     }
 

@@ -57,6 +57,7 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         {
             var c = (Context)vars[0];
             var y0 = (Tensor)vars[2];
+            c.Site.Remember(vars);
             OdeSolution solution;
             // The forward solve's last step-size proposal starts the backward solve (adaptive solvers in the step loop).
             if (c.Solver.IsAdaptive && JumpedSolve.InLoop(c.Solver, c.Options))
@@ -132,7 +133,7 @@ internal sealed class BacksolveAdjoint(AdjointOptions adjoint) : GradientMethod
         c.Report.AddBackward(solution.Stats);
         drift.Check(aug.StateOf(solution.Ys[last]), ys[0], c.Times[0]);
         var (a, grads) = aug.Unpack(solution.Ys[last]);
-        var dy0 = a.add(g[0]).MoveToOuterDisposeScope();
+        var dy0 = a.add(g[0], ScalarOps.One).MoveToOuterDisposeScope();
         return (dy0, grads.Select(p => p?.clone().MoveToOuterDisposeScope()).ToArray());
     }
 

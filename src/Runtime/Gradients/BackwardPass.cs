@@ -17,6 +17,7 @@ namespace NodeDsl.Runtime;
 /// <see cref="Ode.Solve(IOdeSystem, Tensor, Tensor, IOdeSolver, SolverOptions?, GradientMethod)"/>, and comes out:</para>
 /// <list type="bullet">
 /// <item>from <see cref="Run"/>, which calls <c>loss.backward()</c> and rethrows it in place of libtorch's error;</item>
+/// <item>from <see cref="Grad"/>, the safe counterpart of <c>torch.autograd.grad</c>;</item>
 /// <item>from <see cref="ThrowIfFailed"/>, after you called <c>loss.backward()</c> yourself and caught its exception;</item>
 /// <item>otherwise from the next <c>Ode.Solve</c> on that thread, wrapped in a <see cref="BackwardFailedException"/>, so
 /// that a failed backward pass is never silently followed by more training.</item>
@@ -52,6 +53,76 @@ public static class BackwardPass
     }
 
     /// <summary>
+    /// <c>torch.autograd.grad</c> without its process-ending failures: returns the gradients of <paramref name="outputs"/>
+    /// with respect to <paramref name="inputs"/> (vector–Jacobian products with <paramref name="gradOutputs"/>), touching
+    /// no other tensor's <c>.grad</c>. If one of NodeDsl's backward passes failed, throws the exception that made it fail;
+    /// any other libtorch error arrives as an <c>ExternalException</c>.
+    /// </summary>
+    /// <remarks>
+    /// TorchSharp 0.107's <c>autograd.grad</c> (native <c>THSAutograd_grad</c>) does not turn libtorch's errors into .NET
+    /// exceptions, so any error inside it (a graph already freed, a gradient of the wrong shape or device, an input that
+    /// does not require grad) ends the process. This method runs the same engine through <c>backward(inputs: …)</c>, whose
+    /// native entry point does catch them: each input's <c>.grad</c> is set aside, the gradient is accumulated into it
+    /// from nothing, read, and the previous <c>.grad</c> is put back, whatever happens. An input that is not a leaf keeps
+    /// libtorch's <c>retain_grad()</c> afterwards (later <c>backward()</c> calls also fill its <c>.grad</c>).
+    /// </remarks>
+    /// <param name="outputs">The tensors to differentiate.</param>
+    /// <param name="inputs">The tensors to differentiate with respect to; each must require grad.</param>
+    /// <param name="gradOutputs">One gradient per output, of its shape; null for single-element outputs (ones).</param>
+    /// <param name="retainGraph">Keep the graph for another backward pass (default: <paramref name="createGraph"/>).</param>
+    /// <param name="createGraph">Build a graph of the gradients (for higher derivatives).</param>
+    /// <param name="allowUnused">Return null for an input the outputs do not depend on, instead of throwing.</param>
+    /// <returns>One gradient per input (null for an unused input when <paramref name="allowUnused"/>).</returns>
+    public static IList<Tensor?> Grad(IList<Tensor> outputs, IList<Tensor> inputs, IList<Tensor>? gradOutputs = null,
+        bool? retainGraph = null, bool createGraph = false, bool allowUnused = false)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0) throw new ArgumentException("Give at least one tensor to differentiate with respect to.", nameof(inputs));
+        var setAside = new Tensor?[inputs.Count];
+        try
+        {
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                ArgumentNullException.ThrowIfNull(inputs[i], $"{nameof(inputs)}[{i}]");
+                // backward(inputs) makes a non-leaf retain grad anyway; doing it first lets its .grad be read without libtorch's warning.
+                if (!inputs[i].is_leaf) inputs[i].retain_grad();
+                setAside[i] = inputs[i].grad;
+                inputs[i].grad = null!;
+            }
+            try
+            {
+                autograd.backward(outputs, gradOutputs, retainGraph, createGraph, inputs);
+            }
+            catch (Exception) when (Take() is { } failure)
+            {
+                failure.Rethrow();
+                throw;
+            }
+            ThrowIfFailed();
+            var gradients = inputs.Select(x => x.grad is { IsInvalid: false } g ? g : null).ToList();
+            if (!allowUnused && gradients.IndexOf(null) is var unused and >= 0)
+            {
+                foreach (var g in gradients) g?.Dispose();
+                throw new ArgumentException(
+                    $"inputs[{unused}] was not used to compute the outputs, so it has no gradient. Pass allowUnused: true to get null for it.",
+                    nameof(inputs));
+            }
+            return gradients;
+        }
+        finally
+        {
+            // Reverse order: the same tensor given twice gets back what it had first.
+            for (int i = inputs.Count - 1; i >= 0; i--)
+            {
+                if (inputs[i] is null) continue;
+                inputs[i].grad = setAside[i]!;
+                setAside[i]?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
     /// Throws the exception that made one of NodeDsl's backward passes fail on this thread, if one did and it has not
     /// been thrown yet (e.g. after <c>loss.backward()</c> threw libtorch's error); does nothing otherwise.
     /// </summary>
@@ -75,6 +146,9 @@ public static class BackwardPass
     {
         if (Take() is { } failure) throw new BackwardFailedException(failure.Method, failure.Error);
     }
+
+    /// <summary>This thread's unhandled failure and the gradient method it happened in, without taking it; null if none.</summary>
+    internal static (string Method, Exception Error)? PeekFailure() => Peek() is { } f ? (f.Method, f.Error) : null;
 
     /// <summary>Takes this thread's unhandled failure (marking it handled for every thread it was kept for).</summary>
     internal static (string Method, Exception Error)? TakeFailure() => Take() is { } f ? (f.Method, f.Error) : null;

@@ -64,6 +64,7 @@ internal sealed class CheckpointedAdjoint(CheckpointOptions checkpoints) : Gradi
         {
             var c = (Context)vars[0];
             var y0 = (Tensor)vars[2];
+            c.Site.Remember(vars);
             c.Parameters = vars.Skip(3).Cast<Tensor>().ToArray();
             using var noGrad = no_grad();
             var (ys, saved, stats) = c.Strategy.Forward(y0.detach());
@@ -111,7 +112,7 @@ internal sealed class CheckpointedAdjoint(CheckpointOptions checkpoints) : Gradi
             if (!active[i]) continue;
             var gi = grads[slot++];
             if (gi is null || gi.IsInvalid) continue;
-            var sum = dParams[i] is { } prev ? prev.add(gi) : gi.detach().clone();
+            var sum = dParams[i] is { } prev ? prev.add(gi, ScalarOps.One) : gi.detach().clone();
             dParams[i]?.Dispose();
             dParams[i] = sum.DetachFromDisposeScope();
         }

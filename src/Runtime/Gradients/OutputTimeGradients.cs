@@ -55,6 +55,7 @@ internal static class OutputTimeGradients
         {
             var y0 = (Tensor)vars[2];
             ctx.save_data("c", vars[0]);
+            ((TimeContext)vars[0]).Site.Remember(vars);
             ctx.save_for_backward([y0.detach()]);
             return [y0.clone()];
         }
@@ -82,6 +83,7 @@ internal static class OutputTimeGradients
         {
             var ys = (Tensor)vars[2];
             ctx.save_data("c", vars[0]);
+            ((TimeContext)vars[0]).Site.Remember(vars);
             ctx.save_for_backward([ys.detach()]);
             return [ys.clone()];
         }

@@ -58,7 +58,7 @@ internal sealed class ReconstructionDrift(double rtol, double atol)
         using var a = atol.ToScalar();
         // Per trajectory (row): the largest error over the largest magnitude. A component passing through zero has no scale
         // of its own; its error comes from the others through the coupling, so each row is measured against its own norm.
-        var scale = forward.abs().amax(1).mul_(r).add_(a);
+        var scale = forward.abs().amax(1).mul_(r).add_(a, ScalarOps.One);
         using var host = reconstructed.sub(forward).abs_().amax(1).div_(scale).max().to(ScalarType.Float64, CPU);
         return host.item<double>();
     }

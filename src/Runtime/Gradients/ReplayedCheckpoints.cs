@@ -107,7 +107,7 @@ internal sealed class ReplayedCheckpoints(IOdeSystem system, IStepLoopSolver sol
             carryF = s == 0 ? null : d[1] ?? zeros_like(f).DetachFromDisposeScope();
         }
         report.AddBackward(new SolverStats { FunctionEvaluations = counters.FunctionEvaluations, AcceptedSteps = _log.Count });
-        var dy0 = carryY!.add(g[0]);
+        var dy0 = carryY!.add(g[0], ScalarOps.One);
         carryY.Dispose();
         return dy0;
     }

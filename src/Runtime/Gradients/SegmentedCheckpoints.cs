@@ -70,13 +70,13 @@ internal sealed class SegmentedCheckpoints(IOdeSystem system, IOdeSolver solver,
                 if (!isOutput && !isEnd) continue;
                 var gp = isOutput ? g[plan.OutputIndex[p]] : carry!;
                 points.Add(solution.Ys[p - first]);
-                cotangents.Add(isOutput && isEnd ? gp.add(carry!) : gp);
+                cotangents.Add(isOutput && isEnd ? gp.add(carry!, ScalarOps.One) : gp);
             }
             var dStart = CheckpointedAdjoint.Backpropagate(points, cotangents, [start], parameters, active, dParams)[0];
             carry?.Dispose();
             carry = dStart ?? zeros_like(start).DetachFromDisposeScope();
         }
-        var dy0 = carry!.add(g[0]);
+        var dy0 = carry!.add(g[0], ScalarOps.One);
         carry.Dispose();
         return dy0;
     }

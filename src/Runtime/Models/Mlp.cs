@@ -72,11 +72,12 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(gradOutput);
         var (pre, post, _) = HiddenLayers(input);
         // y = a Wᵀ + b  ⇒  ∂L/∂a = ∂L/∂y · W;   a = σ(z)  ⇒  ∂L/∂z = ∂L/∂a ⊙ σ'(z).
-        var g = gradOutput.matmul(layers[^1].weight!);
+        // mm, not matmul: TorchSharp's matmul ends the process on a dtype mismatch (e.g. float64 adjoint, float32 weights).
+        var g = (gradOutput.dim() == 1 ? gradOutput.unsqueeze(0) : gradOutput).mm(layers[^1].weight!);
         for (int i = layers.Length - 2; i >= 0; i--)
         {
             g = g * ActivationDerivative(pre[i], post[i]);
-            g = g.matmul(layers[i].weight!);
+            g = g.mm(layers[i].weight!);
         }
         return g.dim() == 2 && g.shape[0] == input.shape[0] ? g : g.expand(input.shape[0], InputSize);
     }
@@ -118,9 +119,9 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         {
             var a = l == 0 ? input : post[l - 1];
             var weight = layers[l].weight!;
-            if (weight.requires_grad) accumulate(parameterGradients, 2 * l, g.t().matmul(a));
+            if (weight.requires_grad) accumulate(parameterGradients, 2 * l, g.t().mm(a));
             if (layers[l].bias is { requires_grad: true }) accumulate(parameterGradients, 2 * l + 1, g.sum(0L));
-            g = g.matmul(weight);
+            g = g.mm(weight);
             if (l > 0 && Activation != Activation.Identity) g = g.mul(ActivationDerivative(pre[l - 1], post[l - 1]));
         }
         return g;

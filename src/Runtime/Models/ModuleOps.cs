@@ -22,8 +22,12 @@ public static class ModuleOps
         var x = input.requires_grad ? input : input.detach().requires_grad_(true);
         var y = module.forward(x);
         var g = gradOutput.dim() == 2 && gradOutput.shape[0] == y.shape[0] ? gradOutput : gradOutput.expand(y.shape[0], y.shape[1]);
+        // An output that does not depend on the input has no gradient; asking autograd.grad for one would be a libtorch
+        // error, which TorchSharp's THSAutograd_grad does not catch (the process would end).
+        if (!y.requires_grad) return torch.zeros_like(x);
         // retain_graph: the returned gradient's own graph reuses the forward's saved values (TorchSharp does not default it to create_graph).
-        return autograd.grad([y], [x], [g], retain_graph: true, create_graph: true)[0];
+        var vjp = autograd.grad([y], [x], [g], retain_graph: true, create_graph: true, allow_unused: true)[0];
+        return vjp is null || vjp.IsInvalid ? torch.zeros_like(x) : vjp;
     }
 
     /// <summary>Gradient of output <paramref name="output"/> with respect to the input, <c>[batch, inputs]</c>.</summary>

@@ -29,7 +29,7 @@ public abstract class NetworkTape
         ArgumentNullException.ThrowIfNull(slots);
         if (index >= slots.Length)
             throw new ArgumentException($"The gradient array has {slots.Length} slots but the network has more parameters; create it with NetworkTapes.Slots(module).", nameof(slots));
-        slots[index] = slots[index] is { } s ? s.add(gradient) : gradient;
+        slots[index] = slots[index] is { } s ? s.add(gradient, ScalarOps.One) : gradient;
     }
 }
 

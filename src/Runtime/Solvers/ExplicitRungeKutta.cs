@@ -121,7 +121,8 @@ public class ExplicitRungeKutta : OneStepMethod
         return acc!;
     }
 
-    // Σ_j w_j k_j as one matmul of the weight row with the stacked stages.
+    // Σ_j w_j k_j as one matrix product of the weight row with the stacked stages (mm: TorchSharp's matmul does not
+    // catch libtorch's errors, e.g. out of memory, and would end the process).
     static Tensor WeightedSum(IReadOnlyList<double> w, Tensor[] k, int count, Tensor like)
     {
         var stacked = torch.stack(k.AsSpan(0, count).ToArray()).view(count, -1);
@@ -129,7 +130,7 @@ public class ExplicitRungeKutta : OneStepMethod
         for (int j = 0; j < count; j++) weights[j] = w[j];
         // A host→device copy of a few doubles; cheaper than one add per stage.
         var row = torch.tensor(weights, new long[] { 1, count }, like.dtype, like.device);
-        return row.matmul(stacked).view(like.shape);
+        return row.mm(stacked).view(like.shape);
     }
 
     /// <summary>The dense-output matrix <c>[degree, stages]</c> on a device/dtype (cached: created once).</summary>

@@ -20,7 +20,7 @@ internal sealed class HermiteDenseOutput(StepPoint step, Tensor y0, Tensor f0, T
         var t2 = theta.square();
         var t3 = t2.mul(theta);
         var h01 = ScalarOps.Mul(t2, 3).sub(ScalarOps.Mul(t3, 2));             // 3θ² − 2θ³
-        var h10 = t3.sub(ScalarOps.Mul(t2, 2)).add(theta);         // θ³ − 2θ² + θ
+        var h10 = t3.sub(ScalarOps.Mul(t2, 2)).add(theta, ScalarOps.One);         // θ³ − 2θ² + θ
         var h11 = t3.sub(t2);                           // θ³ − θ²
         // y0 + h01 (y1 − y0) + h (h10 f0 + h11 f1), since h00 = 1 − h01.
         var slope = ScalarOps.AddCMul(f0.mul(h10), f1, h11, 1);

@@ -40,7 +40,7 @@ internal sealed class TableauDenseOutput : IDenseOutput
         var k = Stages();
         var matrix = _method.DenseMatrix(_y0.dtype, _y0.device);
         var exponents = torch.arange(1, matrix.shape[0] + 1, _y0.dtype, _y0.device);
-        var weights = theta.pow(exponents).matmul(matrix);               // [batch, stages]
+        var weights = theta.pow(exponents).mm(matrix);                   // [batch, stages]; mm: see ExplicitRungeKutta.WeightedSum
         var sum = torch.einsum("bs,sbn->bn", weights, torch.stack(k));   // Σ_j w_j k_j per row
         return _step.AddScaled(_y0, sum, 1.0);
     }

@@ -10,8 +10,15 @@ public sealed record EarlyStopping
     /// <summary>When stopping (early or at the last epoch), put back the weights of the best validation epoch.</summary>
     public bool RestoreBestWeights { get; init; } = true;
 
-    /// <summary>Checks <see cref="MinDelta"/> (finite, ≥ 0: NaN would make every epoch "no improvement").</summary>
-    internal void Validate() => OptionRules.Require(OptionRules.FiniteNonNegative(MinDelta), "EarlyStopping.MinDelta");
+    /// <summary>
+    /// Checks <see cref="Patience"/> (≥ 1) and <see cref="MinDelta"/> (finite, ≥ 0: NaN would make every epoch "no
+    /// improvement"); the one place these options are validated (<see cref="TrainerOptions"/> calls it).
+    /// </summary>
+    internal void Validate()
+    {
+        OptionRules.Require(OptionRules.AtLeast(Patience, 1), "EarlyStopping.Patience");
+        OptionRules.Require(OptionRules.FiniteNonNegative(MinDelta), "EarlyStopping.MinDelta");
+    }
 }
 
 /// <summary>Progress of early stopping; saved in checkpoints so a resumed run stops where the original would.</summary>

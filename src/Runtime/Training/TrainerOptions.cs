@@ -89,7 +89,6 @@ public sealed record TrainerOptions
         if (CheckpointEvery < 1) throw new ArgumentException($"CheckpointEvery must be at least 1, not {CheckpointEvery}.");
         if (Resume && CheckpointPath is null) throw new ArgumentException("Resume needs a CheckpointPath.");
         if (GradientClipNorm is { } c && !(c > 0)) throw new ArgumentException($"GradientClipNorm must be positive, not {c}.");
-        if (EarlyStopping is { Patience: < 1 }) throw new ArgumentException("EarlyStopping.Patience must be at least 1.");
         if (Replicas < 1) throw new ArgumentException($"Replicas must be at least 1, not {Replicas}.");
         Runaway?.Validate();
         // The other options fail here, at construction, rather than in the first batch (OdeArgumentException naming them).

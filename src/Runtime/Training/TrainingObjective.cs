@@ -50,7 +50,7 @@ internal sealed class TrainingObjective
         {
             var last = solution.Ys.select(0, -1);
             term = ScalarOps.Mul(last.select(1, StateSize).mean(), reg.KineticEnergy)
-                .add(ScalarOps.Mul(last.select(1, StateSize + 1).mean(), reg.JacobianFrobenius));
+                .add(ScalarOps.Mul(last.select(1, StateSize + 1).mean(), reg.JacobianFrobenius), ScalarOps.One);
         }
         if (regularize && options.ParameterPenalty is { } penalty) term = term is null ? penalty() : term + penalty();
         if (term is null) return new Result(dataLoss, dataLoss, null, solution.Stats, solution.Gradient);

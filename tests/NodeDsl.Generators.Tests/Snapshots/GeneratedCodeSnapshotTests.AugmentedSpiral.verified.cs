@@ -105,12 +105,12 @@ namespace NodeDsl.Models.Tests.Models
             var __g6 = __g2.mul(global::NodeDsl.Runtime.ScalarOps.RSub(1.0, __v7.square()));
             var __g7 = __g0;
             var __g8 = __g0.neg();
-            __g4 = __g4.add(__g8.mul(h).sum());
+            __g4 = __g4.add(__g8.mul(h).sum(), global::NodeDsl.Runtime.ScalarOps.One);
             var __g9 = __g8.mul(this.Learnable(0));
             var __g10 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { __g7, __g6 }, 1);
             var __g11 = __tape0.Backward(__g10, __pn_Field);
-            __g9 = __g9.add(__g11.narrow(1, 0, 2));
-            __g5 = __g5.add(__g11.narrow(1, 2, 3));
+            __g9 = __g9.add(__g11.narrow(1, 0, 2), global::NodeDsl.Runtime.ScalarOps.One);
+            __g5 = __g5.add(__g11.narrow(1, 2, 3), global::NodeDsl.Runtime.ScalarOps.One);
             return VjpResult(__f, global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { __g9, __g5 }, 1), new global::TorchSharp.torch.Tensor?[] { __g4 }, new global::TorchSharp.torch.Tensor?[][] { __pn_Field }, null, null, __t);
         }
 

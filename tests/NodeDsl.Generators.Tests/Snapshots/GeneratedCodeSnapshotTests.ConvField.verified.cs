@@ -66,7 +66,7 @@ namespace NodeDsl.Models.Tests.Models
             var __g2 = __g0.neg();
             var __g3 = global::NodeDsl.Runtime.ScalarOps.Mul(__g2, this.nu);
             var __g4 = __tape0.Backward(__g1, __pn_Block);
-            __g3 = __g3.add(__g4);
+            __g3 = __g3.add(__g4, global::NodeDsl.Runtime.ScalarOps.One);
             return VjpResult(__f, __g3, new global::TorchSharp.torch.Tensor?[] {  }, new global::TorchSharp.torch.Tensor?[][] { __pn_Block }, null, null, __t);
         }
 

@@ -33,14 +33,14 @@ namespace NodeDsl.Models.Tests.Models
             long __batch = __y.shape[0];
             var q = __y.narrow(1, 0, 1);
             var p = __y.narrow(1, 1, 1);
-            var __v0 = p.add(p);
+            var __v0 = p.add(p, global::NodeDsl.Runtime.ScalarOps.One);
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, 2.0);
             var __v2 = __y.narrow(1, 0, 1);
             var __v3 = global::NodeDsl.Runtime.ModuleOps.InputGradient(this.__n_U, __v2, 0, 1);
             var __v4 = __v3.narrow(1, 0, 1);
-            var __v5 = q.add(q);
+            var __v5 = q.add(q, global::NodeDsl.Runtime.ScalarOps.One);
             var __v6 = global::NodeDsl.Runtime.ScalarOps.Div(__v5, 4.0);
-            var __v7 = __v4.add(__v6);
+            var __v7 = __v4.add(__v6, global::NodeDsl.Runtime.ScalarOps.One);
             var __v8 = __v7.neg();
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v1, __batch, 1), Columns(__v8, __batch, 1) }, 1);
         }
@@ -60,15 +60,15 @@ namespace NodeDsl.Models.Tests.Models
             long __batch = __y.shape[0];
             var q = __y.narrow(1, 0, 1);
             var p = __y.narrow(1, 1, 1);
-            var __v0 = p.add(p);
+            var __v0 = p.add(p, global::NodeDsl.Runtime.ScalarOps.One);
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, 2.0);
             var __v3 = __y.narrow(1, 0, 1);
             var __tape2 = global::NodeDsl.Runtime.NetworkTapes.RecordInputGradient(this.__n_U, __v3, 0, 1);
             var __v4 = __tape2.Output;
             var __v5 = __v4.narrow(1, 0, 1);
-            var __v6 = q.add(q);
+            var __v6 = q.add(q, global::NodeDsl.Runtime.ScalarOps.One);
             var __v7 = global::NodeDsl.Runtime.ScalarOps.Div(__v6, 4.0);
-            var __v8 = __v5.add(__v7);
+            var __v8 = __v5.add(__v7, global::NodeDsl.Runtime.ScalarOps.One);
             var __v9 = __v8.neg();
             var __f = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v1, __batch, 1), Columns(__v9, __batch, 1) }, 1);
             var __pn_U = global::NodeDsl.Runtime.NetworkTapes.Slots(this.__n_U);
@@ -79,13 +79,13 @@ namespace NodeDsl.Models.Tests.Models
             var __g4 = __g2;
             var __g5 = global::NodeDsl.Runtime.ScalarOps.Div(__g4, 4.0);
             var __g6 = __g5;
-            __g6 = __g6.add(__g5);
+            __g6 = __g6.add(__g5, global::NodeDsl.Runtime.ScalarOps.One);
             var __g7 = __g3;
             var __g8 = __tape2.Backward(__g7, __pn_U);
-            __g6 = __g6.add(__g8);
+            __g6 = __g6.add(__g8, global::NodeDsl.Runtime.ScalarOps.One);
             var __g9 = global::NodeDsl.Runtime.ScalarOps.Div(__g0, 2.0);
             var __g10 = __g9;
-            __g10 = __g10.add(__g9);
+            __g10 = __g10.add(__g9, global::NodeDsl.Runtime.ScalarOps.One);
             return VjpResult(__f, global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { __g6, __g10 }, 1), new global::TorchSharp.torch.Tensor?[] {  }, new global::TorchSharp.torch.Tensor?[][] { __pn_U }, null, null, __t);
         }
 
@@ -102,10 +102,10 @@ namespace NodeDsl.Models.Tests.Models
             var __v2 = __y.narrow(1, 0, 1);
             var __v3 = this.__n_U.forward(__v2);
             var __v4 = __v3.narrow(1, 0, 1);
-            var __v5 = __v1.add(__v4);
+            var __v5 = __v1.add(__v4, global::NodeDsl.Runtime.ScalarOps.One);
             var __v6 = q.mul(q);
             var __v7 = global::NodeDsl.Runtime.ScalarOps.Div(__v6, 4.0);
-            var __v8 = __v5.add(__v7);
+            var __v8 = __v5.add(__v7, global::NodeDsl.Runtime.ScalarOps.One);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v8, __batch, 1) }, 1);
         }
 

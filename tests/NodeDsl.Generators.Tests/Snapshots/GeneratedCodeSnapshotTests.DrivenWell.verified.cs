@@ -67,7 +67,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v11 = global::NodeDsl.Runtime.ScalarOps.Pow(q, 3.0);
             var __v12 = global::NodeDsl.Runtime.ScalarOps.Mul(__v11, 4.0);
             var __v13 = global::NodeDsl.Runtime.ScalarOps.Div(__v12, 20.0);
-            var __v14 = __v10.add(__v13);
+            var __v14 = __v10.add(__v13, global::NodeDsl.Runtime.ScalarOps.One);
             var __v15 = __v14.neg();
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v1, __batch, 1), Columns(__v15, __batch, 1) }, 1);
         }
@@ -103,7 +103,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v11 = global::NodeDsl.Runtime.ScalarOps.Pow(q, 3.0);
             var __v12 = global::NodeDsl.Runtime.ScalarOps.Mul(__v11, 4.0);
             var __v13 = global::NodeDsl.Runtime.ScalarOps.Div(__v12, 20.0);
-            var __v14 = __v10.add(__v13);
+            var __v14 = __v10.add(__v13, global::NodeDsl.Runtime.ScalarOps.One);
             var __v15 = __v14.neg();
             var __f = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v1, __batch, 1), Columns(__v15, __batch, 1) }, 1);
             var __g0 = __a.narrow(1, 0, 1);
@@ -124,9 +124,9 @@ namespace NodeDsl.Models.Tests.Models
             var __g15 = global::NodeDsl.Runtime.ScalarOps.Mul(__g12, 2.0);
             var __g16 = __g10.mul(__v5);
             var __g17 = __g16.neg();
-            __g15 = __g15.add(__g17.mul(global::NodeDsl.Runtime.ScalarOps.Mul(__v2, 2.0)));
-            __g7 = __g7.add(__g15.div(this.Learnable(0)));
-            __g14 = __g14.add(__g15.mul(__v2).div(this.Learnable(0)).neg().sum());
+            __g15 = __g15.add(__g17.mul(global::NodeDsl.Runtime.ScalarOps.Mul(__v2, 2.0)), global::NodeDsl.Runtime.ScalarOps.One);
+            __g7 = __g7.add(__g15.div(this.Learnable(0)), global::NodeDsl.Runtime.ScalarOps.One);
+            __g14 = __g14.add(__g15.mul(__v2).div(this.Learnable(0)).neg().sum(), global::NodeDsl.Runtime.ScalarOps.One);
             var __g18 = global::NodeDsl.Runtime.ScalarOps.Div(__g0, 2.0);
             var __g19 = global::NodeDsl.Runtime.ScalarOps.Mul(__g18, 2.0);
             return VjpResult(__f, global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { __g7, __g19 }, 1), new global::TorchSharp.torch.Tensor?[] { __g14 }, global::System.Array.Empty<global::TorchSharp.torch.Tensor?[]>(), global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { __g8 }, 1), null, __t);
@@ -152,7 +152,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v7 = __v1.sub(__v6);
             var __v8 = global::NodeDsl.Runtime.ScalarOps.Pow(q, 4.0);
             var __v9 = global::NodeDsl.Runtime.ScalarOps.Div(__v8, 20.0);
-            var __v10 = __v7.add(__v9);
+            var __v10 = __v7.add(__v9, global::NodeDsl.Runtime.ScalarOps.One);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v10, __batch, 1) }, 1);
         }
 

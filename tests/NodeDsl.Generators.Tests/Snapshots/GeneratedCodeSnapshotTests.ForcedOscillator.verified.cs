@@ -77,12 +77,12 @@ namespace NodeDsl.Models.Tests.Models
             var __v9 = global::NodeDsl.Runtime.ScalarOps.Mul(t, 2.0);
             var __v10 = __v9.sin();
             var __v11 = __v8.mul(__v10);
-            var __v12 = __v5.add(__v11);
-            var __v13 = __v2.add(__v12);
+            var __v12 = __v5.add(__v11, global::NodeDsl.Runtime.ScalarOps.One);
+            var __v13 = __v2.add(__v12, global::NodeDsl.Runtime.ScalarOps.One);
             var __v14 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(t, __batch, 1), Columns(x, __batch, 1) }, 1);
             var __v15 = this.__n_Correction.forward(__v14);
             var __v16 = __v15.narrow(1, 0, 1);
-            var __v17 = __v13.add(__v16);
+            var __v17 = __v13.add(__v16, global::NodeDsl.Runtime.ScalarOps.One);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(v, __batch, 1), Columns(__v17, __batch, 1) }, 1);
         }
 
@@ -114,13 +114,13 @@ namespace NodeDsl.Models.Tests.Models
             var __v9 = global::NodeDsl.Runtime.ScalarOps.Mul(t, 2.0);
             var __v10 = __v9.sin();
             var __v11 = __v8.mul(__v10);
-            var __v12 = __v5.add(__v11);
-            var __v13 = __v2.add(__v12);
+            var __v12 = __v5.add(__v11, global::NodeDsl.Runtime.ScalarOps.One);
+            var __v13 = __v2.add(__v12, global::NodeDsl.Runtime.ScalarOps.One);
             var __v15 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(t, __batch, 1), Columns(x, __batch, 1) }, 1);
             var __tape14 = this.__n_Correction.Record(__v15);
             var __v16 = __tape14.Output;
             var __v17 = __v16.narrow(1, 0, 1);
-            var __v18 = __v13.add(__v17);
+            var __v18 = __v13.add(__v17, global::NodeDsl.Runtime.ScalarOps.One);
             var __f = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(v, __batch, 1), Columns(__v18, __batch, 1) }, 1);
             var __pn_Correction = new global::TorchSharp.torch.Tensor?[4];
             var __g0 = __a.narrow(1, 0, 1);
@@ -138,19 +138,19 @@ namespace NodeDsl.Models.Tests.Models
             var __g12 = __g11.mul(__v10);
             var __g13 = __g11.mul(__v8);
             var __g14 = __g13.mul(__v9.cos());
-            __g6 = __g6.add(global::NodeDsl.Runtime.ScalarOps.Mul(__g14, 2.0));
+            __g6 = __g6.add(global::NodeDsl.Runtime.ScalarOps.Mul(__g14, 2.0), global::NodeDsl.Runtime.ScalarOps.One);
             var __g15 = __g12.mul(__v8);
             var __g16 = global::NodeDsl.Runtime.ScalarOps.Div(__g15, 4.0);
-            __g6 = __g6.add(__g16.neg());
+            __g6 = __g6.add(__g16.neg(), global::NodeDsl.Runtime.ScalarOps.One);
             var __g17 = __g10.mul(__v4).sum();
             var __g18 = __g10.mul(this.Learnable(1));
             var __g19 = __g18.mul(__v3.sin()).neg();
-            __g6 = __g6.add(global::NodeDsl.Runtime.ScalarOps.Mul(__g19, 1.3));
+            __g6 = __g6.add(global::NodeDsl.Runtime.ScalarOps.Mul(__g19, 1.3), global::NodeDsl.Runtime.ScalarOps.One);
             var __g20 = __g8;
             var __g21 = __g8.neg();
             var __g22 = __g21.mul(v).sum();
-            __g0 = __g0.add(__g21.mul(this.Learnable(0)));
-            __g7 = __g7.add(global::NodeDsl.Runtime.ScalarOps.Mul(__g20, (-1.6900000000000002)));
+            __g0 = __g0.add(__g21.mul(this.Learnable(0)), global::NodeDsl.Runtime.ScalarOps.One);
+            __g7 = __g7.add(global::NodeDsl.Runtime.ScalarOps.Mul(__g20, (-1.6900000000000002)), global::NodeDsl.Runtime.ScalarOps.One);
             return VjpResult(__f, global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { __g7, __g0 }, 1), new global::TorchSharp.torch.Tensor?[] { __g22, __g17 }, new global::TorchSharp.torch.Tensor?[][] { __pn_Correction }, null, __withTime ? __g6 : null, __t);
         }
 

@@ -51,7 +51,7 @@ namespace NodeDsl.Models.Tests.Models
             long __batch = __y.shape[0];
             var q = __y.narrow(1, 0, 1);
             var p = __y.narrow(1, 1, 1);
-            var __v0 = p.add(p);
+            var __v0 = p.add(p, global::NodeDsl.Runtime.ScalarOps.One);
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Mul(this.Learnable(0), (2.0 * this.m));
             var __v2 = __v1.mul(this.Learnable(0));
             var __v3 = __v0.div(__v2);
@@ -77,7 +77,7 @@ namespace NodeDsl.Models.Tests.Models
             long __batch = __y.shape[0];
             var q = __y.narrow(1, 0, 1);
             var p = __y.narrow(1, 1, 1);
-            var __v0 = p.add(p);
+            var __v0 = p.add(p, global::NodeDsl.Runtime.ScalarOps.One);
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Mul(this.Learnable(0), (2.0 * this.m));
             var __v2 = __v1.mul(this.Learnable(0));
             var __v3 = __v0.div(__v2);
@@ -96,10 +96,10 @@ namespace NodeDsl.Models.Tests.Models
             var __g7 = __g0.div(__v2);
             var __g8 = __g0.mul(__v3).div(__v2).neg().sum();
             var __g9 = __g8.mul(this.Learnable(0));
-            __g6 = __g6.add(__g8.mul(__v1));
-            __g6 = __g6.add(global::NodeDsl.Runtime.ScalarOps.Mul(__g9, (2.0 * this.m)));
+            __g6 = __g6.add(__g8.mul(__v1), global::NodeDsl.Runtime.ScalarOps.One);
+            __g6 = __g6.add(global::NodeDsl.Runtime.ScalarOps.Mul(__g9, (2.0 * this.m)), global::NodeDsl.Runtime.ScalarOps.One);
             var __g10 = __g7;
-            __g10 = __g10.add(__g7);
+            __g10 = __g10.add(__g7, global::NodeDsl.Runtime.ScalarOps.One);
             return VjpResult(__f, global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { __g5, __g10 }, 1), new global::TorchSharp.torch.Tensor?[] { __g6 }, global::System.Array.Empty<global::TorchSharp.torch.Tensor?[]>(), null, null, __t);
         }
 
@@ -119,7 +119,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v5 = q.cos();
             var __v6 = global::NodeDsl.Runtime.ScalarOps.RSub(1.0, __v5);
             var __v7 = __v4.mul(__v6);
-            var __v8 = __v3.add(__v7);
+            var __v8 = __v3.add(__v7, global::NodeDsl.Runtime.ScalarOps.One);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v8, __batch, 1) }, 1);
         }
 

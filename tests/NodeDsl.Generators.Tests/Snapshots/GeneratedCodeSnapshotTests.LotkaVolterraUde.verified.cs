@@ -59,10 +59,10 @@ namespace NodeDsl.Models.Tests.Models
             var __v1 = __y.narrow(1, 0, 2);
             var __v2 = this.__n_Missing.forward(__v1);
             var __v3 = __v2.narrow(1, 0, 1);
-            var __v4 = __v0.add(__v3);
+            var __v4 = __v0.add(__v3, global::NodeDsl.Runtime.ScalarOps.One);
             var __v5 = global::NodeDsl.Runtime.ScalarOps.Mul(predator, (-this.delta));
             var __v6 = __v2.narrow(1, 1, 1);
-            var __v7 = __v5.add(__v6);
+            var __v7 = __v5.add(__v6, global::NodeDsl.Runtime.ScalarOps.One);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v4, __batch, 1), Columns(__v7, __batch, 1) }, 1);
         }
 
@@ -86,10 +86,10 @@ namespace NodeDsl.Models.Tests.Models
             var __tape1 = this.__n_Missing.Record(__v2);
             var __v3 = __tape1.Output;
             var __v4 = __v3.narrow(1, 0, 1);
-            var __v5 = __v0.add(__v4);
+            var __v5 = __v0.add(__v4, global::NodeDsl.Runtime.ScalarOps.One);
             var __v6 = global::NodeDsl.Runtime.ScalarOps.Mul(predator, (-this.delta));
             var __v7 = __v3.narrow(1, 1, 1);
-            var __v8 = __v6.add(__v7);
+            var __v8 = __v6.add(__v7, global::NodeDsl.Runtime.ScalarOps.One);
             var __f = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v5, __batch, 1), Columns(__v8, __batch, 1) }, 1);
             var __pn_Missing = new global::TorchSharp.torch.Tensor?[6];
             var __g0 = __a.narrow(1, 0, 1);
@@ -102,9 +102,9 @@ namespace NodeDsl.Models.Tests.Models
             var __g7 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { __g6, __g3 }, 1);
             var __g8 = __tape1.Backward(__g7, __pn_Missing);
             var __g9 = __g8.narrow(1, 0, 1);
-            __g4 = __g4.add(__g8.narrow(1, 1, 1));
+            __g4 = __g4.add(__g8.narrow(1, 1, 1), global::NodeDsl.Runtime.ScalarOps.One);
             var __g10 = __g5.mul(prey).sum();
-            __g9 = __g9.add(__g5.mul(this.Learnable(0)));
+            __g9 = __g9.add(__g5.mul(this.Learnable(0)), global::NodeDsl.Runtime.ScalarOps.One);
             return VjpResult(__f, global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { __g9, __g4 }, 1), new global::TorchSharp.torch.Tensor?[] { __g10 }, new global::TorchSharp.torch.Tensor?[][] { __pn_Missing }, null, null, __t);
         }
 

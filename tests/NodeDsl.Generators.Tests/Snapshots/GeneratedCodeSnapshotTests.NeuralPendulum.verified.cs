@@ -33,7 +33,7 @@ namespace NodeDsl.Models.Tests.Models
             long __batch = __y.shape[0];
             var q = __y.narrow(1, 0, 1);
             var p = __y.narrow(1, 1, 1);
-            var __v0 = p.add(p);
+            var __v0 = p.add(p, global::NodeDsl.Runtime.ScalarOps.One);
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, (((2.0 * this.m) * this.l) * this.l));
             var __v2 = __y.narrow(1, 0, 1);
             var __v3 = this.__n_V.InputGradient(__v2, 0);
@@ -57,7 +57,7 @@ namespace NodeDsl.Models.Tests.Models
             long __batch = __y.shape[0];
             var q = __y.narrow(1, 0, 1);
             var p = __y.narrow(1, 1, 1);
-            var __v0 = p.add(p);
+            var __v0 = p.add(p, global::NodeDsl.Runtime.ScalarOps.One);
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, (((2.0 * this.m) * this.l) * this.l));
             var __v3 = __y.narrow(1, 0, 1);
             var __tape2 = global::NodeDsl.Runtime.NetworkTapes.RecordInputGradient(this.__n_V, __v3, 0, 1);
@@ -74,7 +74,7 @@ namespace NodeDsl.Models.Tests.Models
             var __g5 = __g4;
             var __g6 = global::NodeDsl.Runtime.ScalarOps.Div(__g0, (((2.0 * this.m) * this.l) * this.l));
             var __g7 = __g6;
-            __g7 = __g7.add(__g6);
+            __g7 = __g7.add(__g6, global::NodeDsl.Runtime.ScalarOps.One);
             return VjpResult(__f, global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { __g5, __g7 }, 1), new global::TorchSharp.torch.Tensor?[] {  }, new global::TorchSharp.torch.Tensor?[][] { __pn_V }, null, null, __t);
         }
 
@@ -91,7 +91,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v2 = __y.narrow(1, 0, 1);
             var __v3 = this.__n_V.forward(__v2);
             var __v4 = __v3.narrow(1, 0, 1);
-            var __v5 = __v1.add(__v4);
+            var __v5 = __v1.add(__v4, global::NodeDsl.Runtime.ScalarOps.One);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v5, __batch, 1) }, 1);
         }
 

@@ -44,11 +44,11 @@ namespace NodeDsl.Models.Tests.Models
             var __v5 = __v4.narrow(1, 0, 1);
             var __v6 = c.sum(1, true);
             var __v7 = __v5.mul(__v6);
-            var __v8 = __v2.add(__v7);
+            var __v8 = __v2.add(__v7, global::NodeDsl.Runtime.ScalarOps.One);
             var __v9 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(x, __batch, 1), ConstantColumns(1.0, __batch, 1) }, 1);
             var __v10 = c.mul(__v9);
             var __v11 = __v10.sum(1, true);
-            var __v12 = __v8.add(__v11);
+            var __v12 = __v8.add(__v11, global::NodeDsl.Runtime.ScalarOps.One);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v12, __batch, 1) }, 1);
         }
 
@@ -78,11 +78,11 @@ namespace NodeDsl.Models.Tests.Models
             var __v6 = __v5.narrow(1, 0, 1);
             var __v7 = c.sum(1, true);
             var __v8 = __v6.mul(__v7);
-            var __v9 = __v2.add(__v8);
+            var __v9 = __v2.add(__v8, global::NodeDsl.Runtime.ScalarOps.One);
             var __v10 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(x, __batch, 1), ConstantColumns(1.0, __batch, 1) }, 1);
             var __v11 = c.mul(__v10);
             var __v12 = __v11.sum(1, true);
-            var __v13 = __v9.add(__v12);
+            var __v13 = __v9.add(__v12, global::NodeDsl.Runtime.ScalarOps.One);
             var __f = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v13, __batch, 1) }, 1);
             var __pn_Learned = new global::TorchSharp.torch.Tensor?[6];
             var __g0 = __a.narrow(1, 0, 1);
@@ -96,17 +96,17 @@ namespace NodeDsl.Models.Tests.Models
             var __g8 = __g1;
             var __g9 = __g8.mul(__v7);
             var __g10 = __g8.mul(__v6);
-            __g4 = __g4.add(__g10.expand(__batch, 2));
+            __g4 = __g4.add(__g10.expand(__batch, 2), global::NodeDsl.Runtime.ScalarOps.One);
             var __g11 = __g9;
             var __g12 = __tape3.Backward(__g11, __pn_Learned);
-            __g6 = __g6.add(__g12.narrow(1, 0, 1));
+            __g6 = __g6.add(__g12.narrow(1, 0, 1), global::NodeDsl.Runtime.ScalarOps.One);
             var __g13 = __g12.narrow(1, 1, 1);
-            __g4 = __g4.add(__g12.narrow(1, 2, 2));
+            __g4 = __g4.add(__g12.narrow(1, 2, 2), global::NodeDsl.Runtime.ScalarOps.One);
             var __g14 = __g7;
             var __g15 = __g7.neg();
-            __g6 = __g6.add(global::NodeDsl.Runtime.ScalarOps.Mul(__g15.mul(global::NodeDsl.Runtime.ScalarOps.Pow(x, 3.0 - 1.0)), 3.0));
-            __g13 = __g13.add(__g14.mul(x));
-            __g6 = __g6.add(__g14.mul(mu));
+            __g6 = __g6.add(global::NodeDsl.Runtime.ScalarOps.Mul(__g15.mul(global::NodeDsl.Runtime.ScalarOps.Pow(x, 3.0 - 1.0)), 3.0), global::NodeDsl.Runtime.ScalarOps.One);
+            __g13 = __g13.add(__g14.mul(x), global::NodeDsl.Runtime.ScalarOps.One);
+            __g6 = __g6.add(__g14.mul(mu), global::NodeDsl.Runtime.ScalarOps.One);
             return VjpResult(__f, __g6, new global::TorchSharp.torch.Tensor?[] {  }, new global::TorchSharp.torch.Tensor?[][] { __pn_Learned }, global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { __g13, __g4 }, 1), null, __t);
         }
 

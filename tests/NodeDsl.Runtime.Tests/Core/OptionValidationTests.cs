@@ -161,6 +161,7 @@ public sealed class OptionValidationTests
         { "OptimizerSettings.LbfgsMaxIterations is 0,", o => o with { Optimizer = OptimizerSettings.Lbfgs(1.0, maxIterations: 0) } },
         { "Regularization.KineticEnergy is -1", o => o with { Regularization = new Regularization { KineticEnergy = -1 } } },
         { "EarlyStopping.MinDelta is NaN", o => o with { EarlyStopping = new EarlyStopping { MinDelta = double.NaN } } },
+        { "EarlyStopping.Patience is 0, but must be at least 1", o => o with { EarlyStopping = new EarlyStopping { Patience = 0 } } },
     };
 
     [Theory]

@@ -10,6 +10,21 @@ namespace NodeDsl.Runtime.Tests.Core;
 public class ScalarOpsTests
 {
     [Fact]
+    public void OneOutlivesCollectionsAndIsTheAlphaOfAdd()
+    {
+        using var scope = NewDisposeScope();
+        // One instance for the process: a per-access Scalar would be a temporary again (the race it exists to avoid).
+        Assert.Same(ScalarOps.One, ScalarOps.One);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        // Its native value survived every finalizer that ran.
+        Assert.Equal(1.0, ScalarOps.One.ToDouble());
+        var x = tensor(new[] { -1.0, 2.0 }, float64);
+        var y = tensor(new[] { 0.25, 3.0 }, float64);
+        Assert.Equal(x.add(y).data<double>().ToArray(), x.add(y, ScalarOps.One).data<double>().ToArray());
+    }
+
+    [Fact]
     public void ValuesAreCorrect()
     {
         using var scope = NewDisposeScope();

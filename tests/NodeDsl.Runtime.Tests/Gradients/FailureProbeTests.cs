@@ -29,6 +29,26 @@ public class FailureProbeTests
     // Trainer with the backsolve adjoint on the stiff system: stops in the first batch of epoch 0, before any checkpoint.
     [InlineData("trainer-backsolve", "run", "CAUGHT TrainingFailedException: Training failed in epoch 0, batch 0 (0-based), in the backward pass of the backsolve adjoint",
         "INNER AdjointDriftException: ", "checkpoint written: False")]
+    // TorchSharp's autograd.grad (its native THSAutograd_grad lets libtorch's errors end the process): the engine finishes
+    // with zeros, autograd.grad throws NodeDsl's message instead of returning them, and ThrowIfFailed gives the original.
+    [InlineData("rates-throw", "grad", "autograd.grad threw ExternalException: ",
+        "NodeDsl: the backsolve adjoint's backward pass failed with InvalidOperationException: user rates failed during backward",
+        "CAUGHT InvalidOperationException: user rates failed during backward")]
+    // The checkpointed adjoint (its replay differentiates each segment with its own autograd.grad calls on this thread).
+    [InlineData("replay-mismatch", "grad", "autograd.grad threw ExternalException: ",
+        "NodeDsl: the checkpointed adjoint's backward pass failed with OdeSolverException",
+        "CAUGHT OdeSolverException: Checkpointed adjoint: the backward replay reached a different state")]
+    // A second NodeDsl node runs after the failed one in the same pass: it must not clear the error autograd.grad throws.
+    [InlineData("chained-throw", "grad", "autograd.grad threw ExternalException: ",
+        "NodeDsl: the checkpointed adjoint's backward pass failed with InvalidOperationException: second solve's rates failed",
+        "CAUGHT InvalidOperationException: second solve's rates failed during backward")]
+    // BackwardPass.Grad: the original at once, and libtorch's own errors (a freed graph) as exceptions.
+    [InlineData("rates-throw", "pass-grad", "CAUGHT InvalidOperationException: user rates failed during backward")]
+    [InlineData("chained-throw", "pass-grad", "CAUGHT InvalidOperationException: second solve's rates failed during backward")]
+    [InlineData("graph-freed", "pass-grad", "first pass done", "CAUGHT ExternalException: Trying to backward through the graph a second time")]
+    // NodeDsl's own autograd.grad calls on graphs without a path to the input (both ended the process with exit code 134).
+    [InlineData("regularizer-constant-rates", "run", "jacobian term 0")]
+    [InlineData("module-ignores-input", "run", "input vjp sum 0 shape [3, 2]")]
     public void ProcessSurvivesAndTheOriginalExceptionArrives(string scenario, string surfacing, params string[] expected)
     {
         var (exitCode, output) = FailureProbe.Run(scenario, surfacing, Timeout);

@@ -19,8 +19,8 @@ internal sealed class CollocationDenseOutput(RadauCoefficients coefficients, Ten
         // ℓ(θ) per row: [θ, θ², θ³] · Denseᵀ, then Σᵢ ℓᵢ Zᵢ per row.
         var powers = torch.cat([theta, theta.square(), theta.pow(3)], 1);
         var dense = DenseMatrix(coefficients, theta.dtype, theta.device);
-        var weights = powers.matmul(dense.t());
-        return y0.add(torch.einsum("bi,ibn->bn", weights, z));
+        var weights = powers.mm(dense.t());
+        return y0.add(torch.einsum("bi,ibn->bn", weights, z), ScalarOps.One);
     }
 
     /// <summary>
@@ -39,7 +39,7 @@ internal sealed class CollocationDenseOutput(RadauCoefficients coefficients, Ten
                 for (int j = 0; j < 3; j++) w[3 * i + j] = at[j] - end[j];
             }
             var weights = torch.tensor(w, new long[] { 3, 3 }, z.dtype, z.device);
-            return weights.matmul(z.view(3, -1)).view(z.shape);
+            return weights.mm(z.view(3, -1)).view(z.shape);
         }
         var rows = new double[ratio.Length * 9];
         for (int b = 0; b < ratio.Length; b++)
@@ -52,11 +52,11 @@ internal sealed class CollocationDenseOutput(RadauCoefficients coefficients, Ten
         return torch.einsum("bij,jbn->ibn", perRow, z);
     }
 
-    /// <summary><c>y0 + Σᵢ wᵢ Zᵢ</c> with host weights: one small matmul.</summary>
+    /// <summary><c>y0 + Σᵢ wᵢ Zᵢ</c> with host weights: one small matrix product.</summary>
     internal static Tensor Combine(Tensor y0, double[] w, Tensor z)
     {
         var weights = torch.tensor(w, new long[] { 1, 3 }, z.dtype, z.device);
-        return y0.add(weights.matmul(z.view(3, -1)).view(y0.shape));
+        return y0.add(weights.mm(z.view(3, -1)).view(y0.shape), ScalarOps.One);
     }
 
     static Tensor DenseMatrix(RadauCoefficients coefficients, ScalarType dtype, Device device)

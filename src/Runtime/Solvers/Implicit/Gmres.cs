@@ -54,13 +54,13 @@ internal static class Gmres
                 w = w.sub(bmm(again.unsqueeze(1), v).squeeze(1));
                 var wNorm = RowNorms(w);
                 iterations++;
-                bool done = cycle.AddColumn(Host(cat([h.add(again), wNorm], 1)), target);
+                bool done = cycle.AddColumn(Host(cat([h.add(again, ScalarOps.One), wNorm], 1)), target);
                 basis.Add(Normalised(w, wNorm));
                 if (done || iterations >= settings.MaxIterations) break;
             }
             int k = cycle.Columns;
             var y = torch.tensor(cycle.LeastSquares(), [b.shape[0], 1, k], b.dtype, b.device);
-            x = x.add(bmm(y, stack(basis.Take(k), 1)).squeeze(1)).MoveToOuterDisposeScope();
+            x = x.add(bmm(y, stack(basis.Take(k), 1)).squeeze(1), ScalarOps.One).MoveToOuterDisposeScope();
         }
     }
 

@@ -45,13 +45,13 @@ internal static class ImplicitStageGradient
         for (int i = 0; i < s; i++)
         {
             var t = step.Time(c[i]);
-            var yi = y0.add(z[i]);
+            var yi = y0.add(z[i], ScalarOps.One);
             rates[i] = counters.Rates(f, t, yi);
             jacobians[i] = RatesJacobian.Evaluate(f, t, yi.detach(), rates[i].detach(), jacobianMethod, counters);
         }
         var coupling = Coupling(a, y0);
         // G = Z − h (A ⊗ I) F, with a graph through F (to y0 and the parameters).
-        var af = coupling.matmul(torch.stack(rates).view(s, -1)).view(s, batch, n);
+        var af = coupling.mm(torch.stack(rates).view(s, -1)).view(s, batch, n);
         var g = z.sub(step.Scale(af, 1.0));
         Tensor matrix;
         using (torch.no_grad())
@@ -65,9 +65,9 @@ internal static class ImplicitStageGradient
         var rhs = g.permute(1, 0, 2).reshape(batch, s * n, 1);
         var solved = linalg.solve(matrix, rhs).view(batch, s, n).permute(1, 0, 2).neg();  // C = −M⁻¹ G
         var delta = solved.sub(solved.detach());                                              // value 0, derivative dZ
-        var zWithGradient = z.add(delta);
+        var zWithGradient = z.add(delta, ScalarOps.One);
         // f(y0 + Z_s) to first order: its derivative also moves with Z_s.
-        var last = rates[s - 1].add(jacobians[s - 1].matmul(delta[s - 1].unsqueeze(-1)).squeeze(-1));
+        var last = rates[s - 1].add(jacobians[s - 1].bmm(delta[s - 1].unsqueeze(-1)).squeeze(-1), ScalarOps.One);
         return (zWithGradient, last);
     }
 

@@ -29,7 +29,7 @@ internal sealed class IterationMatrix : INewtonMatrix, IDisposable
         if (!LuFactor.TryFactor(m, out var lu, out var pivots)) return null;
         // An exactly singular M gives a zero pivot, and NaN/Inf in J spread into the factors. Adding 0·Σ(LU) turns any
         // non-finite factor into NaN, so one scalar answers both. Sync: one scalar per step.
-        double smallestPivot = lu.diagonal(dim1: -2, dim2: -1).abs().min().add(ScalarOps.Mul(lu.sum(), 0)).ToDouble();
+        double smallestPivot = lu.diagonal(dim1: -2, dim2: -1).abs().min().add(ScalarOps.Mul(lu.sum(), 0), ScalarOps.One).ToDouble();
         if (!(smallestPivot > 0) || !double.IsFinite(smallestPivot)) return null;
         return new IterationMatrix(lu.DetachFromDisposeScope(), pivots.DetachFromDisposeScope());
     }

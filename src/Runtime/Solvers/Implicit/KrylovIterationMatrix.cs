@@ -88,7 +88,7 @@ internal sealed class KrylovIterationMatrix : INewtonMatrix, IDisposable
         {
             using var noGrad = torch.no_grad();
             var epsilon = scale.div(ScalarOps.ClampMin(v.square().sum(1, keepdim: true).sqrt(), 1e-30));
-            return counters.Rates(f, t0, y0.add(v.mul(epsilon))).sub(f0).div(epsilon);
+            return counters.Rates(f, t0, y0.add(v.mul(epsilon), ScalarOps.One)).sub(f0).div(epsilon);
         };
     }
 

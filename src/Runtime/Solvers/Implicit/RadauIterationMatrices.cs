@@ -35,7 +35,7 @@ internal sealed class RadauIterationMatrices : IDisposable
         if (!LuFactor.TryFactor(complex, out var complexLu, out var complexPivots)) return null;
         // Smallest |pivot| of both; adding 0·Σ|LU| turns any non-finite factor into NaN, so one scalar answers both checks.
         var smallest = torch.minimum(realLu.diagonal(dim1: -2, dim2: -1).abs().min(), complexLu.diagonal(dim1: -2, dim2: -1).abs().min())
-            .add(ScalarOps.Mul(realLu.sum().add(torch.view_as_real(complexLu).sum()), 0));
+            .add(ScalarOps.Mul(realLu.sum().add(torch.view_as_real(complexLu).sum(), ScalarOps.One), 0), ScalarOps.One);
         double pivot = smallest.to(ScalarType.Float64).item<double>();
         if (!(pivot > 0) || !double.IsFinite(pivot)) return null;
         return new RadauIterationMatrices(realLu.DetachFromDisposeScope(), realPivots.DetachFromDisposeScope(),

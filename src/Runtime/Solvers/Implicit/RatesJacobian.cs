@@ -44,7 +44,7 @@ internal static class RatesJacobian
         // Forward difference in t with δ = √u·max(1, |t|) (the time is a host-exact scalar or one per row).
         var td = t.detach();
         var delta = ScalarOps.Mul(ScalarOps.ClampMin(td.abs(), 1.0), Math.Sqrt(UnitRoundoff(y.dtype)));
-        var ft = counters.Rates(f, td.add(delta), y.detach()).sub(fy.detach()).div(delta);
+        var ft = counters.Rates(f, td.add(delta, ScalarOps.One), y.detach()).sub(fy.detach()).div(delta);
         return (j.MoveToOuterDisposeScope(), ft.MoveToOuterDisposeScope());
     }
 
@@ -113,7 +113,7 @@ internal static class RatesJacobian
         {
             var dj = zeros_like(yd);
             dj[TensorIndex.Colon, TensorIndex.Single(j)] = delta[TensorIndex.Colon, TensorIndex.Single(j)];
-            var fj = counters.Rates(f, td, yd.add(dj));
+            var fj = counters.Rates(f, td, yd.add(dj, ScalarOps.One));
             columns[j] = fj.sub(f0).div(delta[TensorIndex.Colon, TensorIndex.Slice(j, j + 1)]);
         }
         return stack(columns, dim: 2).MoveToOuterDisposeScope();

@@ -90,7 +90,7 @@ public sealed class Rosenbrock : OneStepMethod
             var rhs = step.Scale(du!, 1.0);
             if (tab.D[i] != 0) rhs = step.AddScaled(rhs, step.Scale(ft, tab.D[i]), 1.0);
             var coupling = Combination(_c[i], k, i);
-            if (coupling is not null) rhs = rhs.add(coupling);
+            if (coupling is not null) rhs = rhs.add(coupling, ScalarOps.One);
             k[i] = solver.Solve(ScalarOps.Mul(rhs, tab.Gamma));
         }
         var y1 = Combine(y0, [.. tab.B], k, s);
@@ -121,7 +121,7 @@ public sealed class Rosenbrock : OneStepMethod
            && _a[i].Take(i - 1).SequenceEqual(_a[i - 1]);
 
     /// <summary><c>y0 + Σⱼ wⱼ kⱼ</c> (the increments already carry h).</summary>
-    static Tensor Combine(Tensor y0, IReadOnlyList<double> w, Tensor[] k, int count) => Combination(w, k, count) is { } sum ? y0.add(sum) : y0.alias();
+    static Tensor Combine(Tensor y0, IReadOnlyList<double> w, Tensor[] k, int count) => Combination(w, k, count) is { } sum ? y0.add(sum, ScalarOps.One) : y0.alias();
 
     /// <summary><c>Σⱼ wⱼ kⱼ</c> over the first <paramref name="count"/> increments with non-zero weight; null when all are zero.</summary>
     internal static Tensor? Combination(IReadOnlyList<double> w, Tensor[] k, int count)

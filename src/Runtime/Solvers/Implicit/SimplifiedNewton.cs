@@ -40,7 +40,7 @@ internal sealed class SimplifiedNewton(SolverOptions options, ScalarType dtype)
             if (matrix.Solve(counters.Rates(f, t, z).sub(k)) is not { } dk) return null;
             var verdict = _control.Judge(m, ScaledNorm(step.Scale(dk, gamma), z, tolerances));
             if (verdict == NewtonVerdict.Failed) return null;
-            k = k.add(dk).MoveToOuterDisposeScope();
+            k = k.add(dk, ScalarOps.One).MoveToOuterDisposeScope();
             z = step.AddScaled(psi, k, gamma).MoveToOuterDisposeScope();
             if (verdict == NewtonVerdict.Converged)
             {

@@ -57,7 +57,7 @@ internal sealed class TensorRadau : RadauStepper<RadauIterationMatrices>
         Tensor? f1 = null;
         if (_differentiate && !_unrolled)
             (z, f1) = ImplicitStageGradient.Attach(f, step, y0, z.detach(), rc.A, rc.C, JacobianMethod, counters);
-        return new StepAttempt(y0.add(z[2])) { ErrorEstimate = errorEstimate, F1 = f1, Dense = new CollocationDenseOutput(rc, y0, z) };
+        return new StepAttempt(y0.add(z[2], ScalarOps.One)) { ErrorEstimate = errorEstimate, F1 = f1, Dense = new CollocationDenseOutput(rc, y0, z) };
     }
 
     protected override void Promote(Tensor? acceptedRows)
@@ -98,13 +98,13 @@ internal sealed class TensorRadau : RadauStepper<RadauIterationMatrices>
         Control.Start();
         for (int k = 0; k < Radau5.MaxIterations; k++)
         {
-            var rates = stages.Evaluate(y0.unsqueeze(0).add(z), counters);
+            var rates = stages.Evaluate(y0.unsqueeze(0).add(z, ScalarOps.One), counters);
             // r = h (T⁻¹ ⊗ I) F − (Λ ⊗ I) W
-            var r = torch.addmm(_inverseTransform.matmul(step.Scale(rates, 1.0).view(3, -1)), _negativeLambda, w.view(3, -1), 1, 1).view(3, batch, n);
+            var r = torch.addmm(_inverseTransform.mm(step.Scale(rates, 1.0).view(3, -1)), _negativeLambda, w.view(3, -1), 1, 1).view(3, batch, n);
             var dw = matrices.Solve(r);
             var verdict = Control.Judge(k, ScaledNorm(dw, scale));
             if (verdict == NewtonVerdict.Failed) return null;
-            w = w.add(dw);
+            w = w.add(dw, ScalarOps.One);
             z = Apply(_transform, w);
             if (verdict == NewtonVerdict.Converged)
             {
@@ -122,10 +122,10 @@ internal sealed class TensorRadau : RadauStepper<RadauIterationMatrices>
     /// </summary>
     Tensor ErrorEstimate(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, Tensor z, RadauIterationMatrices matrices, bool refine, SolveCounters counters)
     {
-        var ez = _errorWeights.matmul(z.view(3, -1)).view(y0.shape);
+        var ez = _errorWeights.mm(z.view(3, -1)).view(y0.shape);
         var error = matrices.SolveReal(step.AddScaled(ez, f0, 1.0));
         if (!refine) return error;
-        var probe = counters.Rates(f, step.T0, y0.add(error));
+        var probe = counters.Rates(f, step.T0, y0.add(error, ScalarOps.One));
         return matrices.SolveReal(step.AddScaled(ez, probe, 1.0));
     }
 
@@ -137,8 +137,8 @@ internal sealed class TensorRadau : RadauStepper<RadauIterationMatrices>
         return Math.Sqrt(norm.to(ScalarType.Float64).item<double>());
     }
 
-    /// <summary><c>(M ⊗ I) X</c> for a 3×3 matrix and <c>[3, batch, n]</c> stages: one matmul.</summary>
-    static Tensor Apply(Tensor matrix, Tensor x) => matrix.matmul(x.view(3, -1)).view(x.shape);
+    /// <summary><c>(M ⊗ I) X</c> for a 3×3 matrix and <c>[3, batch, n]</c> stages: one matrix product.</summary>
+    static Tensor Apply(Tensor matrix, Tensor x) => matrix.mm(x.view(3, -1)).view(x.shape);
 
     static Tensor Matrix(double[,] m, Tensor like)
         => torch.tensor(m.Cast<double>().ToArray(), new long[] { 3, 3 }, like.dtype, like.device).DetachFromDisposeScope();

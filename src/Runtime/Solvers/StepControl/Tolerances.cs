@@ -41,8 +41,8 @@ internal sealed class Tolerances
             scaled = magnitude.mul_(rtol);
         }
         else scaled = magnitude.mul_(_rtols);
-        if (_atols is not null) return scaled.add_(_atols);
+        if (_atols is not null) return scaled.add_(_atols, ScalarOps.One);
         using var atol = _atol.ToScalar();
-        return scaled.add_(atol);
+        return scaled.add_(atol, ScalarOps.One);
     }
 }
