@@ -23,8 +23,6 @@ public sealed class ExampleProgramTests
         ["Cnf"] = (typeof(Cnf.CnfCommandLine).Assembly, true),
         ["ParametrizedSurrogate"] = (typeof(ParametrizedSurrogate.SurrogateCommandLine).Assembly, true),
         ["AnchoredEnsembles"] = (typeof(AnchoredEnsembles.EnsembleCommandLine).Assembly, true),
-        ["OdeNetImages"] = (typeof(OdeNetImages.ImageCommandLine).Assembly, true),
-        ["EcgHeartbeats"] = (typeof(EcgHeartbeats.EcgCommandLine).Assembly, true),
         ["SurrogateExport"] = (typeof(SurrogateExport.ExportCommandLine).Assembly, true),
         ["SurrogateConsumer"] = (typeof(SurrogateConsumer.ConsumerCommandLine).Assembly, false),
     };
