@@ -60,13 +60,28 @@ public sealed class InputAttribute : Attribute
     public int Size { get; set; }
 }
 
-/// <summary>A generalised coordinate q of a <see cref="HamiltonianModelAttribute"/> model; paired with the momentum of the same rank.</summary>
+/// <summary>
+/// A generalised coordinate q of a <see cref="HamiltonianModelAttribute"/> model; paired with the momentum of the same rank.
+/// A <see cref="Vec"/> coordinate (<c>[Coordinate(Size = 8)] Vec q;</c>) holds several degrees of freedom and pairs with a
+/// momentum of the same size.
+/// </summary>
 [AttributeUsage(AttributeTargets.Field)]
-public sealed class CoordinateAttribute : Attribute;
+public sealed class CoordinateAttribute : Attribute
+{
+    /// <summary>Number of components of a <see cref="Vec"/> coordinate (leave unset for <c>double</c>).</summary>
+    public int Size { get; set; }
+}
 
-/// <summary>A generalised momentum p of a <see cref="HamiltonianModelAttribute"/> model; the i-th momentum pairs with the i-th coordinate.</summary>
+/// <summary>
+/// A generalised momentum p of a <see cref="HamiltonianModelAttribute"/> model; the i-th momentum pairs with the i-th
+/// coordinate, component by component when both are <see cref="Vec"/>s of the same size.
+/// </summary>
 [AttributeUsage(AttributeTargets.Field)]
-public sealed class MomentumAttribute : Attribute;
+public sealed class MomentumAttribute : Attribute
+{
+    /// <summary>Number of components of a <see cref="Vec"/> momentum (leave unset for <c>double</c>).</summary>
+    public int Size { get; set; }
+}
 
 /// <summary>The rates method of an <see cref="OdeModelAttribute"/> model: parameterless, returning the rate of each state (tuple element names = state names).</summary>
 [AttributeUsage(AttributeTargets.Method)]

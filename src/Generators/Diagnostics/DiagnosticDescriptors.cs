@@ -58,7 +58,7 @@ internal static class DiagnosticDescriptors
     /// <summary>"Hamiltonian model '{0}': {1}".</summary>
     public static readonly DiagnosticDescriptor HamiltonianStructure = Error("NODE010", "Invalid Hamiltonian model structure",
         "Hamiltonian model '{0}': {1}",
-        "A [HamiltonianModel] has scalar [Coordinate]/[Momentum] pairs (the i-th momentum pairs with the i-th coordinate) and no [State] or [Augmented] fields.");
+        "A [HamiltonianModel] has [Coordinate]/[Momentum] pairs (the i-th momentum pairs with the i-th coordinate) and no [State] or [Augmented] fields.");
 
     /// <summary>"'{0}' clashes with {1}: rename it".</summary>
     public static readonly DiagnosticDescriptor NameClash = Error("NODE011", "Duplicate or clashing name",
@@ -98,7 +98,7 @@ internal static class DiagnosticDescriptors
     /// <summary>"Field '{0}' is a Vec, but [{1}] fields are double: …".</summary>
     public static readonly DiagnosticDescriptor VecInScalarRole = Error("NODE023", "Vec field in a role that takes a double",
         "Field '{0}' is a Vec, but [{1}] fields are double: declare it as double, or use one field per component",
-        "Constants, learnable parameters, the time, coordinates and momenta are single numbers; only [State], [Augmented] and [Input] fields can be vectors.");
+        "Constants, learnable parameters and the time are single numbers; only [State], [Augmented], [Input], [Coordinate] and [Momentum] fields can be vectors.");
 
     /// <summary>"Vec field '{0}' needs a positive size: {1}".</summary>
     public static readonly DiagnosticDescriptor VecWithoutSize = Error("NODE024", "Vec field without a positive size",
@@ -114,6 +114,11 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor HamiltonianRoleInOdeModel = Error("NODE026", "Coordinate or momentum in an [OdeModel]",
         "Field '{0}' is a [{1}], which belongs in a [HamiltonianModel]: use [State] in an [OdeModel], or mark the class [HamiltonianModel]",
         "Coordinates and momenta pair up into Hamilton's equations, which only a [HamiltonianModel] derives from its [Energy]; an [OdeModel] takes its rates from its [Rates] method.");
+
+    /// <summary>"Momentum '{0}' has {1} but its coordinate '{2}' has {3}: …".</summary>
+    public static readonly DiagnosticDescriptor PairSizeMismatch = Error("NODE030", "Coordinate and momentum sizes differ",
+        "Momentum '{0}' has {1} but its coordinate '{2}' has {3}: declare it as '{4} {0};'",
+        "Hamilton's equations pair each momentum component with one coordinate component (q' = ∂H/∂p, p' = −∂H/∂q), so the i-th [Momentum] has the shape of the i-th [Coordinate]: both double, or Vecs of the same size.");
 
     /// <summary>"Neural method '{0}' is invalid: {1}".</summary>
     public static readonly DiagnosticDescriptor InvalidNeural = Error("NODE015", "Invalid neural declaration",
@@ -150,7 +155,7 @@ internal static class DiagnosticDescriptors
         NotPartial, NoStates, StateWithoutRate, RatesMismatch, UnknownIdentifier, UnsupportedConstruct, UnsupportedCall,
         NeuralArguments, SizeMismatch, HamiltonianStructure, NameClash, LearnableWithoutValue, MissingRates, FieldType,
         InvalidNeural, NotDifferentiable, InvalidModelType, InvalidRatesSignature, DuplicateModel, FieldRoles, StaticField,
-        ReadOnlyField, VecInScalarRole, VecWithoutSize, AugmentedDoubleSize, HamiltonianRoleInOdeModel, InternalError,
+        ReadOnlyField, VecInScalarRole, VecWithoutSize, AugmentedDoubleSize, HamiltonianRoleInOdeModel, PairSizeMismatch, InternalError,
     };
 
     static readonly Dictionary<string, DiagnosticDescriptor> byId = All.ToDictionary(d => d.Id);
