@@ -19,6 +19,7 @@ public sealed class ExampleProgramTests
         ["LotkaVolterraUde"] = (typeof(LotkaVolterraUde.UdeCommandLine).Assembly, true),
         ["HamiltonianNN"] = (typeof(HamiltonianNN.HnnCommandLine).Assembly, true),
         ["AugmentedNode"] = (typeof(AugmentedNode.AugmentedNodeCommandLine).Assembly, true),
+        ["HamiltonianChain"] = (typeof(HamiltonianChain.ChainCommandLine).Assembly, true),
         ["ParametrizedSurrogate"] = (typeof(ParametrizedSurrogate.SurrogateCommandLine).Assembly, true),
         ["AnchoredEnsembles"] = (typeof(AnchoredEnsembles.EnsembleCommandLine).Assembly, true),
         ["SurrogateExport"] = (typeof(SurrogateExport.ExportCommandLine).Assembly, true),
