@@ -53,7 +53,7 @@ public static class ChainExperiment
         var data = Data(truth, options, rng);
 
         var difference = InitialRateDifference(options.Seed);
-        log($"vec and scalar-pair rates agree to {difference:E1} before training");
+        log($"the three formulations' rates agree to {difference:E1} before training");
         var scalar = Fit("scalar pairs", new ScalarChain(ModelOptions.Float64(options.Seed)), data, options, log);
         var vecModel = new VecChain(ModelOptions.Float64(options.Seed));
         var vec = Fit("vec", vecModel, data, options, log);
