@@ -37,17 +37,31 @@ internal static class Gradient
         var depends = new Dictionary<Expr, bool>();
         DependsOn(root, v, depends, order);
         var adjoints = new Dictionary<Expr, Expr> { [root] = Build.One };
+        // Adjoints that slices of a vector send back, kept apart and assembled once per vector (Assemble).
+        var pieces = new Dictionary<Expr, List<(int Start, int Length, Expr G)>>();
+        Expr? Total(Expr node)
+        {
+            adjoints.TryGetValue(node, out var whole);
+            if (!pieces.TryGetValue(node, out var list)) return whole;
+            var assembled = Assemble(list, node.Width);
+            return whole is null ? assembled : Build.Add(whole, assembled);
+        }
         // order is children-first; walking it backwards visits every node after all its parents.
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var node = order[i];
-            if (!depends[node] || node is Ref || !adjoints.TryGetValue(node, out var g)) continue;
+            if (!depends[node] || node is Ref || Total(node) is not { } g) continue;
+            if (node is Slice { Source: not NeuralCall } slice)
+            {
+                if (!pieces.TryGetValue(slice.Source, out var list)) pieces[slice.Source] = list = new();
+                list.Add((slice.Start, slice.Scalar ? 1 : slice.Length, g));
+                continue;
+            }
             foreach (var (child, contribution) in Pull(node, g))
                 if (depends[child])
                     adjoints[child] = adjoints.TryGetValue(child, out var sum) ? Build.Add(sum, contribution) : contribution;
         }
-        var total = adjoints.TryGetValue(v, out var a) ? a : Build.Zero;
-        return Widen(total, v.Shape);
+        return Widen(Total(v) ?? Build.Zero, v.Shape);
     }
 
     // Post-order walk: true when the node reads v; every node is listed once, after its operands.
@@ -94,8 +108,6 @@ internal static class Gradient
                 return Outputs(call, g, s.Start, s.Length);
             case NeuralCall call:
                 return Outputs(call, g, 0, call.OutputSize);
-            case Slice s:
-                return [(s.Source, Scatter(g, s.Start, s.Scalar ? 1 : s.Length, s.Source.Width))];
             case Concat c:
                 return Parts(c, g);
             case NeuralInputGradient:
@@ -164,13 +176,32 @@ internal static class Gradient
     static Expr Reduce(Expr contribution, Expr operand)
         => !operand.IsVector && contribution.IsVector ? Build.Call(Fn.Sum, contribution) : contribution;
 
-    // The adjoint of columns start .. start + length placed in a vector of the given width, zeros elsewhere.
-    static Expr Scatter(Expr g, int start, int length, int width)
+    // The adjoint of a vector of the given width from the adjoints of its slices: the columns are cut where a slice starts
+    // or ends, each segment is the sum of the slices that cover it (zeros where none does), and the segments are joined
+    // once. q[1..] − q[..^1] thus gives three segments, not two zero-padded vectors added together.
+    static Expr Assemble(List<(int Start, int Length, Expr G)> slices, int width)
     {
-        var block = g.IsVector ? [g] : Enumerable.Repeat(g, length).ToArray();
-        if (start == 0 && length == width) return block.Length == 1 ? block[0] : new Concat(block.ToEquatableArray());
-        var parts = Enumerable.Repeat<Expr>(Build.Zero, start).Concat(block).Concat(Enumerable.Repeat<Expr>(Build.Zero, width - start - length));
-        return new Concat(parts.ToEquatableArray());
+        var cuts = slices.SelectMany(s => new[] { s.Start, s.Start + s.Length }).Concat([0, width]).Distinct().OrderBy(c => c).ToList();
+        var segments = new List<Expr>();
+        for (int c = 0; c + 1 < cuts.Count; c++)
+        {
+            int a = cuts[c], b = cuts[c + 1];
+            Expr? sum = null;
+            foreach (var (start, length, g) in slices.Where(s => s.Start <= a && b <= s.Start + s.Length))
+            {
+                var piece = Piece(g, a - start, b - a, length);
+                sum = sum is null ? piece : Build.Add(sum, piece);
+            }
+            segments.AddRange(sum is null ? Enumerable.Repeat<Expr>(Build.Zero, b - a) : [sum]);
+        }
+        return segments.Count == 1 ? segments[0] : new Concat(segments.ToEquatableArray());
+    }
+
+    // Columns offset .. offset + length of a slice's adjoint g (of the slice's width); a scalar g stands for every column.
+    static Expr Piece(Expr g, int offset, int length, int width)
+    {
+        if (!g.IsVector) return length == 1 ? g : new Concat(Enumerable.Repeat(g, length).ToEquatableArray());
+        return offset == 0 && length == width ? g : new Slice(g, offset, length, false);
     }
 
     // A scalar adjoint of a Vec variable stands for that value in every component.
