@@ -2,7 +2,14 @@ namespace NodeDsl;
 
 /// <summary>Marks a <c>partial class</c> as an ODE model: the generator emits a batched TorchSharp module for it.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
-public sealed class OdeModelAttribute : Attribute;
+public sealed class OdeModelAttribute : Attribute
+{
+    /// <summary>
+    /// The unit of time, e.g. <c>"s"</c>, <c>"h"</c> or <c>"d"</c>. Setting it (or any <c>Unit</c> on the model's fields)
+    /// turns on the compile-time dimensional analysis of the model's expressions.
+    /// </summary>
+    public string? TimeUnit { get; set; }
+}
 
 /// <summary>
 /// Marks a <c>partial class</c> as a Hamiltonian model: states are <see cref="CoordinateAttribute"/> /
@@ -10,7 +17,14 @@ public sealed class OdeModelAttribute : Attribute;
 /// <see cref="EnergyAttribute"/> member by symbolic differentiation.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
-public sealed class HamiltonianModelAttribute : Attribute;
+public sealed class HamiltonianModelAttribute : Attribute
+{
+    /// <summary>
+    /// The unit of time, e.g. <c>"s"</c>, <c>"h"</c> or <c>"d"</c>. Setting it (or any <c>Unit</c> on the model's fields)
+    /// turns on the compile-time dimensional analysis of the model's expressions.
+    /// </summary>
+    public string? TimeUnit { get; set; }
+}
 
 /// <summary>A state variable. State order in <c>y</c> is declaration order. A <see cref="Vec"/> state needs <see cref="Size"/>.</summary>
 [AttributeUsage(AttributeTargets.Field)]
@@ -18,6 +32,13 @@ public sealed class StateAttribute : Attribute
 {
     /// <summary>Number of components of a <see cref="Vec"/> state (leave unset for <c>double</c>).</summary>
     public int Size { get; set; }
+
+    /// <summary>
+    /// The physical unit of the value, e.g. <c>"m"</c>, <c>"1/s"</c>, <c>"kg*m^2/s^2"</c>, <c>"mmol/L"</c>: SI base and derived
+    /// units with SI prefixes and powers. When a model declares units, the generator checks its expressions by dimensional
+    /// analysis (docs/dsl.md, "Units"); leave unset for a pure number.
+    /// </summary>
+    public string? Unit { get; set; }
 }
 
 /// <summary>
@@ -39,11 +60,27 @@ public sealed class AugmentedAttribute : Attribute
 
 /// <summary>A fixed constant of the model (not trained). Must be a <c>double</c> field with an initial value.</summary>
 [AttributeUsage(AttributeTargets.Field)]
-public sealed class ConstantAttribute : Attribute;
+public sealed class ConstantAttribute : Attribute
+{
+    /// <summary>
+    /// The physical unit of the value, e.g. <c>"m"</c>, <c>"1/s"</c>, <c>"kg*m^2/s^2"</c>, <c>"mmol/L"</c>: SI base and derived
+    /// units with SI prefixes and powers. When a model declares units, the generator checks its expressions by dimensional
+    /// analysis (docs/dsl.md, "Units"); leave unset for a pure number.
+    /// </summary>
+    public string? Unit { get; set; }
+}
 
 /// <summary>A trained physical parameter; its field initialiser is the initial guess.</summary>
 [AttributeUsage(AttributeTargets.Field)]
-public sealed class LearnableAttribute : Attribute;
+public sealed class LearnableAttribute : Attribute
+{
+    /// <summary>
+    /// The physical unit of the value, e.g. <c>"m"</c>, <c>"1/s"</c>, <c>"kg*m^2/s^2"</c>, <c>"mmol/L"</c>: SI base and derived
+    /// units with SI prefixes and powers. When a model declares units, the generator checks its expressions by dimensional
+    /// analysis (docs/dsl.md, "Units"); leave unset for a pure number.
+    /// </summary>
+    public string? Unit { get; set; }
+}
 
 /// <summary>The time variable <c>t</c> (a <c>double</c> field); usable in expressions and as a network input.</summary>
 [AttributeUsage(AttributeTargets.Field)]
@@ -58,15 +95,51 @@ public sealed class InputAttribute : Attribute
 {
     /// <summary>Number of components of a <see cref="Vec"/> input (leave unset for <c>double</c>).</summary>
     public int Size { get; set; }
+
+    /// <summary>
+    /// The physical unit of the value, e.g. <c>"m"</c>, <c>"1/s"</c>, <c>"kg*m^2/s^2"</c>, <c>"mmol/L"</c>: SI base and derived
+    /// units with SI prefixes and powers. When a model declares units, the generator checks its expressions by dimensional
+    /// analysis (docs/dsl.md, "Units"); leave unset for a pure number.
+    /// </summary>
+    public string? Unit { get; set; }
 }
 
-/// <summary>A generalised coordinate q of a <see cref="HamiltonianModelAttribute"/> model; paired with the momentum of the same rank.</summary>
+/// <summary>
+/// A generalised coordinate q of a <see cref="HamiltonianModelAttribute"/> model; paired with the momentum of the same rank.
+/// A <see cref="Vec"/> coordinate (<c>[Coordinate(Size = 8)] Vec q;</c>) holds several degrees of freedom and pairs with a
+/// momentum of the same size.
+/// </summary>
 [AttributeUsage(AttributeTargets.Field)]
-public sealed class CoordinateAttribute : Attribute;
+public sealed class CoordinateAttribute : Attribute
+{
+    /// <summary>Number of components of a <see cref="Vec"/> coordinate (leave unset for <c>double</c>).</summary>
+    public int Size { get; set; }
 
-/// <summary>A generalised momentum p of a <see cref="HamiltonianModelAttribute"/> model; the i-th momentum pairs with the i-th coordinate.</summary>
+    /// <summary>
+    /// The physical unit of the value, e.g. <c>"m"</c>, <c>"1/s"</c>, <c>"kg*m^2/s^2"</c>, <c>"mmol/L"</c>: SI base and derived
+    /// units with SI prefixes and powers. When a model declares units, the generator checks its expressions by dimensional
+    /// analysis (docs/dsl.md, "Units"); leave unset for a pure number.
+    /// </summary>
+    public string? Unit { get; set; }
+}
+
+/// <summary>
+/// A generalised momentum p of a <see cref="HamiltonianModelAttribute"/> model; the i-th momentum pairs with the i-th
+/// coordinate, component by component when both are <see cref="Vec"/>s of the same size.
+/// </summary>
 [AttributeUsage(AttributeTargets.Field)]
-public sealed class MomentumAttribute : Attribute;
+public sealed class MomentumAttribute : Attribute
+{
+    /// <summary>Number of components of a <see cref="Vec"/> momentum (leave unset for <c>double</c>).</summary>
+    public int Size { get; set; }
+
+    /// <summary>
+    /// The physical unit of the value, e.g. <c>"m"</c>, <c>"1/s"</c>, <c>"kg*m^2/s^2"</c>, <c>"mmol/L"</c>: SI base and derived
+    /// units with SI prefixes and powers. When a model declares units, the generator checks its expressions by dimensional
+    /// analysis (docs/dsl.md, "Units"); leave unset for a pure number.
+    /// </summary>
+    public string? Unit { get; set; }
+}
 
 /// <summary>The rates method of an <see cref="OdeModelAttribute"/> model: parameterless, returning the rate of each state (tuple element names = state names).</summary>
 [AttributeUsage(AttributeTargets.Method)]
@@ -106,4 +179,10 @@ public sealed class NeuralAttribute : Attribute
 
     /// <summary>Number of outputs when the method returns a <see cref="Vec"/>.</summary>
     public int OutputSize { get; set; }
+
+    /// <summary>
+    /// The unit of every output (e.g. <c>"1/d"</c> for a learned rate) in a model that declares units; outputs are pure
+    /// numbers when unset. Inputs of a network are always pure numbers: divide dimensioned values by a scale constant.
+    /// </summary>
+    public string? OutputUnit { get; set; }
 }

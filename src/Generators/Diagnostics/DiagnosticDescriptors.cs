@@ -58,7 +58,7 @@ internal static class DiagnosticDescriptors
     /// <summary>"Hamiltonian model '{0}': {1}".</summary>
     public static readonly DiagnosticDescriptor HamiltonianStructure = Error("NODE010", "Invalid Hamiltonian model structure",
         "Hamiltonian model '{0}': {1}",
-        "A [HamiltonianModel] has scalar [Coordinate]/[Momentum] pairs (the i-th momentum pairs with the i-th coordinate) and no [State] or [Augmented] fields.");
+        "A [HamiltonianModel] has [Coordinate]/[Momentum] pairs (the i-th momentum pairs with the i-th coordinate) and no [State] or [Augmented] fields.");
 
     /// <summary>"'{0}' clashes with {1}: rename it".</summary>
     public static readonly DiagnosticDescriptor NameClash = Error("NODE011", "Duplicate or clashing name",
@@ -98,7 +98,7 @@ internal static class DiagnosticDescriptors
     /// <summary>"Field '{0}' is a Vec, but [{1}] fields are double: …".</summary>
     public static readonly DiagnosticDescriptor VecInScalarRole = Error("NODE023", "Vec field in a role that takes a double",
         "Field '{0}' is a Vec, but [{1}] fields are double: declare it as double, or use one field per component",
-        "Constants, learnable parameters, the time, coordinates and momenta are single numbers; only [State], [Augmented] and [Input] fields can be vectors.");
+        "Constants, learnable parameters and the time are single numbers; only [State], [Augmented], [Input], [Coordinate] and [Momentum] fields can be vectors.");
 
     /// <summary>"Vec field '{0}' needs a positive size: {1}".</summary>
     public static readonly DiagnosticDescriptor VecWithoutSize = Error("NODE024", "Vec field without a positive size",
@@ -114,6 +114,56 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor HamiltonianRoleInOdeModel = Error("NODE026", "Coordinate or momentum in an [OdeModel]",
         "Field '{0}' is a [{1}], which belongs in a [HamiltonianModel]: use [State] in an [OdeModel], or mark the class [HamiltonianModel]",
         "Coordinates and momenta pair up into Hamilton's equations, which only a [HamiltonianModel] derives from its [Energy]; an [OdeModel] takes its rates from its [Rates] method.");
+
+    /// <summary>"Momentum '{0}' has {1} but its coordinate '{2}' has {3}: …".</summary>
+    public static readonly DiagnosticDescriptor PairSizeMismatch = Error("NODE030", "Coordinate and momentum sizes differ",
+        "Momentum '{0}' has {1} but its coordinate '{2}' has {3}: declare it as '{4} {0};'",
+        "Hamilton's equations pair each momentum component with one coordinate component (q' = ∂H/∂p, p' = −∂H/∂q), so the i-th [Momentum] has the shape of the i-th [Coordinate]: both double, or Vecs of the same size.");
+
+    /// <summary>"'{0}' is not a valid unit: {1}".</summary>
+    public static readonly DiagnosticDescriptor InvalidUnit = Error("NODE031", "Invalid unit",
+        "'{0}' is not a valid unit: {1}",
+        "Units are SI base and derived units with SI prefixes, joined by '*', '/' or a space, with integer or fractional powers: \"m\", \"1/s\", \"kg*m^2/s^2\", \"mmol/L\".");
+
+    /// <summary>"This expression {0} values in different units: {1} and {2}; …".</summary>
+    public static readonly DiagnosticDescriptor UnitMismatchInSum = Error("NODE032", "Sum or difference of different units",
+        "This expression {0} values in different units: {1} and {2}; convert one with a [Constant] factor in the right unit, or fix the declared units",
+        "Only quantities of the same dimension and scale can be added or subtracted: m + m/s or km + m is a mistake in the equation or in the units.");
+
+    /// <summary>"The argument of {0} is in {1}, but {0} takes a pure number: …".</summary>
+    public static readonly DiagnosticDescriptor FunctionOfDimensionedValue = Error("NODE033", "Function of a dimensioned value",
+        "The argument of {0} is in {1}, but {0} takes a pure number: divide it by a [Constant] in {1} (a scale)",
+        "Exp, Log, Sin, Cos, Tan, the hyperbolic functions, Sigmoid and Softplus are defined on pure numbers; their arguments must have no dimension and scale 1.");
+
+    /// <summary>"Network '{0}' gets an argument in {1}, but networks take pure numbers: …".</summary>
+    public static readonly DiagnosticDescriptor NetworkOfDimensionedValue = Error("NODE034", "Network input with a unit",
+        "Network '{0}' gets an argument in {1}, but networks take pure numbers: divide it by a [Constant] in {1} (a typical scale of the data)",
+        "A network's weights are pure numbers, so its inputs must be too; its outputs are pure numbers unless [Neural(OutputUnit = ...)] declares their unit.");
+
+    /// <summary>"The rate of '{0}' is in {1}, but '{0}' is in {2} and time in {3}, so its rate must be in {4}".</summary>
+    public static readonly DiagnosticDescriptor RateUnitMismatch = Error("NODE035", "Rate in the wrong unit",
+        "The rate of '{0}' is in {1}, but '{0}' is in {2} and time in {3}, so its rate must be in {4}",
+        "The rate of a state is its derivative with respect to time: a state in m changes in m per time unit.");
+
+    /// <summary>"The energy '{0}' is in {1}, but the pair '{2}'/'{3}' needs p·q/t = {4}".</summary>
+    public static readonly DiagnosticDescriptor EnergyUnitMismatch = Error("NODE036", "Energy in the wrong unit",
+        "The energy '{0}' is in {1}, but the pair '{2}'/'{3}' needs momentum × coordinate / time = {4}",
+        "Hamilton's equations q' = ∂H/∂p give the rate of q in H/p, which must be q per time unit, so H is in p·q/t for every coordinate–momentum pair (J for q in m, p in kg*m/s and t in s).");
+
+    /// <summary>"Pow of a value in {0}: {1}".</summary>
+    public static readonly DiagnosticDescriptor PowerOfDimensionedValue = Error("NODE037", "Power with an unknown unit",
+        "Pow of a value in {0}: {1}; use a constant exponent (Pow(x, 2), Pow(x, 0.5)) or make the base a pure number",
+        "The unit of u^w is the unit of u to the power w, known at compile time only when w is a constant pure number (a pure-number base can take any pure-number exponent).");
+
+    /// <summary>"The parts of this Vec are in different units: {0} and {1}; …".</summary>
+    public static readonly DiagnosticDescriptor VecOfMixedUnits = Error("NODE038", "Vec of mixed units",
+        "The parts of this Vec are in different units: {0} and {1}; a Vec has one unit, so scale the parts to pure numbers first",
+        "Vec.Of and Vec.Concat build one vector whose components share a unit, as a Vec state or input does.");
+
+    /// <summary>"Model '{0}' declares units but no time unit: …".</summary>
+    public static readonly DiagnosticDescriptor MissingTimeUnit = Error("NODE039", "Units without a time unit",
+        "Model '{0}' declares units but no time unit: add TimeUnit = \"s\" (the unit of the data's times) to [{1}]",
+        "Rates are derivatives with respect to time, so checking them needs the unit of time; a model that declares any unit also declares [OdeModel(TimeUnit = ...)] or [HamiltonianModel(TimeUnit = ...)].");
 
     /// <summary>"Neural method '{0}' is invalid: {1}".</summary>
     public static readonly DiagnosticDescriptor InvalidNeural = Error("NODE015", "Invalid neural declaration",
@@ -150,7 +200,9 @@ internal static class DiagnosticDescriptors
         NotPartial, NoStates, StateWithoutRate, RatesMismatch, UnknownIdentifier, UnsupportedConstruct, UnsupportedCall,
         NeuralArguments, SizeMismatch, HamiltonianStructure, NameClash, LearnableWithoutValue, MissingRates, FieldType,
         InvalidNeural, NotDifferentiable, InvalidModelType, InvalidRatesSignature, DuplicateModel, FieldRoles, StaticField,
-        ReadOnlyField, VecInScalarRole, VecWithoutSize, AugmentedDoubleSize, HamiltonianRoleInOdeModel, InternalError,
+        ReadOnlyField, VecInScalarRole, VecWithoutSize, AugmentedDoubleSize, HamiltonianRoleInOdeModel, PairSizeMismatch, InvalidUnit,
+        UnitMismatchInSum, FunctionOfDimensionedValue, NetworkOfDimensionedValue, RateUnitMismatch, EnergyUnitMismatch,
+        PowerOfDimensionedValue, VecOfMixedUnits, MissingTimeUnit, InternalError,
     };
 
     static readonly Dictionary<string, DiagnosticDescriptor> byId = All.ToDictionary(d => d.Id);

@@ -199,7 +199,21 @@ internal static class ModelEmitter
             "public override double[] ScalarRates" + ScalarSignature);
         var emitter = BindScalarLeaves(w, m);
         var values = m.RateExpressions.Select(emitter.Emit).ToList();
-        w.WriteLine($"return new double[] {{ {string.Join(", ", values)} }};");
+        if (m.States.All(s => !s.IsVector))
+        {
+            w.WriteLine($"return new double[] {{ {string.Join(", ", values)} }};");
+        }
+        else
+        {
+            // Vec pairs: each rate is a Vec copied to its state's columns.
+            w.WriteLine($"var __result = new double[{Literals.Int(m.States.Sum(s => s.Size))}];");
+            for (int i = 0; i < m.States.Count; i++)
+            {
+                var s = m.States[i];
+                w.WriteLine(s.IsVector ? $"{values[i]}.CopyTo(__result, {Literals.Int(s.Offset)});" : $"__result[{Literals.Int(s.Offset)}] = {values[i]};");
+            }
+            w.WriteLine("return __result;");
+        }
         w.CloseBlock();
         w.WriteLine();
     }

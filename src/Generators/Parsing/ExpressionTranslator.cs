@@ -21,6 +21,8 @@ internal sealed class ExpressionTranslator(
 
     readonly List<NetworkUse> uses = new();
 
+    readonly Dictionary<Expr, SyntaxNode> origins = new(Units.ByReference.Instance);
+
     /// <summary>
     /// Translates a block or expression body: the value it returns (null after reporting) and the network calls met on
     /// the way, even when translation stopped at an error (shape inference still reports networks that are never called).
@@ -29,8 +31,9 @@ internal sealed class ExpressionTranslator(
     {
         locals.Clear();
         uses.Clear();
+        origins.Clear();
         var value = TranslateBodyValue(body);
-        return new BodyTranslation(value, uses.ToList());
+        return new BodyTranslation(value, uses.ToList(), new Dictionary<Expr, SyntaxNode>(origins, Units.ByReference.Instance));
     }
 
     Value? TranslateBodyValue(SyntaxNode body)
@@ -136,8 +139,15 @@ internal sealed class ExpressionTranslator(
     static SyntaxToken? Designated(VariableDesignationSyntax designation)
         => designation is SingleVariableDesignationSyntax single ? single.Identifier : null;
 
-    /// <summary>Translates one expression.</summary>
+    /// <summary>Translates one expression and records where each new IR node was written (the innermost syntax wins).</summary>
     Value? Translate(ExpressionSyntax syntax)
+    {
+        var value = TranslateUnrecorded(syntax);
+        if (value is ExprValue { Expr: var e } && !origins.ContainsKey(e)) origins[e] = syntax;
+        return value;
+    }
+
+    Value? TranslateUnrecorded(ExpressionSyntax syntax)
     {
         cancellation.ThrowIfCancellationRequested();
         if (syntax is not TupleExpressionSyntax && semantic.GetConstantValue(syntax, cancellation) is { HasValue: true, Value: { } constant }

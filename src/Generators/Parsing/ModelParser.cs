@@ -77,6 +77,7 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
         }
         if (states.Count == 0) diagnostics.Add(DiagnosticDescriptors.NoStates, anchor, name);
         if (hamiltonian) CheckPairs(anchor);
+        ReadUnits();
         if (diagnostics.HasErrors) return Fail();
 
         // Parse (above) → translate the body → infer network shapes → validate against the states → equatable model.
@@ -103,6 +104,8 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
             (rates, rateExpressions) = MatchRates(ratesDeclaration!, translation.Value, layout);
         }
         if (diagnostics.HasErrors || rateExpressions.Any(e => e is null)) return Fail();
+        CheckUnits(translation, layout, rateExpressions, energy, anchor);
+        if (diagnostics.HasErrors) return Fail();
 
         var spec = new ModelSpec(
             NamespaceName(), ContainingTypes(), name, DeclarationCheck.HintName(type), hamiltonian, layout.ToEquatableArray(),

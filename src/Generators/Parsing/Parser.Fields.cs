@@ -31,7 +31,7 @@ internal sealed partial class Parser
             diagnostics.Add(DiagnosticDescriptors.ReadOnlyField, location, field.Name, Short(role));
             return;
         }
-        if (isVec && role is not (SymbolNames.State or SymbolNames.Augmented or SymbolNames.Input))
+        if (isVec && role is not (SymbolNames.State or SymbolNames.Augmented or SymbolNames.Input or SymbolNames.Coordinate or SymbolNames.Momentum))
         {
             diagnostics.Add(DiagnosticDescriptors.VecInScalarRole, location, field.Name, Short(role));
             return;

@@ -11,10 +11,19 @@ internal sealed partial class Parser
         if (q != p)
             diagnostics.Add(DiagnosticDescriptors.HamiltonianStructure, anchor, type.Name,
                 $"it has {q} [Coordinate] and {p} [Momentum] fields; declare one momentum per coordinate (the i-th momentum pairs with the i-th coordinate)");
-        foreach (var s in states.Where(s => s.Shape.IsVector))
-            diagnostics.Add(DiagnosticDescriptors.HamiltonianStructure, s.Field.Locations.FirstOrDefault(), type.Name,
-                $"'{s.Field.Name}' is a Vec; declare each coordinate and momentum as a double");
+        var coordinates = states.Where(s => s.Role == StateRole.Coordinate).ToList();
+        var momenta = states.Where(s => s.Role == StateRole.Momentum).ToList();
+        for (int i = 0; i < System.Math.Min(q, p); i++)
+            if (coordinates[i].Shape != momenta[i].Shape)
+                diagnostics.Add(DiagnosticDescriptors.PairSizeMismatch, momenta[i].Field.Locations.FirstOrDefault(), momenta[i].Field.Name,
+                    momenta[i].Shape.Describe(), coordinates[i].Field.Name, coordinates[i].Shape.Describe(), Declaration(coordinates[i]));
     }
+
+    // How to declare a momentum of the coordinate's shape, for the fix in NODE030.
+    static string Declaration(StateField coordinate)
+        => coordinate.Shape.IsVector
+            ? $"[Momentum(Size = {coordinate.Shape.Width.ToString(CultureInfo.InvariantCulture)})] Vec"
+            : "[Momentum] double";
 
     /// <summary>The [Energy] member, checked before its body is translated.</summary>
     sealed record EnergyDeclaration(ISymbol Member, bool IsMethod, SyntaxNode Body);
@@ -89,13 +98,16 @@ internal sealed partial class Parser
         var momenta = layout.Where(s => s.Role == StateRole.Momentum).ToList();
         var result = new Expr?[layout.Count];
         var location = type.GetMembers(energy.MemberName).FirstOrDefault()?.Locations.FirstOrDefault();
+        bool vectorPairs = layout.Any(s => s.IsVector);
         for (int i = 0; i < coordinates.Count; i++)
         {
-            // Hamilton's equations: q' = ∂H/∂p, p' = −∂H/∂q.
+            // Hamilton's equations: q' = ∂H/∂p, p' = −∂H/∂q. With Vec pairs the energy is a vector expression, whose
+            // gradients reverse mode takes whole (one vector per state); all-scalar models keep forward mode.
             var q = coordinates[i].Leaf;
             var p = momenta[i].Leaf;
-            var dHdp = Derivative.Of(energy.Energy, p, out var whyP);
-            var dHdq = Derivative.Of(energy.Energy, q, out var whyQ);
+            string whyP, whyQ;
+            var dHdp = vectorPairs ? Gradient.Of(energy.Energy, p, out whyP) : Derivative.Of(energy.Energy, p, out whyP);
+            var dHdq = vectorPairs ? Gradient.Of(energy.Energy, q, out whyQ) : Derivative.Of(energy.Energy, q, out whyQ);
             if (dHdp is null) diagnostics.Add(DiagnosticDescriptors.NotDifferentiable, location, p.Name, whyP);
             if (dHdq is null) diagnostics.Add(DiagnosticDescriptors.NotDifferentiable, location, q.Name, whyQ);
             result[layout.IndexOf(coordinates[i])] = dHdp;

@@ -16,5 +16,8 @@ internal sealed class TupleValue(IReadOnlyList<Expr> elements, IReadOnlyList<str
     public IReadOnlyList<string?> Names { get; } = names;
 }
 
-/// <summary>The translation of a rate or energy body: its value (null after a reported error) and its network calls.</summary>
-internal sealed record BodyTranslation(Value? Value, IReadOnlyList<NetworkUse> Uses);
+/// <summary>
+/// The translation of a rate or energy body: its value (null after a reported error), its network calls, and where each
+/// IR node was written (by node identity; the unit checker reports there).
+/// </summary>
+internal sealed record BodyTranslation(Value? Value, IReadOnlyList<NetworkUse> Uses, IReadOnlyDictionary<Expr, SyntaxNode>? Origins = null);

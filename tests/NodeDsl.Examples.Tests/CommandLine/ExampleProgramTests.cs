@@ -21,6 +21,7 @@ public sealed class ExampleProgramTests
         ["AugmentedNode"] = (typeof(AugmentedNode.AugmentedNodeCommandLine).Assembly, true),
         ["LatentOde"] = (typeof(LatentOdeSpirals.LatentOdeCommandLine).Assembly, true),
         ["Cnf"] = (typeof(Cnf.CnfCommandLine).Assembly, true),
+        ["HamiltonianChain"] = (typeof(HamiltonianChain.ChainCommandLine).Assembly, true),
         ["ParametrizedSurrogate"] = (typeof(ParametrizedSurrogate.SurrogateCommandLine).Assembly, true),
         ["AnchoredEnsembles"] = (typeof(AnchoredEnsembles.EnsembleCommandLine).Assembly, true),
         ["SurrogateExport"] = (typeof(SurrogateExport.ExportCommandLine).Assembly, true),

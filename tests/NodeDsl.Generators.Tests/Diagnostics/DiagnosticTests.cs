@@ -6,7 +6,7 @@ using static NodeDsl.Generators.Tests.Diagnostics.DiagnosticAssert;
 namespace NodeDsl.Generators.Tests.Diagnostics;
 
 /// <summary>One test per diagnostic ID: a model that triggers it, asserting ID and location.</summary>
-public class DiagnosticTests
+public partial class DiagnosticTests
 {
     [Fact]
     public void NODE001_ClassNotPartial() => Reports("NODE001", """

@@ -14,13 +14,16 @@ public class HamiltonianDerivativeTests
     const double Step = 1e-5;
     const double Tolerance = 1e-6;
 
-    public static TheoryData<string> Models => new() { nameof(NeuralPendulum), nameof(KnownPendulum), nameof(CoupledOscillators), nameof(CustomPotentialPendulum) };
+    public static TheoryData<string> Models => new() { nameof(NeuralPendulum), nameof(KnownPendulum), nameof(CoupledOscillators), nameof(CustomPotentialPendulum),
+        nameof(SpringChain), nameof(NeuralChain) };
 
     static (OdeModel Model, Func<double, double[], double> Energy) Create(string name) => name switch
     {
         nameof(NeuralPendulum) => With(new NeuralPendulum(ModelOptions.Float64(1)), m => m.ScalarEnergy),
         nameof(KnownPendulum) => With(new KnownPendulum(ModelOptions.Float64(1)), m => m.ScalarEnergy),
         nameof(CoupledOscillators) => With(new CoupledOscillators(ModelOptions.Float64(1)), m => m.ScalarEnergy),
+        nameof(SpringChain) => With(new SpringChain(ModelOptions.Float64(1)), m => m.ScalarEnergy),
+        nameof(NeuralChain) => With(new NeuralChain(ModelOptions.Float64(1)), m => m.ScalarEnergy),
         _ => With(new CustomPotentialPendulum(ModelOptions.Float64(1)), m => m.ScalarEnergy),
     };
 
@@ -46,9 +49,9 @@ public class HamiltonianDerivativeTests
                 plus[j] += Step;
                 minus[j] -= Step;
                 var dH = (energy(t, plus) - energy(t, minus)) / (2 * Step);
-                // y = (q, p) pairs in declaration order; coordinates sit at the Coordinate offsets.
-                var info = model.Layout.States.First(s => s.Offset == j);
-                var partner = PartnerOffset(model.Layout, info);
+                // y = (q, p) pairs in declaration order; component j of a Vec pairs with component j of its partner.
+                var info = model.Layout.States.First(s => s.Offset <= j && j < s.Offset + s.Size);
+                var partner = PartnerOffset(model.Layout, info) + (j - info.Offset);
                 var expected = info.Kind == StateKind.Momentum ? dH : -dH;   // ∂H/∂p → q' ; −∂H/∂q → p'
                 Assert.True(System.Math.Abs(rates[partner] - expected) <= Tolerance * System.Math.Max(1, System.Math.Abs(expected)),
                     $"{name}: rate of component {partner} is {rates[partner]:R}, finite difference gives {expected:R}");

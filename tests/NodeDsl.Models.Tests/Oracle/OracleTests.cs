@@ -49,6 +49,12 @@ public class OracleTests
     public void HamiltonianWithInputAndLearnable() => OracleCheck.AssertAgrees(new DrivenWell(ModelOptions.Float64(13)), Points, 23);
 
     [Fact]
+    public void VectorHamiltonianSpringChain() => OracleCheck.AssertAgrees(new SpringChain(ModelOptions.Float64(14)), Points, 24);
+
+    [Fact]
+    public void VectorHamiltonianWithNetworks() => OracleCheck.AssertAgrees(new NeuralChain(ModelOptions.Float64(15)), Points, 25);
+
+    [Fact]
     public void HamiltonianWithCustomModulePotential()
         => OracleCheck.AssertAgrees(new CustomPotentialPendulum(ModelOptions.Float64(10)), Points, 21);
 }
