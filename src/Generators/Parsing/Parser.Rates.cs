@@ -6,6 +6,7 @@ internal sealed partial class Parser
     /// <summary>The state layout: observed states in declaration order, augmented states last, so y[:, :ObservedSize] is what a loss sees.</summary>
     List<StateSpec> Layout()
     {
+        if (lagrangian || IsSecondOrder) return PairedLayout();
         var ordered = states.Where(s => s.Role != StateRole.Augmented).Concat(states.Where(s => s.Role == StateRole.Augmented));
         var result = new List<StateSpec>();
         int offset = 0;

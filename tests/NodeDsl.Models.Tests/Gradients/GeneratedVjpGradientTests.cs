@@ -8,11 +8,12 @@ namespace NodeDsl.Models.Tests.Gradients;
 /// <summary>
 /// Gradients through a solve with the generated VJP in use (the adjoint methods pick it up by <c>is IRatesVjp</c>):
 /// each gradient method against central finite differences of the loss in float64, for a plain neural ODE, the
-/// Lotka–Volterra UDE, a parametrized model (gradients to its per-trajectory inputs too) and the Hamiltonian pendulum.
+/// Lotka–Volterra UDE, a parametrized model (gradients to its per-trajectory inputs too), the Hamiltonian pendulum, a
+/// second-order neural ODE and a Lagrangian neural network (whose VJP differentiates through the mass-matrix solve).
 /// </summary>
 public class GeneratedVjpGradientTests
 {
-    public static TheoryData<string> Models => new() { "node", "ude", "parametrized", "hamiltonian" };
+    public static TheoryData<string> Models => new() { "node", "ude", "parametrized", "hamiltonian", "secondorder", "lagrangian" };
 
     sealed record Case(OdeModel Model, Tensor Y0, Tensor Ts, Tensor Weights, (string Name, Tensor Value)[] Checked)
     {
@@ -27,6 +28,8 @@ public class GeneratedVjpGradientTests
             "node" => new Spiral(ModelOptions.Float64(1)),
             "ude" => new LotkaVolterraUde(ModelOptions.Float64(2)),
             "parametrized" => new ParametrizedGrowth(ModelOptions.Float64(3)),
+            "secondorder" => new SecondOrderNode(ModelOptions.Float64(5)),
+            "lagrangian" => new NeuralLagrangian(ModelOptions.Float64(6)),
             _ => new NeuralPendulum(ModelOptions.Float64(4)),
         };
         Assert.IsAssignableFrom<IRatesVjp>(model);
@@ -35,6 +38,8 @@ public class GeneratedVjpGradientTests
             "node" => tensor(new double[,] { { 1.2, 0.0 }, { 0.5, 0.8 } }, float64),
             "ude" => tensor(new double[,] { { 1.0, 1.0 }, { 0.5, 1.5 } }, float64),
             "parametrized" => tensor(new double[,] { { 0.3 }, { -0.6 } }, float64),
+            "secondorder" => tensor(new double[,] { { 0.5, -0.2, 0.8, 0.1, 0.3, -0.4 }, { -0.6, 0.4, -0.3, 0.5, 0.0, 0.2 } }, float64),
+            "lagrangian" => tensor(new double[,] { { 0.5, -0.3, 0.2, 0.4 }, { -0.2, 0.6, -0.5, 0.1 } }, float64),
             _ => tensor(new double[,] { { 1.0, 0.0 }, { 0.4, 0.6 } }, float64),
         };
         y0.requires_grad_(true);

@@ -28,7 +28,7 @@ public class GeneratedVjpTests(ITestOutputHelper output)
         { nameof(ForcedOscillator), false }, { nameof(ParametrizedGrowth), true }, { nameof(AugmentedSpiral), true },
         { nameof(NeuralPendulum), true }, { nameof(KnownPendulum), true }, { nameof(CoupledOscillators), true },
         { nameof(ConvField), true }, { nameof(ExpressionCoverage), true }, { nameof(DrivenWell), true },
-        { nameof(CustomPotentialPendulum), true },
+        { nameof(CustomPotentialPendulum), true }, { nameof(DrivenOscillator), true }, { nameof(SecondOrderNode), true },
     };
 
     internal static OdeModel Create(string name, int seed) => name switch
@@ -45,6 +45,8 @@ public class GeneratedVjpTests(ITestOutputHelper output)
         nameof(ExpressionCoverage) => new ExpressionCoverage(ModelOptions.Float64(seed)),
         nameof(DrivenWell) => new DrivenWell(ModelOptions.Float64(seed)),
         nameof(CustomPotentialPendulum) => new CustomPotentialPendulum(ModelOptions.Float64(seed)),
+        nameof(DrivenOscillator) => new DrivenOscillator(ModelOptions.Float64(seed)),
+        nameof(SecondOrderNode) => new SecondOrderNode(ModelOptions.Float64(seed)),
         _ => throw new ArgumentException(name, nameof(name)),
     };
 
