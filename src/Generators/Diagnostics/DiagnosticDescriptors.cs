@@ -167,11 +167,6 @@ internal static class DiagnosticDescriptors
         "The mass matrix ∂²L/∂q̇² of '{0}' is zero in row '{1}': the Lagrangian is at most linear in '{1}', so the Euler–Lagrange equations cannot be solved for its acceleration; add a kinetic term such as '{1} * {1} / 2'",
         "The Euler–Lagrange accelerations solve (∂²L/∂q̇²) q̈ = ∇qL − (∂²L/∂q̇∂q) q̇; a velocity that appears in no quadratic term leaves a zero row in the mass matrix for every state.");
 
-    /// <summary>"The Lagrangian cannot be differentiated with respect to '{0}': {1}".</summary>
-    public static readonly DiagnosticDescriptor LagrangianNotDifferentiable = Error("NODE045", "Lagrangian cannot be differentiated",
-        "The Lagrangian cannot be differentiated with respect to '{0}': {1}",
-        "The Euler–Lagrange equations need first and second derivatives of the Lagrangian's known terms; this term is one the symbolic differentiator has no rule for.");
-
     /// <summary>"The NodeDsl generator failed on '{0}' ({1}); this is a bug in NodeDsl, please report it with the model source".</summary>
     public static readonly DiagnosticDescriptor InternalError = Error("NODE099", "Internal generator error",
         "The NodeDsl generator failed on '{0}' ({1}); this is a bug in NodeDsl, please report it with the model source",
@@ -183,7 +178,7 @@ internal static class DiagnosticDescriptors
         NeuralArguments, SizeMismatch, HamiltonianStructure, NameClash, LearnableWithoutValue, MissingRates, FieldType,
         InvalidNeural, NotDifferentiable, InvalidModelType, InvalidRatesSignature, DuplicateModel, FieldRoles, StaticField,
         ReadOnlyField, VecInScalarRole, VecWithoutSize, AugmentedDoubleSize, HamiltonianRoleInOdeModel,
-        InvalidVelocity, SecondOrderStructure, AccelerationsMismatch, LagrangianStructure, SingularMassMatrix, LagrangianNotDifferentiable,
+        InvalidVelocity, SecondOrderStructure, AccelerationsMismatch, LagrangianStructure, SingularMassMatrix,
         InternalError,
     };
 

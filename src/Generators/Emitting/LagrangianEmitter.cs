@@ -1,3 +1,5 @@
+using NodeDsl.Generators.Symbolic;
+
 namespace NodeDsl.Generators.Emitting;
 
 /// <summary>
@@ -115,8 +117,9 @@ internal static class LagrangianEmitter
         for (int i = 0; i < n; i++)
         {
             var terms = new List<string> { emitter.Emit(l.Force[i]) };
-            for (int j = 0; j < n; j++) terms.Add($"- {emitter.Emit(l.Mixed[i * n + j])} * __q_{l.Velocities[j]}");
-            if (l.TimeMixed.Count > 0) terms.Add($"- {emitter.Emit(l.TimeMixed[i])}");
+            for (int j = 0; j < n; j++)
+                if (!Build.IsZero(l.Mixed[i * n + j])) terms.Add($"- {emitter.Emit(l.Mixed[i * n + j])} * __q_{l.Velocities[j]}");
+            if (l.TimeMixed.Count > 0 && !Build.IsZero(l.TimeMixed[i])) terms.Add($"- {emitter.Emit(l.TimeMixed[i])}");
             rhs.Add(string.Join(" ", terms));
         }
         w.WriteLine($"var __acc = {EulerLagrange}.SolveScalar(new double[] {{ {string.Join(", ", mass)} }}, new double[] {{ {string.Join(", ", rhs)} }}, {Literals.String(m.ClassName)}, {NameArray(l.Velocities)});");

@@ -43,7 +43,8 @@ internal sealed partial class Parser
         Expr? D(Expr e, Ref v)
         {
             var d = Derivative.Of(e, v, out var why);
-            if (d is null) diagnostics.Add(DiagnosticDescriptors.LagrangianNotDifferentiable, location, v.Name, why);
+            // Known terms call no network, so every rule applies; NODE016 only guards a rule added to the IR without a derivative.
+            if (d is null) diagnostics.Add(DiagnosticDescriptors.NotDifferentiable, location, v.Name, why);
             return d;
         }
 

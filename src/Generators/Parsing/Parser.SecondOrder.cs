@@ -110,20 +110,10 @@ internal sealed partial class Parser
             return null;
         }
         var positions = velocities.Select(v => v.Position).ToList();
-        var candidates = type.GetMembers().OfType<IMethodSymbol>().Where(m => HasAttribute(m, SymbolNames.Accelerations)).ToList();
-        if (candidates.Count != 1)
-        {
-            diagnostics.Add(DiagnosticDescriptors.SecondOrderStructure, candidates.Count == 0 ? anchor : candidates[1].Locations.FirstOrDefault(), type.Name,
-                candidates.Count == 0 ? "it has [Velocity] fields but no [Accelerations] method: " + SuggestedAccelerations(positions) : "it has more than one [Accelerations] method; keep one");
-            return null;
-        }
-        var method = candidates[0];
+        var method = FindMarkedMethod(anchor, SymbolNames.Accelerations, DiagnosticDescriptors.SecondOrderStructure,
+            "it has [Velocity] fields but no [Accelerations] method: " + SuggestedAccelerations(positions), "it has more than one [Accelerations] method; keep one");
+        if (method is null) return null;
         var location = method.Locations.FirstOrDefault();
-        if (method.Parameters.Length != 0 || method.IsStatic || method.IsGenericMethod)
-        {
-            diagnostics.Add(DiagnosticDescriptors.InvalidRatesSignature, location, method.Name, "must be a parameterless, non-generic instance method; it reads the model's fields");
-            return null;
-        }
         var returnLocation = ReturnTypeLocation(method) ?? location;
         bool returnsTuple = method.ReturnType is INamedTypeSymbol { IsTupleType: true };
         List<string> names;
