@@ -63,8 +63,8 @@ internal static class LagrangianEmitter
         if (network)
         {
             w.WriteLine($"var __networkLagrangian = {emitter.EmitColumns(l.NetworkTerms!)};");
-            w.WriteLine($"var __n = {EulerLagrange}.NetworkTerms(__networkLagrangian, new {Names.Tensor}[] {{ {string.Join(", ", l.Coordinates)} }}, " +
-                        $"new {Names.Tensor}[] {{ {string.Join(", ", l.Velocities)} }}, {time ?? "null"}, __graph);");
+            string Columns(EquatableArray<string> names) => $"new long[] {{ {string.Join(", ", names.Select(n => Literals.Int(m.State(n).Offset)))} }}";
+            w.WriteLine($"var __n = {EulerLagrange}.NetworkTerms(__networkLagrangian, __y, {Columns(l.Coordinates)}, {Columns(l.Velocities)}, {time ?? "null"}, __graph);");
             w.WriteLine("__force = __force.add(__n.Force);");
             w.WriteLine("__mass = __mass.add(__n.Mass);");
             w.WriteLine("__mixed = __mixed.add(__n.Mixed);");

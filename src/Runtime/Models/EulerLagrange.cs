@@ -22,51 +22,50 @@ public static class EulerLagrange
     }
 
     /// <summary>
-    /// The Euler–Lagrange parts of the network terms <paramref name="lagrangian"/> (<c>[batch, 1]</c>, computed from
-    /// <paramref name="coordinates"/> and <paramref name="velocities"/>, each <c>[batch, 1]</c>, which require grad):
-    /// ∇qL by one backward pass, and the rows of M, C and ∂²L/∂q̇∂t by one more pass per velocity — the Hessian–vector
-    /// products of ∂L/∂q̇ᵢ with the unit vectors. Rows of a batch are independent, so summing L over the batch gives every
-    /// row's derivatives at once.
+    /// The Euler–Lagrange parts of the network terms <paramref name="lagrangian"/> (<c>[batch, 1]</c>, computed from the
+    /// state <paramref name="y"/>, which requires grad): ∇qL by one backward pass, and the rows of M, C and ∂²L/∂q̇∂t by
+    /// one more pass per velocity — the Hessian–vector products of ∂L/∂q̇ᵢ with the unit vectors. Derivatives are taken
+    /// with respect to <paramref name="y"/> itself (the generated code may read a state through any view of it). Rows of a
+    /// batch are independent, so summing L over the batch gives every row's derivatives at once.
     /// </summary>
     /// <param name="lagrangian">The network terms of L, <c>[batch, 1]</c>.</param>
-    /// <param name="coordinates">The coordinate columns q₀ … qₙ₋₁.</param>
-    /// <param name="velocities">The velocity columns q̇₀ … q̇ₙ₋₁.</param>
+    /// <param name="y">The state <c>[batch, StateSize]</c> the terms were computed from.</param>
+    /// <param name="coordinates">The columns of q₀ … qₙ₋₁ in <paramref name="y"/>.</param>
+    /// <param name="velocities">The columns of q̇₀ … q̇ₙ₋₁ in <paramref name="y"/>.</param>
     /// <param name="time">The time column when the terms read it (it must require grad), else null.</param>
     /// <param name="createGraph">Keep the graph of the second derivatives (training through the accelerations).</param>
     /// <returns>∇qL <c>[batch, n]</c>, M and C row-major <c>[batch, n·n]</c>, ∂²L/∂q̇∂t <c>[batch, n]</c> (null without time).</returns>
     public static (Tensor Force, Tensor Mass, Tensor Mixed, Tensor? TimeMixed) NetworkTerms(
-        Tensor lagrangian, Tensor[] coordinates, Tensor[] velocities, Tensor? time, bool createGraph)
+        Tensor lagrangian, Tensor y, long[] coordinates, long[] velocities, Tensor? time, bool createGraph)
     {
         ArgumentNullException.ThrowIfNull(lagrangian);
+        ArgumentNullException.ThrowIfNull(y);
         ArgumentNullException.ThrowIfNull(coordinates);
         ArgumentNullException.ThrowIfNull(velocities);
         int n = coordinates.Length;
-        var wrt = coordinates.Concat(velocities).Concat(time is null ? [] : [time]).ToArray();
-        var zero = zeros_like(coordinates[0]);
-        Tensor Or(Tensor? g) => g is null || g.IsInvalid ? zero : g;
-        if (!lagrangian.requires_grad)
-        {
-            var none = zeros(lagrangian.shape[0], n * n, dtype: lagrangian.dtype, device: lagrangian.device);
-            return (zeros_like(cat(coordinates, 1)), none, none, time is null ? null : zeros_like(cat(velocities, 1)));
-        }
+        long batch = y.shape[0];
+        using var q = tensor(coordinates, device: y.device);
+        using var qdot = tensor(velocities, device: y.device);
+        Tensor Zeros(long width) => zeros(batch, width, dtype: y.dtype, device: y.device);
+        if (!lagrangian.requires_grad) return (Zeros(n), Zeros(n * n), Zeros(n * n), time is null ? null : Zeros(n));
+        var wrt = time is null ? new[] { y } : new[] { y, time };
         // The first derivatives keep their graph: the second derivatives differentiate them again.
         var first = autograd.grad([lagrangian.sum()], wrt, retain_graph: true, create_graph: true, allow_unused: true);
-        var force = cat(Enumerable.Range(0, n).Select(i => Or(first[i])).ToArray(), 1);
-        var mass = new Tensor[n * n];
-        var mixed = new Tensor[n * n];
+        var gradient = first[0] is { IsInvalid: false } g ? g : Zeros(y.shape[1]);
+        var force = gradient.index_select(1, q);
+        var mass = new Tensor[n];
+        var mixed = new Tensor[n];
         var timeMixed = new Tensor[n];
         for (int i = 0; i < n; i++)
         {
-            var momentum = first[n + i];
-            IList<Tensor?> second = momentum is null || momentum.IsInvalid || !momentum.requires_grad
-                ? new Tensor?[wrt.Length]
-                : autograd.grad([momentum.sum()], wrt, retain_graph: true, create_graph: createGraph, allow_unused: true)!;
-            for (int j = 0; j < n; j++)
-            {
-                mixed[i * n + j] = Or(second[j]);
-                mass[i * n + j] = Or(second[n + j]);
-            }
-            timeMixed[i] = time is null ? zero : Or(second[2 * n]);
+            var momentum = gradient.select(1, velocities[i]);
+            var second = momentum.requires_grad
+                ? autograd.grad([momentum.sum()], wrt, retain_graph: true, create_graph: createGraph, allow_unused: true)
+                : null;
+            var row = second?[0] is { IsInvalid: false } r ? r : Zeros(y.shape[1]);
+            mixed[i] = row.index_select(1, q);
+            mass[i] = row.index_select(1, qdot);
+            timeMixed[i] = time is not null && second?[1] is { IsInvalid: false } dt ? dt.expand(batch, 1) : Zeros(1);
         }
         return (force, cat(mass, 1), cat(mixed, 1), time is null ? null : cat(timeMixed, 1));
     }

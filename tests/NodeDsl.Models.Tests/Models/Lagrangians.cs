@@ -73,3 +73,20 @@ public partial class DegenerateLagrangian
     [Lagrangian]
     double L => q * q * qDot * qDot / 2 - q * q / 2;
 }
+
+/// <summary>
+/// A fully learned Lagrangian (Cranmer et al. 2020) plus a known kinetic term, whose network reads every state in y
+/// order — so the generated code passes it one view of y rather than the per-state columns.
+/// </summary>
+[LagrangianModel]
+public partial class LearnedLagrangian
+{
+    [Coordinate] double q;
+    [Velocity(nameof(q))] double qDot;
+
+    [Neural(12, Activation = Activation.Softplus)]
+    private partial double Net(double q, double qDot);
+
+    [Lagrangian]
+    double L => qDot * qDot / 2 + Net(q, qDot);
+}

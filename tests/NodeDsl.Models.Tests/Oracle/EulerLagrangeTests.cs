@@ -73,25 +73,36 @@ public class EulerLagrangeTests
 
     [Fact]
     public void NetworkLagrangianMatchesFiniteDifferencesOfItsScalarLagrangian()
+        => AssertMatchesFiniteDifferences(new NeuralLagrangian(ModelOptions.Float64(7)), n: 2);
+
+    [Fact]
+    public void LearnedLagrangianReadingAllOfYMatchesFiniteDifferences()
+        => AssertMatchesFiniteDifferences(new LearnedLagrangian(ModelOptions.Float64(8)), n: 1);
+
+    /// <summary>
+    /// The oracle is the model's own scalar Lagrangian (its [Lagrangian] member in plain C#): ∇qL, M = ∂²L/∂q̇², C =
+    /// ∂²L/∂q̇∂q and ∂²L/∂q̇∂t by central differences with h = 1e-4. Truncation error O(h²)·L⁗ ≈ 1e-8 and rounding
+    /// ε·L/h² ≈ 1e-8 for these O(1) values, so 1e-5 relative on the accelerations (after an O(1)-conditioned solve)
+    /// holds with margin and still catches a missing or wrong term (each contributes O(0.1)).
+    /// </summary>
+    static void AssertMatchesFiniteDifferences(OdeModel model, int n)
     {
-        // The oracle is the model's own scalar Lagrangian (its [Lagrangian] member in plain C#): ∇qL, M = ∂²L/∂q̇², C =
-        // ∂²L/∂q̇∂q and ∂²L/∂q̇∂t by central differences with h = 1e-4. Truncation error O(h²)·L⁗ ≈ 1e-8 and rounding
-        // ε·L/h² ≈ 1e-8 for these O(1) values, so 1e-5 relative on the accelerations (after an O(1)-conditioned solve)
-        // holds with margin and still catches a missing or wrong term (each contributes O(0.1)).
-        var model = new NeuralLagrangian(ModelOptions.Float64(7));
         const int rows = 8;
+        int width = 2 * n;
+        var lagrangian = (Func<double, double[], double[]?, double>)Delegate.CreateDelegate(
+            typeof(Func<double, double[], double[]?, double>), model, model.GetType().GetMethod("ScalarLagrangian")!);
         var rng = new Random(5);
-        var data = Enumerable.Range(0, rows * 4).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
+        var data = Enumerable.Range(0, rows * width).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
         var times = Enumerable.Range(0, rows).Select(_ => 3 * rng.NextDouble()).ToArray();
         double[] rates;
         using (no_grad())
-            rates = model.Rates(tensor(times, new long[] { rows, 1 }, float64), tensor(data, new long[] { rows, 4 }, float64)).contiguous().data<double>().ToArray();
+            rates = model.Rates(tensor(times, new long[] { rows, 1 }, float64), tensor(data, new long[] { rows, width }, float64)).contiguous().data<double>().ToArray();
         const double h = 1e-4;
         for (int r = 0; r < rows; r++)
         {
-            var y = data.AsSpan(4 * r, 4).ToArray();
+            var y = data.AsSpan(width * r, width).ToArray();
             double t = times[r];
-            double L(double[] v, double time) => model.ScalarLagrangian(time, v);
+            double L(double[] v, double time) => lagrangian(time, v, null);
             double[] Shift(int i, double di, int j = 0, double dj = 0)
             {
                 var v = (double[])y.Clone();
@@ -100,25 +111,26 @@ public class EulerLagrangeTests
                 return v;
             }
             double Second(int i, int j) => (L(Shift(i, h, j, h), t) - L(Shift(i, h, j, -h), t) - L(Shift(i, -h, j, h), t) + L(Shift(i, -h, j, -h), t)) / (4 * h * h);
-            var mass = new double[4];
-            var rhs = new double[2];
-            for (int i = 0; i < 2; i++)
+            var mass = new double[n * n];
+            var rhs = new double[n];
+            for (int i = 0; i < n; i++)
             {
                 double force = (L(Shift(i, h), t) - L(Shift(i, -h), t)) / (2 * h);
-                double timeMixed = (L(Shift(2 + i, h), t + h) - L(Shift(2 + i, h), t - h) - L(Shift(2 + i, -h), t + h) + L(Shift(2 + i, -h), t - h)) / (4 * h * h);
+                double timeMixed = (L(Shift(n + i, h), t + h) - L(Shift(n + i, h), t - h) - L(Shift(n + i, -h), t + h) + L(Shift(n + i, -h), t - h)) / (4 * h * h);
                 rhs[i] = force - timeMixed;
-                for (int j = 0; j < 2; j++)
+                for (int j = 0; j < n; j++)
                 {
-                    mass[2 * i + j] = Second(2 + i, 2 + j);
-                    rhs[i] -= Second(2 + i, j) * y[2 + j];
+                    mass[n * i + j] = Second(n + i, n + j);
+                    rhs[i] -= Second(n + i, j) * y[n + j];
                 }
             }
-            var expected = EulerLagrange.SolveScalar(mass, rhs, "test", ["q1Dot", "q2Dot"]);
-            Assert.Equal(y[2], rates[4 * r], 15);
-            Assert.Equal(y[3], rates[4 * r + 1], 15);
-            for (int i = 0; i < 2; i++)
-                Assert.True(OracleCheck.RelativeError(rates[4 * r + 2 + i], expected[i]) <= 1e-5,
-                    $"row {r}, q̈{i + 1}: {rates[4 * r + 2 + i]:R} vs finite differences {expected[i]:R}");
+            var expected = EulerLagrange.SolveScalar(mass, rhs, "test", Enumerable.Range(0, n).Select(i => $"v{i}").ToArray());
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(y[n + i], rates[width * r + i], 15);
+                Assert.True(OracleCheck.RelativeError(rates[width * r + n + i], expected[i]) <= 1e-5,
+                    $"row {r}, q̈{i + 1}: {rates[width * r + n + i]:R} vs finite differences {expected[i]:R}");
+            }
         }
     }
 
