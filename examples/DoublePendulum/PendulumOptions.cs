@@ -10,13 +10,13 @@ public sealed record PendulumOptions
     /// <summary>Test states.</summary>
     public int TestPoints { get; init; } = 256;
     /// <summary>Full-batch Adam steps per model.</summary>
-    public int Steps { get; init; } = 1500;
+    public int Steps { get; init; } = 600;
     /// <summary>Adam learning rate.</summary>
     public double LearningRate { get; init; } = 3e-3;
     /// <summary>Initial states of the long rollouts (released from rest).</summary>
     public int RolloutStates { get; init; } = 4;
     /// <summary>End of the rollouts.</summary>
-    public double RolloutEnd { get; init; } = 20.0;
+    public double RolloutEnd { get; init; } = 10.0;
     /// <summary>RK4 step of the rollouts (the same fixed discretisation for the truth and both models).</summary>
     public double RolloutStep { get; init; } = 0.01;
     /// <summary>Seed of data and weights.</summary>
