@@ -80,7 +80,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v11 = __v10.narrow(1, 0, 1);
             var __v12 = global::NodeDsl.Runtime.ScalarOps.Mul(__v11, 0.1);
             var __networkLagrangian = Columns(__v12, __batch, 1);
-            var __n = global::NodeDsl.Runtime.EulerLagrange.NetworkTerms(__networkLagrangian, new global::TorchSharp.torch.Tensor[] { q1, q2 }, new global::TorchSharp.torch.Tensor[] { q1Dot, q2Dot }, t, __graph);
+            var __n = global::NodeDsl.Runtime.EulerLagrange.NetworkTerms(__networkLagrangian, __y, new long[] { 0, 1 }, new long[] { 2, 3 }, t, __graph);
             __force = __force.add(__n.Force);
             __mass = __mass.add(__n.Mass);
             __mixed = __mixed.add(__n.Mixed);

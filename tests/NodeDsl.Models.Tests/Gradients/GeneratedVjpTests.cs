@@ -47,6 +47,8 @@ public class GeneratedVjpTests(ITestOutputHelper output)
         nameof(CustomPotentialPendulum) => new CustomPotentialPendulum(ModelOptions.Float64(seed)),
         nameof(DrivenOscillator) => new DrivenOscillator(ModelOptions.Float64(seed)),
         nameof(SecondOrderNode) => new SecondOrderNode(ModelOptions.Float64(seed)),
+        nameof(LagrangianPendulum) => new LagrangianPendulum(ModelOptions.Float64(seed)),
+        nameof(NeuralLagrangian) => new NeuralLagrangian(ModelOptions.Float64(seed)),
         _ => throw new ArgumentException(name, nameof(name)),
     };
 

@@ -33,6 +33,7 @@ public class NativeKernelTests(ITestOutputHelper output)
     [
         nameof(Spiral), nameof(LotkaVolterraUde), nameof(ForcedOscillator), nameof(ParametrizedGrowth),
         nameof(AugmentedSpiral), nameof(KnownPendulum), nameof(ExpressionCoverage), nameof(DrivenWell),
+        nameof(DrivenOscillator), nameof(SecondOrderNode),
     ];
 
     public static TheoryData<string> Eligible => new(EligibleModels);
@@ -82,6 +83,8 @@ public class NativeKernelTests(ITestOutputHelper output)
     [InlineData(nameof(CustomPotentialPendulum))]
     [InlineData(nameof(NeuralPendulum))]
     [InlineData(nameof(CoupledOscillators))]
+    [InlineData(nameof(LagrangianPendulum))]
+    [InlineData(nameof(NeuralLagrangian))]
     public void CustomModulesAndNetworksInsideEnergiesHaveNoNativeKernels(string name)
     {
         var model = GeneratedVjpTests.Create(name, 1);
@@ -102,6 +105,8 @@ public class NativeKernelTests(ITestOutputHelper output)
             nameof(KnownPendulum) => new KnownPendulum(options),
             nameof(ExpressionCoverage) => new ExpressionCoverage(options),
             nameof(DrivenWell) => new DrivenWell(options),
+            nameof(DrivenOscillator) => new DrivenOscillator(options),
+            nameof(SecondOrderNode) => new SecondOrderNode(options),
             _ => throw new ArgumentException(name, nameof(name)),
         };
     }
