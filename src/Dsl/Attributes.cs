@@ -105,9 +105,10 @@ public sealed class InputAttribute : Attribute
 }
 
 /// <summary>
-/// A generalised coordinate q of a <see cref="HamiltonianModelAttribute"/> model; paired with the momentum of the same rank.
-/// A <see cref="Vec"/> coordinate (<c>[Coordinate(Size = 8)] Vec q;</c>) holds several degrees of freedom and pairs with a
-/// momentum of the same size.
+/// A generalised coordinate q of a <see cref="HamiltonianModelAttribute"/> model (paired with the momentum of the same rank)
+/// or of a <see cref="LagrangianModelAttribute"/> model (paired with its <see cref="VelocityAttribute"/> field). A
+/// <see cref="Vec"/> coordinate of a Hamiltonian model (<c>[Coordinate(Size = 8)] Vec q;</c>) holds several degrees of freedom
+/// and pairs with a momentum of the same size.
 /// </summary>
 [AttributeUsage(AttributeTargets.Field)]
 public sealed class CoordinateAttribute : Attribute
@@ -186,3 +187,47 @@ public sealed class NeuralAttribute : Attribute
     /// </summary>
     public string? OutputUnit { get; set; }
 }
+
+/// <summary>
+/// The velocity of a position in a second-order model (<see cref="AccelerationsAttribute"/>) or of a coordinate in a
+/// <see cref="LagrangianModelAttribute"/> model: a field of the position's type whose rate is the acceleration. The
+/// generator adds x' = v for it, so the model integrates the first-order system (x, v).
+/// </summary>
+/// <example><c>[State] double x; [Velocity(nameof(x))] double v;</c></example>
+[AttributeUsage(AttributeTargets.Field)]
+public sealed class VelocityAttribute : Attribute
+{
+    /// <summary>The velocity of the position (or coordinate) named <paramref name="position"/>.</summary>
+    public VelocityAttribute(string position) => Position = position;
+
+    /// <summary>Name of the position (a <c>[State]</c> or <c>[Coordinate]</c> field) this is the velocity of.</summary>
+    public string Position { get; }
+
+    /// <summary>
+    /// True when the velocity is not observed (Norcliffe et al. 2020: only positions are measured). A latent velocity is
+    /// placed after the observed states in <c>y</c>; its initial value comes from data or a learned encoder
+    /// (NodeDsl.Runtime.InitialVelocity), or is zero.
+    /// </summary>
+    public bool Latent { get; set; }
+}
+
+/// <summary>
+/// The accelerations method of a second-order <see cref="OdeModelAttribute"/> model: parameterless, returning the
+/// second derivative of each position that has a <see cref="VelocityAttribute"/> field (one position: a double or Vec;
+/// several: a tuple whose element names are the positions).
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class AccelerationsAttribute : Attribute;
+
+/// <summary>
+/// Marks a <c>partial class</c> as a Lagrangian model (Cranmer et al. 2020): states are <see cref="CoordinateAttribute"/>
+/// fields and their <see cref="VelocityAttribute"/> fields, and the accelerations are derived from the
+/// <see cref="LagrangianAttribute"/> member by the Euler–Lagrange equations
+/// q̈ = (∇q̇∇q̇ᵀL)⁻¹ (∇qL − (∇q∇q̇ᵀL) q̇).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class LagrangianModelAttribute : Attribute;
+
+/// <summary>The Lagrangian L(q, q̇, t) of a <see cref="LagrangianModelAttribute"/> model: a <c>double</c> property or parameterless method.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Method)]
+public sealed class LagrangianAttribute : Attribute;

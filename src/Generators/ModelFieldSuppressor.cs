@@ -6,7 +6,7 @@ namespace NodeDsl.Generators;
 
 /// <summary>
 /// Suppresses CS0649 ("field is never assigned") and CS0169 ("field is never used") on the [State], [Augmented],
-/// [Coordinate], [Momentum], [Input] and [Time] fields of a model: the generated ScalarRates assigns them, so the
+/// [Coordinate], [Momentum], [Velocity], [Input] and [Time] fields of a model: the generated ScalarRates assigns them, so the
 /// warnings only appear when the model has errors and no code was generated — noise next to the NODE errors that say
 /// what to fix. Other fields, including [Constant] ones, keep their warnings.
 /// </summary>
@@ -28,6 +28,7 @@ public sealed class ModelFieldSuppressor : DiagnosticSuppressor
     static readonly string[] AssignedRoles =
     [
         SymbolNames.State, SymbolNames.Augmented, SymbolNames.Coordinate, SymbolNames.Momentum, SymbolNames.Input, SymbolNames.Time,
+        SymbolNames.Velocity,
     ];
 
     /// <inheritdoc />

@@ -5,7 +5,7 @@ using NodeDsl.Generators.Parsing;
 namespace NodeDsl.Generators;
 
 /// <summary>
-/// Finds <c>[OdeModel]</c> and <c>[HamiltonianModel]</c> classes, parses each into a symbol-free <see cref="ModelSpec"/>
+/// Finds <c>[OdeModel]</c>, <c>[HamiltonianModel]</c> and <c>[LagrangianModel]</c> classes, parses each into a symbol-free <see cref="ModelSpec"/>
 /// and emits its batched TorchSharp part. Diagnostics travel in a separate output so the source output is rebuilt
 /// only when a model really changes.
 /// </summary>
@@ -17,6 +17,7 @@ public sealed class OdeModelGenerator : IIncrementalGenerator
     {
         public const string OdeModels = nameof(OdeModels);
         public const string HamiltonianModels = nameof(HamiltonianModels);
+        public const string LagrangianModels = nameof(LagrangianModels);
         public const string Models = nameof(Models);
         public const string RejectedModels = nameof(RejectedModels);
         public const string Diagnostics = nameof(Diagnostics);
@@ -35,8 +36,13 @@ public sealed class OdeModelGenerator : IIncrementalGenerator
                 static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
                 static (ctx, ct) => Parse(ctx, hamiltonian: true, ct))
             .WithTrackingName(Steps.HamiltonianModels);
+        var lagrangianModels = context.SyntaxProvider.ForAttributeWithMetadataName(
+                SymbolNames.LagrangianModel,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                static (ctx, ct) => ModelParser.Parse(ctx, hamiltonian: false, ct, lagrangian: true))
+            .WithTrackingName(Steps.LagrangianModels);
 
-        foreach (var results in new[] { odeModels, hamiltonianModels })
+        foreach (var results in new[] { odeModels, hamiltonianModels, lagrangianModels })
         {
             var models = results.Select(static (r, _) => r.Model).WithTrackingName(Steps.Models);
             var rejected = results.Select(static (r, _) => r.Rejected).WithTrackingName(Steps.RejectedModels);

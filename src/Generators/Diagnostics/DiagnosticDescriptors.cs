@@ -190,6 +190,33 @@ internal static class DiagnosticDescriptors
         "Model '{0}' is marked [{1}] more than once (first at {2}); a copied or renamed model? Rename the copy, or keep the attribute on one of its partial declarations",
         "A model is marked [OdeModel] or [HamiltonianModel] on one of its partial declarations only; more marks usually mean a copied model.");
 
+    // NODE040–NODE049: second-order and Lagrangian models (docs/dsl.md "Second-order models", "Lagrangian models").
+
+    /// <summary>"Velocity '{0}' {1}".</summary>
+    public static readonly DiagnosticDescriptor InvalidVelocity = Error("NODE040", "Velocity does not pair with a position",
+        "Velocity '{0}' {1}",
+        "A [Velocity(nameof(x))] field is the derivative of one position: a [State] field of the same type in a second-order [OdeModel], a [Coordinate] in a [LagrangianModel]; each position has at most one velocity.");
+
+    /// <summary>"Second-order model '{0}' is incomplete: {1}".</summary>
+    public static readonly DiagnosticDescriptor SecondOrderStructure = Error("NODE041", "Second-order model structure",
+        "Second-order model '{0}' is incomplete: {1}",
+        "A second-order [OdeModel] pairs every [State] position with a [Velocity] field and has one [Accelerations] method (and no [Rates] method); the generator adds x' = v and v' = the acceleration.");
+
+    /// <summary>"The accelerations of '{0}' do not match the positions: {1}".</summary>
+    public static readonly DiagnosticDescriptor AccelerationsMismatch = Error("NODE042", "Accelerations do not match the positions",
+        "The accelerations of '{0}' do not match the positions: {1}",
+        "The [Accelerations] method returns one acceleration per position that has a velocity, of the position's type, as a tuple whose element names are the positions (a single value for one position).");
+
+    /// <summary>"Lagrangian model '{0}' is incomplete: {1}".</summary>
+    public static readonly DiagnosticDescriptor LagrangianStructure = Error("NODE043", "Lagrangian model structure",
+        "Lagrangian model '{0}' is incomplete: {1}",
+        "A [LagrangianModel] has double [Coordinate] fields, one [Velocity] field per coordinate, and one double [Lagrangian] member; its accelerations come from the Euler–Lagrange equations.");
+
+    /// <summary>"The mass matrix ∂²L/∂q̇² of '{0}' is zero in row '{1}': …".</summary>
+    public static readonly DiagnosticDescriptor SingularMassMatrix = Error("NODE044", "Lagrangian without a kinetic term in a velocity",
+        "The mass matrix ∂²L/∂q̇² of '{0}' is zero in row '{1}': the Lagrangian is at most linear in '{1}', so the Euler–Lagrange equations cannot be solved for its acceleration; add a kinetic term such as '{1} * {1} / 2'",
+        "The Euler–Lagrange accelerations solve (∂²L/∂q̇²) q̈ = ∇qL − (∂²L/∂q̇∂q) q̇; a velocity that appears in no quadratic term leaves a zero row in the mass matrix for every state.");
+
     /// <summary>"The NodeDsl generator failed on '{0}' ({1}); this is a bug in NodeDsl, please report it with the model source".</summary>
     public static readonly DiagnosticDescriptor InternalError = Error("NODE099", "Internal generator error",
         "The NodeDsl generator failed on '{0}' ({1}); this is a bug in NodeDsl, please report it with the model source",
@@ -202,7 +229,9 @@ internal static class DiagnosticDescriptors
         InvalidNeural, NotDifferentiable, InvalidModelType, InvalidRatesSignature, DuplicateModel, FieldRoles, StaticField,
         ReadOnlyField, VecInScalarRole, VecWithoutSize, AugmentedDoubleSize, HamiltonianRoleInOdeModel, PairSizeMismatch, InvalidUnit,
         UnitMismatchInSum, FunctionOfDimensionedValue, NetworkOfDimensionedValue, RateUnitMismatch, EnergyUnitMismatch,
-        PowerOfDimensionedValue, VecOfMixedUnits, MissingTimeUnit, InternalError,
+        PowerOfDimensionedValue, VecOfMixedUnits, MissingTimeUnit,
+        InvalidVelocity, SecondOrderStructure, AccelerationsMismatch, LagrangianStructure, SingularMassMatrix,
+        InternalError,
     };
 
     static readonly Dictionary<string, DiagnosticDescriptor> byId = All.ToDictionary(d => d.Id);

@@ -4,7 +4,7 @@ namespace NodeDsl.Generators.Model;
 internal sealed record TypeDeclSpec(string Keyword, string Name);
 
 /// <summary>What a block of the state vector is; the emitted <c>NodeDsl.Runtime.StateKind</c> member has the same name.</summary>
-internal enum StateRole { State, Augmented, Coordinate, Momentum }
+internal enum StateRole { State, Augmented, Coordinate, Momentum, Position, Velocity, LatentVelocity }
 
 /// <summary>A block of the state vector: columns <c>Offset .. Offset + Shape.Width</c> of <c>y</c>.</summary>
 internal sealed record StateSpec(string Name, int Offset, Shape Shape, StateRole Role)
@@ -74,6 +74,26 @@ internal sealed record RatesSpec(string MethodName, bool ReturnsTuple, Equatable
 /// <summary>The user's energy member.</summary>
 internal sealed record EnergySpec(string MemberName, bool IsMethod, Expr Energy);
 
+/// <summary>
+/// The [Accelerations] method of a second-order model: its name, whether it returns a tuple, and the position/velocity
+/// pairs in the order of its results (the i-th result is the acceleration of <c>Positions[i]</c>, the rate of <c>Velocities[i]</c>).
+/// </summary>
+internal sealed record AccelerationsSpec(string MethodName, bool ReturnsTuple, EquatableArray<string> Positions, EquatableArray<string> Velocities);
+
+/// <summary>
+/// The Euler–Lagrange parts of a Lagrangian model with n coordinates: the [Lagrangian] member, and the derivatives of its
+/// known (network-free) terms L_k, derived symbolically — <see cref="Force"/> ∂L_k/∂q_i, <see cref="Mass"/>
+/// ∂²L_k/∂q̇_i∂q̇_j and <see cref="Mixed"/> ∂²L_k/∂q̇_i∂q_j (row-major n×n), <see cref="TimeMixed"/> ∂²L_k/∂q̇_i∂t (empty
+/// without a time field) — plus <see cref="NetworkTerms"/>, the sum of the terms that call networks, which the emitted code
+/// differentiates with autograd (gradients and Hessian–vector products), or null when there are none.
+/// </summary>
+internal sealed record LagrangianSpec(
+    string MemberName, bool IsMethod, Expr Lagrangian, EquatableArray<string> Coordinates, EquatableArray<string> Velocities,
+    EquatableArray<Expr> Force, EquatableArray<Expr> Mass, EquatableArray<Expr> Mixed, EquatableArray<Expr> TimeMixed, Expr? NetworkTerms)
+{
+    public int Size => Coordinates.Count;
+}
+
 /// <summary>Everything the emitter needs for one model; no symbols or syntax.</summary>
 internal sealed record ModelSpec(
     string? Namespace,
@@ -88,10 +108,14 @@ internal sealed record ModelSpec(
     EquatableArray<NetworkSpec> Networks,
     RatesSpec? Rates,
     EnergySpec? Energy,
-    EquatableArray<Expr> RateExpressions)
+    EquatableArray<Expr> RateExpressions,
+    AccelerationsSpec? Accelerations = null,
+    LagrangianSpec? Lagrangian = null)
 {
     /// <summary>Why the model has no native kernels, or null when it has them (<see cref="NativeEligibility"/>).</summary>
-    public string? NativeIneligibility { get; } = NativeEligibility.Reason(Networks, RateExpressions);
+    public string? NativeIneligibility { get; } = Lagrangian is not null
+        ? "its accelerations solve the Euler–Lagrange equations with a batched linear solve, which runs in TorchSharp"
+        : NativeEligibility.Reason(Networks, RateExpressions);
 
     /// <summary>True when the generator also emits native kernels for the model.</summary>
     public bool HasNativeKernels => NativeIneligibility is null;

@@ -6,17 +6,18 @@ internal static class ModelParser
     /// <summary>Test hook: runs before each parse on the current logical thread (lets tests exercise the internal-error path).</summary>
     internal static readonly AsyncLocal<Action<INamedTypeSymbol>?> BeforeParse = new();
 
-    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, bool hamiltonian, CancellationToken cancellation)
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, bool hamiltonian, CancellationToken cancellation, bool lagrangian = false)
     {
         var type = (INamedTypeSymbol)context.TargetSymbol;
         try
         {
             BeforeParse.Value?.Invoke(type);
             if (!DeclarationCheck.IsTrusted(type, cancellation)) return ParseResult.Nothing;
-            if (DeclarationCheck.Duplicates(type, context.TargetNode, hamiltonian ? SymbolNames.HamiltonianModel : SymbolNames.OdeModel, cancellation) is { } duplicate)
+            var mark = lagrangian ? SymbolNames.LagrangianModel : hamiltonian ? SymbolNames.HamiltonianModel : SymbolNames.OdeModel;
+            if (DeclarationCheck.Duplicates(type, context.TargetNode, mark, cancellation) is { } duplicate)
                 return duplicate;
             if (DeclarationCheck.DeclaresAMemberTwice(type)) return ParseResult.Nothing;
-            return new Parser(context.SemanticModel, type, hamiltonian, cancellation).Run();
+            return new Parser(context.SemanticModel, type, hamiltonian, cancellation, lagrangian).Run();
         }
         catch (OperationCanceledException)
         {
@@ -33,13 +34,13 @@ internal static class ModelParser
     }
 }
 
-/// <summary>The parse of one model (fields, networks, rates and Hamiltonian parts live in Parser.*.cs).</summary>
-internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol type, bool hamiltonian, CancellationToken cancellation)
+/// <summary>The parse of one model (fields, networks, rates, Hamiltonian, second-order and Lagrangian parts live in Parser.*.cs).</summary>
+internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol type, bool hamiltonian, CancellationToken cancellation, bool lagrangian = false)
 {
     static readonly string[] RoleAttributes =
     {
         SymbolNames.State, SymbolNames.Augmented, SymbolNames.Constant, SymbolNames.Learnable, SymbolNames.Time,
-        SymbolNames.Input, SymbolNames.Coordinate, SymbolNames.Momentum,
+        SymbolNames.Input, SymbolNames.Coordinate, SymbolNames.Momentum, SymbolNames.Velocity,
     };
 
     readonly DiagnosticBag diagnostics = new();
@@ -60,7 +61,8 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
     {
         var name = type.Name;
         var anchor = type.Locations.FirstOrDefault();
-        if (!hamiltonian && HasAttribute(type, SymbolNames.HamiltonianModel)) return ParseResult.Nothing;
+        if (!hamiltonian && HasAttribute(type, SymbolNames.HamiltonianModel) && !lagrangian) return ParseResult.Nothing;
+        if (!lagrangian && HasAttribute(type, SymbolNames.LagrangianModel)) return ParseResult.Nothing; // reported by the Lagrangian parse
         CheckTypeDeclaration(anchor);
         if (diagnostics.HasErrors) return Fail();
 
@@ -78,13 +80,16 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
         if (states.Count == 0) diagnostics.Add(DiagnosticDescriptors.NoStates, anchor, name);
         if (hamiltonian) CheckPairs(anchor);
         ReadUnits();
+        CheckVelocities(anchor);
         if (diagnostics.HasErrors) return Fail();
 
         // Parse (above) → translate the body → infer network shapes → validate against the states → equatable model.
         var layout = Layout();
-        var ratesDeclaration = hamiltonian ? null : FindRates(layout, anchor);
-        var energyDeclaration = hamiltonian ? FindEnergy(anchor) : null;
-        var body = ratesDeclaration?.Body ?? energyDeclaration?.Body;
+        var secondOrder = IsSecondOrder;
+        var ratesDeclaration = hamiltonian || lagrangian || secondOrder ? null : FindRates(layout, anchor);
+        var accelerationsDeclaration = secondOrder ? FindAccelerations(anchor) : null;
+        var energyDeclaration = hamiltonian ? FindEnergy(anchor) : lagrangian ? FindLagrangian(anchor) : null;
+        var body = ratesDeclaration?.Body ?? accelerationsDeclaration?.Body ?? energyDeclaration?.Body;
         var translation = body is null
             ? new BodyTranslation(null, Array.Empty<NetworkUse>())
             : new ExpressionTranslator(semantic, type, members, diagnostics, cancellation).TranslateBody(body);
@@ -93,11 +98,22 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
 
         RatesSpec? rates = null;
         EnergySpec? energy = null;
+        AccelerationsSpec? accelerations = null;
+        LagrangianSpec? lagrangianSpec = null;
         Expr?[] rateExpressions;
         if (hamiltonian)
         {
             energy = CheckEnergy(energyDeclaration!, translation.Value);
             rateExpressions = energy is null ? new Expr?[layout.Count] : Hamiltonian(energy, layout);
+        }
+        else if (lagrangian)
+        {
+            lagrangianSpec = CheckEnergy(energyDeclaration!, translation.Value) is { } l ? EulerLagrange(l, layout) : null;
+            rateExpressions = lagrangianSpec is null ? new Expr?[layout.Count] : Array.Empty<Expr?>();
+        }
+        else if (secondOrder)
+        {
+            (accelerations, rateExpressions) = MatchAccelerations(accelerationsDeclaration!, translation.Value, layout);
         }
         else
         {
@@ -110,7 +126,7 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
         var spec = new ModelSpec(
             NamespaceName(), ContainingTypes(), name, DeclarationCheck.HintName(type), hamiltonian, layout.ToEquatableArray(),
             inputs.ToEquatableArray(), learnables.ToEquatableArray(), timeField, networkSpecs, rates, energy,
-            rateExpressions.Select(e => e!).ToEquatableArray());
+            rateExpressions.Select(e => e!).ToEquatableArray(), accelerations, lagrangianSpec);
         return new ParseResult(spec, null, diagnostics.ToEquatableArray());
     }
 
@@ -135,6 +151,8 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
         }
         if (hamiltonian && HasAttribute(type, SymbolNames.OdeModel))
             diagnostics.Add(DiagnosticDescriptors.InvalidModelType, anchor, name, "it has both [OdeModel] and [HamiltonianModel]; keep one");
+        if (lagrangian && (HasAttribute(type, SymbolNames.OdeModel) || HasAttribute(type, SymbolNames.HamiltonianModel)))
+            diagnostics.Add(DiagnosticDescriptors.InvalidModelType, anchor, name, "it has [LagrangianModel] and another model attribute; keep one");
         if (type.TypeKind != TypeKind.Class || type.IsRecord)
             diagnostics.Add(DiagnosticDescriptors.InvalidModelType, anchor, name, "only a class can be a model (it becomes a TorchSharp module)");
         else if (type.IsStatic || type.IsAbstract)

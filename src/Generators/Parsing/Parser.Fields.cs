@@ -31,12 +31,12 @@ internal sealed partial class Parser
             diagnostics.Add(DiagnosticDescriptors.ReadOnlyField, location, field.Name, Short(role));
             return;
         }
-        if (isVec && role is not (SymbolNames.State or SymbolNames.Augmented or SymbolNames.Input or SymbolNames.Coordinate or SymbolNames.Momentum))
+        if (isVec && role is not (SymbolNames.State or SymbolNames.Augmented or SymbolNames.Input or SymbolNames.Coordinate or SymbolNames.Momentum or SymbolNames.Velocity))
         {
             diagnostics.Add(DiagnosticDescriptors.VecInScalarRole, location, field.Name, Short(role));
             return;
         }
-        int size = isVec ? SizeOf(data, role) : 1;
+        int size = isVec ? (role == SymbolNames.Velocity ? VelocitySize(data) : SizeOf(data, role)) : 1;
         if (isVec && size <= 0)
         {
             diagnostics.Add(DiagnosticDescriptors.VecWithoutSize, location, field.Name,
@@ -49,13 +49,14 @@ internal sealed partial class Parser
             return;
         }
         bool hamiltonianRole = role is SymbolNames.Coordinate or SymbolNames.Momentum;
-        if (hamiltonian && role is SymbolNames.State or SymbolNames.Augmented)
+        if (lagrangian && IsNotLagrangianRole(field, role)) return;
+        if (hamiltonian && role is SymbolNames.State or SymbolNames.Augmented or SymbolNames.Velocity)
         {
             diagnostics.Add(DiagnosticDescriptors.HamiltonianStructure, location, type.Name,
                 $"'{field.Name}' is a [{Short(role)}]; a Hamiltonian model's states are [Coordinate]/[Momentum] pairs");
             return;
         }
-        if (!hamiltonian && hamiltonianRole)
+        if (!hamiltonian && !lagrangian && hamiltonianRole)
         {
             diagnostics.Add(DiagnosticDescriptors.HamiltonianRoleInOdeModel, location, field.Name, Short(role));
             return;
@@ -72,6 +73,9 @@ internal sealed partial class Parser
                     _ => StateRole.State,
                 }, shape));
                 members.Fields[field.Name] = new MemberRef(MemberKind.State, field.Name, shape, null);
+                break;
+            case SymbolNames.Velocity:
+                AddVelocity(field, data, shape);
                 break;
             case SymbolNames.Constant:
                 double? constant = field.IsConst && field.ConstantValue is { } cv && cv is not string and not bool and not char

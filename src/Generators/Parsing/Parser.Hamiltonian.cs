@@ -29,12 +29,17 @@ internal sealed partial class Parser
     sealed record EnergyDeclaration(ISymbol Member, bool IsMethod, SyntaxNode Body);
 
     EnergyDeclaration? FindEnergy(Location? anchor)
+        => FindScalarMember(anchor, SymbolNames.Energy, DiagnosticDescriptors.MissingRates,
+            $"has no [Energy] member: add '[Energy] double H => {KineticEnergy()} + …;' (kinetic plus potential energy)", "has more than one [Energy] member; keep one");
+
+    /// <summary>The one double property or parameterless method marked <paramref name="attribute"/> ([Energy], [Lagrangian]) and its body.</summary>
+    EnergyDeclaration? FindScalarMember(Location? anchor, string attribute, DiagnosticDescriptor missingOrDuplicate, string missing, string duplicate)
     {
-        var candidates = type.GetMembers().Where(m => m is IPropertySymbol or IMethodSymbol { MethodKind: MethodKind.Ordinary } && HasAttribute(m, SymbolNames.Energy)).ToList();
+        var candidates = type.GetMembers().Where(m => m is IPropertySymbol or IMethodSymbol { MethodKind: MethodKind.Ordinary } && HasAttribute(m, attribute)).ToList();
         if (candidates.Count != 1)
         {
-            diagnostics.Add(DiagnosticDescriptors.MissingRates, candidates.Count == 0 ? anchor : candidates[1].Locations.FirstOrDefault(), type.Name,
-                candidates.Count == 0 ? $"has no [Energy] member: add '[Energy] double H => {KineticEnergy()} + …;' (kinetic plus potential energy)" : "has more than one [Energy] member; keep one");
+            diagnostics.Add(missingOrDuplicate, candidates.Count == 0 ? anchor : candidates[1].Locations.FirstOrDefault(), type.Name,
+                candidates.Count == 0 ? missing : duplicate);
             return null;
         }
         var member = candidates[0];

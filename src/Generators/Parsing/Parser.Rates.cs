@@ -6,6 +6,7 @@ internal sealed partial class Parser
     /// <summary>The state layout: observed states in declaration order, augmented states last, so y[:, :ObservedSize] is what a loss sees.</summary>
     List<StateSpec> Layout()
     {
+        if (lagrangian || IsSecondOrder) return PairedLayout();
         var ordered = states.Where(s => s.Role != StateRole.Augmented).Concat(states.Where(s => s.Role == StateRole.Augmented));
         var result = new List<StateSpec>();
         int offset = 0;
@@ -24,20 +25,10 @@ internal sealed partial class Parser
 
     RatesDeclaration? FindRates(List<StateSpec> layout, Location? anchor)
     {
-        var candidates = type.GetMembers().OfType<IMethodSymbol>().Where(m => HasAttribute(m, SymbolNames.Rates)).ToList();
-        if (candidates.Count != 1)
-        {
-            diagnostics.Add(DiagnosticDescriptors.MissingRates, candidates.Count == 0 ? anchor : candidates[1].Locations.FirstOrDefault(), type.Name,
-                candidates.Count == 0 ? "has no [Rates] method: " + SuggestedRates(layout) : "has more than one [Rates] method; keep one");
-            return null;
-        }
-        var method = candidates[0];
+        var method = FindMarkedMethod(anchor, SymbolNames.Rates, DiagnosticDescriptors.MissingRates,
+            "has no [Rates] method: " + SuggestedRates(layout), "has more than one [Rates] method; keep one");
+        if (method is null) return null;
         var location = method.Locations.FirstOrDefault();
-        if (method.Parameters.Length != 0 || method.IsStatic || method.IsGenericMethod)
-        {
-            diagnostics.Add(DiagnosticDescriptors.InvalidRatesSignature, location, method.Name, "must be a parameterless, non-generic instance method; it reads the model's fields");
-            return null;
-        }
         // Expected: one state → double/Vec; several → a tuple whose element names are the states.
         List<string> names;
         bool returnsTuple = method.ReturnType is INamedTypeSymbol { IsTupleType: true };
@@ -94,6 +85,26 @@ internal sealed partial class Parser
             return null;
         }
         return new RatesDeclaration(method, returnsTuple, names, body);
+    }
+
+    /// <summary>The one parameterless instance method marked <paramref name="attribute"/> ([Rates], [Accelerations]), or null after a diagnostic.</summary>
+    IMethodSymbol? FindMarkedMethod(Location? anchor, string attribute, DiagnosticDescriptor missingOrDuplicate, string missing, string duplicate)
+    {
+        var candidates = type.GetMembers().OfType<IMethodSymbol>().Where(m => HasAttribute(m, attribute)).ToList();
+        if (candidates.Count != 1)
+        {
+            diagnostics.Add(missingOrDuplicate, candidates.Count == 0 ? anchor : candidates[1].Locations.FirstOrDefault(), type.Name,
+                candidates.Count == 0 ? missing : duplicate);
+            return null;
+        }
+        var method = candidates[0];
+        if (method.Parameters.Length != 0 || method.IsStatic || method.IsGenericMethod)
+        {
+            diagnostics.Add(DiagnosticDescriptors.InvalidRatesSignature, method.Locations.FirstOrDefault(), method.Name,
+                "must be a parameterless, non-generic instance method; it reads the model's fields");
+            return null;
+        }
+        return method;
     }
 
     static bool HasStateType(ITypeSymbol rateType, StateSpec state)

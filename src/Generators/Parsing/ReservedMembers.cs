@@ -8,10 +8,10 @@ namespace NodeDsl.Generators.Parsing;
 /// </summary>
 internal static class ReservedMembers
 {
-    /// <summary>Members the generated part declares (Emitting/ModelEmitter, VjpEmitter, LearnablesEmitter).</summary>
+    /// <summary>Members the generated part declares (Emitting/ModelEmitter, VjpEmitter, LearnablesEmitter, LagrangianEmitter).</summary>
     public static IReadOnlyList<string> Generated { get; } = new[]
     {
-        "Rates", "ScalarRates", "Energies", "ScalarEnergy", "Vjp", "Learnables", "LearnableValues",
+        "Rates", "ScalarRates", "Energies", "ScalarEnergy", "ScalarLagrangian", "Vjp", "Learnables", "LearnableValues",
     };
 
     /// <summary>Non-private members of NodeDsl.Runtime.OdeModel (and <c>forward</c> of its TorchSharp base).</summary>

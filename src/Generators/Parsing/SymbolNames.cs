@@ -13,6 +13,10 @@ internal static class SymbolNames
     public const string Input = "NodeDsl.InputAttribute";
     public const string Coordinate = "NodeDsl.CoordinateAttribute";
     public const string Momentum = "NodeDsl.MomentumAttribute";
+    public const string Velocity = "NodeDsl.VelocityAttribute";
+    public const string Accelerations = "NodeDsl.AccelerationsAttribute";
+    public const string LagrangianModel = "NodeDsl.LagrangianModelAttribute";
+    public const string Lagrangian = "NodeDsl.LagrangianAttribute";
     public const string Rates = "NodeDsl.RatesAttribute";
     public const string Energy = "NodeDsl.EnergyAttribute";
     public const string Neural = "NodeDsl.NeuralAttribute";

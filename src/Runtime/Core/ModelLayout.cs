@@ -11,6 +11,12 @@ public enum StateKind
     Coordinate,
     /// <summary>A generalised momentum p of a Hamiltonian model.</summary>
     Momentum,
+    /// <summary>An observed position x of a second-order model (<c>[State]</c> with a <c>[Velocity]</c>): x' = v.</summary>
+    Position,
+    /// <summary>An observed velocity v = x' of a second-order or Lagrangian model: v' is the acceleration.</summary>
+    Velocity,
+    /// <summary>A velocity that is not observed (<c>[Velocity(…, Latent = true)]</c>), placed after the observed states.</summary>
+    LatentVelocity,
 }
 
 /// <summary>A named block of components of the state vector <c>y[:, Offset .. Offset + Size]</c>.</summary>
@@ -37,14 +43,14 @@ public sealed class ModelLayout
         Parameters = parameters;
         Networks = networks;
         StateSize = states.Sum(s => s.Size);
-        ObservedSize = states.Where(s => s.Kind != StateKind.Augmented).Sum(s => s.Size);
+        ObservedSize = states.Where(s => s.Kind is not (StateKind.Augmented or StateKind.LatentVelocity)).Sum(s => s.Size);
         InputSize = inputs.Sum(i => i.Size);
         ComponentNames = states.SelectMany(s => s.Size == 1
             ? [s.Name]
             : Enumerable.Range(0, s.Size).Select(i => $"{s.Name}[{i}]")).ToArray();
     }
 
-    /// <summary>State blocks in <c>y</c> order (observed first, augmented last).</summary>
+    /// <summary>State blocks in <c>y</c> order (observed first; latent velocities and augmented states last).</summary>
     public IReadOnlyList<StateInfo> States { get; }
     /// <summary>Per-trajectory input blocks in <c>inputs</c> order.</summary>
     public IReadOnlyList<InputInfo> Inputs { get; }

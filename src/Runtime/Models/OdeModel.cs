@@ -108,7 +108,10 @@ public abstract class OdeModel : nn.Module, IDescribedSystem, ITimeOffsetSystem
     /// </summary>
     public abstract double[] ScalarRates(double t, double[] y, double[]? inputs = null);
 
-    /// <summary>Appends zeros for the augmented states: <c>[batch, ObservedSize]</c> → <c>[batch, StateSize]</c>.</summary>
+    /// <summary>
+    /// Appends zeros for the unobserved states (augmented states and latent velocities): <c>[batch, ObservedSize]</c> →
+    /// <c>[batch, StateSize]</c>. <see cref="InitialVelocity"/> gives latent velocities a better start.
+    /// </summary>
     public Tensor Augment(Tensor observed)
     {
         ArgumentNullException.ThrowIfNull(observed);

@@ -26,6 +26,8 @@ public sealed class ExampleProgramTests
         ["AnchoredEnsembles"] = (typeof(AnchoredEnsembles.EnsembleCommandLine).Assembly, true),
         ["SurrogateExport"] = (typeof(SurrogateExport.ExportCommandLine).Assembly, true),
         ["SurrogateConsumer"] = (typeof(SurrogateConsumer.ConsumerCommandLine).Assembly, false),
+        ["SecondOrder"] = (typeof(SecondOrder.SecondOrderCommandLine).Assembly, true),
+        ["DoublePendulum"] = (typeof(DoublePendulum.PendulumCommandLine).Assembly, true),
     };
 
     public static TheoryData<string> Examples => new(Programs.Keys);

@@ -330,6 +330,53 @@ public partial class DiagnosticTests
         [OdeModel] public partial class M { [State] double x; [Coordinate] double [|q|]; [Rates] double R() => -x; }
         """), "[Coordinate]");
 
+    // NODE040–NODE044: second-order and Lagrangian models.
+    [Fact]
+    public void NODE040_VelocityOfAnUnknownPosition() => MessageNames(Reports("NODE040", """
+        [OdeModel] public partial class M { [State] double x; [Velocity("y")] double [|v|]; [Accelerations] double A() => -x; }
+        """), "'y'", "nameof(x)");
+
+    [Fact]
+    public void NODE040_VelocityTypeDiffersFromItsPosition() => MessageNames(Reports("NODE040", """
+        [OdeModel] public partial class M { [State(Size = 2)] Vec x; [Velocity(nameof(x))] double [|v|]; [Accelerations] Vec A() => -1.0 * x; }
+        """), "'x'", "same type");
+
+    [Fact]
+    public void NODE041_StateWithoutVelocityInASecondOrderModel() => MessageNames(Reports("NODE041", """
+        [OdeModel] public partial class M { [State] double x, [|z|]; [Velocity(nameof(x))] double v; [Accelerations] double A() => -x; }
+        """), "'z'", "[Velocity(nameof(z))]");
+
+    [Fact]
+    public void NODE041_RatesInASecondOrderModel() => MessageNames(Reports("NODE041", """
+        [OdeModel] public partial class M { [State] double x; [Velocity(nameof(x))] double v; [Rates] (double x, double v) [|R|]() => (v, -x); }
+        """), "[Rates]", "[Accelerations]");
+
+    [Fact]
+    public void NODE042_AccelerationsNamedAfterNoPosition() => MessageNames(Reports("NODE042", """
+        [OdeModel] public partial class M
+        {
+            [State] double x, z;
+            [Velocity(nameof(x))] double v;
+            [Velocity(nameof(z))] double w;
+            [Accelerations] [|(double x, double w)|] A() => (-x, -z);
+        }
+        """), "(x, z)");
+
+    [Fact]
+    public void NODE043_CoordinateWithoutVelocity() => MessageNames(Reports("NODE043", """
+        [LagrangianModel] public partial class M { [Coordinate] double [|q|]; [Lagrangian] double L => -q * q / 2; }
+        """), "'q'", "[Velocity(nameof(q))]");
+
+    [Fact]
+    public void NODE043_MomentumInALagrangianModel() => MessageNames(Reports("NODE043", """
+        [LagrangianModel] public partial class M { [Coordinate] double q; [Velocity(nameof(q))] double qDot; [Momentum] double [|p|]; [Lagrangian] double L => qDot * qDot / 2; }
+        """), "[Momentum]");
+
+    [Fact]
+    public void NODE044_LagrangianLinearInAVelocity() => MessageNames(Reports("NODE044", """
+        [LagrangianModel] public partial class M { [Coordinate] double q; [Velocity(nameof(q))] double qDot; [Lagrangian] double [|L|] => qDot * q - q * q / 2; }
+        """), "'qDot'", "qDot * qDot / 2");
+
     [Fact]
     public void NODE015_NonPositiveHiddenWidth() => Reports("NODE015", """
         [OdeModel] public partial class M

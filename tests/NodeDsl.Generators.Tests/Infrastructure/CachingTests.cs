@@ -13,7 +13,7 @@ public class CachingTests
 {
     static readonly string[] TrackedSteps =
     [
-        OdeModelGenerator.Steps.OdeModels, OdeModelGenerator.Steps.HamiltonianModels,
+        OdeModelGenerator.Steps.OdeModels, OdeModelGenerator.Steps.HamiltonianModels, OdeModelGenerator.Steps.LagrangianModels,
         OdeModelGenerator.Steps.Models, OdeModelGenerator.Steps.RejectedModels, OdeModelGenerator.Steps.Diagnostics,
     ];
 

@@ -3,8 +3,8 @@ namespace NodeDsl.Generators.Tests.Infrastructure;
 /// <summary>The example models of NodeDsl.Models.Tests (copied to Examples/ in the output folder).</summary>
 internal static class Examples
 {
-    /// <summary>Number of [OdeModel]/[HamiltonianModel] classes in the examples.</summary>
-    public const int ModelCount = 16;
+    /// <summary>Number of [OdeModel]/[HamiltonianModel]/[LagrangianModel] classes in the examples.</summary>
+    public const int ModelCount = 23;
 
     static string Directory => Path.Combine(AppContext.BaseDirectory, "Examples");
 

@@ -11,7 +11,7 @@ public class GeneratedCodeSnapshotTests
     {
         "Spiral", "LotkaVolterraUde", "ForcedOscillator", "ParametrizedGrowth", "AugmentedSpiral",
         "NeuralPendulum", "KnownPendulum", "CoupledOscillators", "ConvField", "CustomPotentialPendulum",
-        "ExpressionCoverage", "DrivenWell", "SpringChain", "NeuralChain",
+        "ExpressionCoverage", "DrivenWell", "SpringChain", "NeuralChain", "DrivenOscillator", "SecondOrderNode", "LagrangianPendulum", "NeuralLagrangian",
     };
 
     [Theory]

@@ -8,11 +8,17 @@ namespace NodeDsl.Models.Tests.Gradients;
 /// <summary>
 /// Gradients through a solve with the generated VJP in use (the adjoint methods pick it up by <c>is IRatesVjp</c>):
 /// each gradient method against central finite differences of the loss in float64, for a plain neural ODE, the
-/// Lotka–Volterra UDE, a parametrized model (gradients to its per-trajectory inputs too) and the Hamiltonian pendulum.
+/// Lotka–Volterra UDE, a parametrized model (gradients to its per-trajectory inputs too), the Hamiltonian pendulum, a
+/// second-order neural ODE and a Lagrangian neural network (whose VJP differentiates through the mass-matrix solve).
 /// </summary>
 public class GeneratedVjpGradientTests
 {
-    public static TheoryData<string> Models => new() { "node", "ude", "parametrized", "hamiltonian" };
+    public static TheoryData<string> Models => new() { "node", "ude", "parametrized", "hamiltonian", "secondorder", "lagrangian" };
+
+    // The convergence study runs four tight Dopri5 solves with their backward passes; for the Lagrangian model each
+    // evaluation is n + 1 autograd passes, which makes it the slowest test here without checking anything the two
+    // finite-difference tests do not (its VJP is autograd's, so backsolve differs from direct only by the solver).
+    public static TheoryData<string> ConvergenceModels => new() { "node", "ude", "parametrized", "hamiltonian", "secondorder" };
 
     sealed record Case(OdeModel Model, Tensor Y0, Tensor Ts, Tensor Weights, (string Name, Tensor Value)[] Checked)
     {
@@ -27,6 +33,8 @@ public class GeneratedVjpGradientTests
             "node" => new Spiral(ModelOptions.Float64(1)),
             "ude" => new LotkaVolterraUde(ModelOptions.Float64(2)),
             "parametrized" => new ParametrizedGrowth(ModelOptions.Float64(3)),
+            "secondorder" => new SecondOrderNode(ModelOptions.Float64(5)),
+            "lagrangian" => new NeuralLagrangian(ModelOptions.Float64(6)),
             _ => new NeuralPendulum(ModelOptions.Float64(4)),
         };
         Assert.IsAssignableFrom<IRatesVjp>(model);
@@ -35,6 +43,8 @@ public class GeneratedVjpGradientTests
             "node" => tensor(new double[,] { { 1.2, 0.0 }, { 0.5, 0.8 } }, float64),
             "ude" => tensor(new double[,] { { 1.0, 1.0 }, { 0.5, 1.5 } }, float64),
             "parametrized" => tensor(new double[,] { { 0.3 }, { -0.6 } }, float64),
+            "secondorder" => tensor(new double[,] { { 0.5, -0.2, 0.8, 0.1, 0.3, -0.4 }, { -0.6, 0.4, -0.3, 0.5, 0.0, 0.2 } }, float64),
+            "lagrangian" => tensor(new double[,] { { 0.5, -0.3, 0.2, 0.4 }, { -0.2, 0.6, -0.5, 0.1 } }, float64),
             _ => tensor(new double[,] { { 1.0, 0.0 }, { 0.4, 0.6 } }, float64),
         };
         y0.requires_grad_(true);
@@ -46,7 +56,9 @@ public class GeneratedVjpGradientTests
             model.Inputs = inputs;
             checkedTensors.Add(("inputs", inputs));
         }
-        var ts = linspace(0, 1, 6, dtype: float64);
+        // Each rates evaluation of the Lagrangian network is three autograd passes and its VJP a double backward, so its
+        // solve is kept short (5 RK4 steps) to keep the test fast; the gradient paths are the same at any length.
+        var ts = name == "lagrangian" ? linspace(0, 0.1, 3, dtype: float64) : linspace(0, 1, 6, dtype: float64);
         var weights = randn(new long[] { ts.shape[0], y0.shape[0], y0.shape[1] }, dtype: float64, generator: new Generator(11));
         return new Case(model, y0, ts, weights, [.. checkedTensors]);
     }
@@ -82,7 +94,7 @@ public class GeneratedVjpGradientTests
     }
 
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ConvergenceModels))]
     public void BacksolveConvergesToDirectAsItsToleranceTightens(string name)
     {
         // Same tight forward solve for both; backward at 1e-3, 1e-5, 1e-7: the difference must fall each time until it

@@ -29,6 +29,7 @@ public class GeneratedVjpTests(ITestOutputHelper output)
         { nameof(NeuralPendulum), true }, { nameof(KnownPendulum), true }, { nameof(CoupledOscillators), true },
         { nameof(ConvField), true }, { nameof(ExpressionCoverage), true }, { nameof(DrivenWell), true },
         { nameof(CustomPotentialPendulum), true }, { nameof(SpringChain), true }, { nameof(NeuralChain), true },
+        { nameof(DrivenOscillator), true }, { nameof(SecondOrderNode), true },
     };
 
     internal static OdeModel Create(string name, int seed) => name switch
@@ -47,6 +48,10 @@ public class GeneratedVjpTests(ITestOutputHelper output)
         nameof(CustomPotentialPendulum) => new CustomPotentialPendulum(ModelOptions.Float64(seed)),
         nameof(SpringChain) => new SpringChain(ModelOptions.Float64(seed)),
         nameof(NeuralChain) => new NeuralChain(ModelOptions.Float64(seed)),
+        nameof(DrivenOscillator) => new DrivenOscillator(ModelOptions.Float64(seed)),
+        nameof(SecondOrderNode) => new SecondOrderNode(ModelOptions.Float64(seed)),
+        nameof(LagrangianPendulum) => new LagrangianPendulum(ModelOptions.Float64(seed)),
+        nameof(NeuralLagrangian) => new NeuralLagrangian(ModelOptions.Float64(seed)),
         _ => throw new ArgumentException(name, nameof(name)),
     };
 

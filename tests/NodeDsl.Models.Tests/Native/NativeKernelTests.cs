@@ -34,6 +34,7 @@ public class NativeKernelTests(ITestOutputHelper output)
         nameof(Spiral), nameof(LotkaVolterraUde), nameof(ForcedOscillator), nameof(ParametrizedGrowth),
         nameof(AugmentedSpiral), nameof(KnownPendulum), nameof(ExpressionCoverage), nameof(DrivenWell),
         nameof(SpringChain),
+        nameof(DrivenOscillator), nameof(SecondOrderNode),
     ];
 
     public static TheoryData<string> Eligible => new(EligibleModels);
@@ -84,6 +85,8 @@ public class NativeKernelTests(ITestOutputHelper output)
     [InlineData(nameof(NeuralPendulum))]
     [InlineData(nameof(CoupledOscillators))]
     [InlineData(nameof(NeuralChain))]
+    [InlineData(nameof(LagrangianPendulum))]
+    [InlineData(nameof(NeuralLagrangian))]
     public void CustomModulesAndNetworksInsideEnergiesHaveNoNativeKernels(string name)
     {
         var model = GeneratedVjpTests.Create(name, 1);
@@ -105,6 +108,8 @@ public class NativeKernelTests(ITestOutputHelper output)
             nameof(ExpressionCoverage) => new ExpressionCoverage(options),
             nameof(DrivenWell) => new DrivenWell(options),
             nameof(SpringChain) => new SpringChain(options),
+            nameof(DrivenOscillator) => new DrivenOscillator(options),
+            nameof(SecondOrderNode) => new SecondOrderNode(options),
             _ => throw new ArgumentException(name, nameof(name)),
         };
     }

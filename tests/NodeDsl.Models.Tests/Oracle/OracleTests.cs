@@ -55,6 +55,18 @@ public class OracleTests
     public void VectorHamiltonianWithNetworks() => OracleCheck.AssertAgrees(new NeuralChain(ModelOptions.Float64(15)), Points, 25);
 
     [Fact]
+    public void SecondOrderWithTimeAndLearnables() => OracleCheck.AssertAgrees(new DrivenOscillator(ModelOptions.Float64(14)), Points, 24);
+
+    [Fact]
+    public void SecondOrderNeuralWithLatentVelocity() => OracleCheck.AssertAgrees(new SecondOrderNode(ModelOptions.Float64(15)), Points, 25);
+
+    [Fact]
+    public void LagrangianPendulum() => OracleCheck.AssertAgrees(new LagrangianPendulum(ModelOptions.Float64(16)), Points, 26);
+
+    [Fact]
+    public void LagrangianDoublePendulum() => OracleCheck.AssertAgrees(new DoublePendulumLagrangian(ModelOptions.Float64(17)), Points, 27);
+
+    [Fact]
     public void HamiltonianWithCustomModulePotential()
         => OracleCheck.AssertAgrees(new CustomPotentialPendulum(ModelOptions.Float64(10)), Points, 21);
 }
