@@ -39,6 +39,7 @@ public class GeneratedVjpTests(ITestOutputHelper output)
         nameof(ForcedOscillator) => new ForcedOscillator(ModelOptions.Float64(seed)),
         nameof(ParametrizedGrowth) => new ParametrizedGrowth(ModelOptions.Float64(seed)),
         nameof(AugmentedSpiral) => new AugmentedSpiral(ModelOptions.Float64(seed)),
+        nameof(SmoothAugmentedSpiral) => new SmoothAugmentedSpiral(ModelOptions.Float64(seed)),
         nameof(NeuralPendulum) => new NeuralPendulum(ModelOptions.Float64(seed)),
         nameof(KnownPendulum) => new KnownPendulum(ModelOptions.Float64(seed)),
         nameof(CoupledOscillators) => new CoupledOscillators(ModelOptions.Float64(seed)),
