@@ -68,7 +68,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v4 = global::NodeDsl.Runtime.ScalarOps.Mul(t, this.omega);
             var __v5 = __v4.cos();
             var __v6 = global::NodeDsl.Runtime.ScalarOps.Mul(__v5, this.force);
-            var __v7 = __v3.add(__v6);
+            var __v7 = __v3.add(__v6, global::NodeDsl.Runtime.ScalarOps.One);
             return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(v, __batch, 1), Columns(__v7, __batch, 1) }, 1);
         }
 
@@ -95,7 +95,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v4 = global::NodeDsl.Runtime.ScalarOps.Mul(t, this.omega);
             var __v5 = __v4.cos();
             var __v6 = global::NodeDsl.Runtime.ScalarOps.Mul(__v5, this.force);
-            var __v7 = __v3.add(__v6);
+            var __v7 = __v3.add(__v6, global::NodeDsl.Runtime.ScalarOps.One);
             var __f = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(v, __batch, 1), Columns(__v7, __batch, 1) }, 1);
             var __g0 = __a.narrow(1, 0, 1);
             var __g1 = __a.narrow(1, 1, 1);
@@ -107,7 +107,7 @@ namespace NodeDsl.Models.Tests.Models
             var __g7 = __g2;
             var __g8 = __g2.neg();
             var __g9 = __g8.mul(v).sum();
-            __g0 = __g0.add(__g8.mul(this.Learnable(1)));
+            __g0 = __g0.add(__g8.mul(this.Learnable(1)), global::NodeDsl.Runtime.ScalarOps.One);
             var __g10 = __g7.mul(x).sum();
             var __g11 = __g7.mul(__v0);
             var __g12 = __g10.neg();

@@ -58,7 +58,7 @@ namespace NodeDsl.Models.Tests.Models
             var __force = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v3, __batch, 1) }, 1);
             var __v4 = global::NodeDsl.Runtime.ScalarOps.Mul(this.Learnable(0), this.m);
             var __v5 = __v4.mul(this.Learnable(0));
-            var __v6 = __v5.add(__v5);
+            var __v6 = __v5.add(__v5, global::NodeDsl.Runtime.ScalarOps.One);
             var __v7 = global::NodeDsl.Runtime.ScalarOps.Div(__v6, 2.0);
             var __mass = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v7, __batch, 1) }, 1);
             var __mixed = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { ConstantColumns(0.0, __batch, 1) }, 1);

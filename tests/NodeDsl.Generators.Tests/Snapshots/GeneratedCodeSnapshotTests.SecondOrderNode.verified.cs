@@ -102,14 +102,14 @@ namespace NodeDsl.Models.Tests.Models
             var __g3 = __a.narrow(1, 4, 2);
             var __g4 = __tape5.Backward(__g3, __pn_Field);
             var __g5 = __g4.narrow(1, 0, 2);
-            __g0 = __g0.add(__g4.narrow(1, 2, 2));
+            __g0 = __g0.add(__g4.narrow(1, 2, 2), global::NodeDsl.Runtime.ScalarOps.One);
             var __g6 = __g2;
             var __g7 = __g2.neg();
             var __g8 = __g7.mul(__v2);
             var __g9 = __g7.mul(__v1);
-            __g1 = __g1.add(__g9.mul(w.sign()));
+            __g1 = __g1.add(__g9.mul(w.sign()), global::NodeDsl.Runtime.ScalarOps.One);
             var __g10 = __g8.mul(w).sum();
-            __g1 = __g1.add(__g8.mul(this.Learnable(0)));
+            __g1 = __g1.add(__g8.mul(this.Learnable(0)), global::NodeDsl.Runtime.ScalarOps.One);
             var __g11 = __g6.neg();
             return VjpResult(__f, global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { __g5, __g11, __g1, __g0 }, 1), new global::TorchSharp.torch.Tensor?[] { __g10 }, new global::TorchSharp.torch.Tensor?[][] { __pn_Field }, null, null, __t);
         }
