@@ -10,7 +10,7 @@ namespace NodeDsl.Runtime;
 /// autograd) used for ∂H/∂x in Hamiltonian models and analytic VJPs, and scalar versions of both that read
 /// the current weights (the test oracle).
 /// </summary>
-public sealed class Mlp : nn.Module<Tensor, Tensor>
+public sealed class Mlp : nn.Module<Tensor, Tensor>, IAnalyticNetwork
 {
     readonly Linear[] layers;
 
@@ -126,6 +126,8 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         }
         return g;
     }
+
+    NetworkTape IAnalyticNetwork.Record(Tensor input) => Record(input);
 
     /// <summary>Gradient of output <paramref name="output"/> with respect to the input, <c>[batch, InputSize]</c>.</summary>
     public Tensor InputGradient(Tensor input, int output)

@@ -46,12 +46,13 @@ public static class NetworkTapes
         return new Tensor?[module.parameters().Count()];
     }
 
-    /// <summary>Records <c>module(input)</c>: analytically for an <see cref="Mlp"/>, else with a local autograd graph.</summary>
+    /// <summary>Records <c>module(input)</c>: by the module's own backward when it declares <see cref="IAnalyticNetwork"/>
+    /// (<see cref="Mlp"/>), else with a local autograd graph.</summary>
     public static NetworkTape Record(nn.Module<Tensor, Tensor> module, Tensor input)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(input);
-        if (module is Mlp mlp) return mlp.Record(input);
+        if (module is IAnalyticNetwork analytic) return analytic.Record(input);
         using var grad = torch.enable_grad();
         var x = input.detach().requires_grad_(true);
         return new AutogradTape(module, x, module.forward(x));
@@ -68,7 +69,7 @@ public static class NetworkTapes
         ArgumentNullException.ThrowIfNull(input);
         using var grad = torch.enable_grad();
         var x = input.detach().requires_grad_(true);
-        var g = module is Mlp mlp ? mlp.InputGradient(x, output) : ModuleOps.InputGradient(module, x, output, outputSize);
+        var g = module is IAnalyticNetwork analytic ? analytic.InputGradient(x, output) : ModuleOps.InputGradient(module, x, output, outputSize);
         return new AutogradTape(module, x, g);
     }
 
