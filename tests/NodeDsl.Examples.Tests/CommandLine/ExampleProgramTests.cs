@@ -33,7 +33,7 @@ public sealed class ExampleProgramTests
     public static TheoryData<string> Examples => new(Programs.Keys);
 
     [Fact]
-    public void Every_example_project_is_covered()
+    public void EveryExampleProjectIsCovered()
     {
         // examples/* minus the library and the shared helper: a new example must join the list above.
         var apps = Directory.GetDirectories(Path.Combine(Docs.DocSnippets.RepositoryRoot, "examples"))
@@ -45,7 +45,7 @@ public sealed class ExampleProgramTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void Help_exits_0_and_lists_the_shared_options(string example)
+    public void HelpExits0AndListsTheSharedOptions(string example)
     {
         var (code, output, error) = RunMain(example, "--help");
         Assert.True(code == 0, $"{example} --help exited {code}: {error}");
@@ -56,7 +56,7 @@ public sealed class ExampleProgramTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void An_unknown_option_exits_non_zero_and_names_it(string example)
+    public void AnUnknownOptionExitsNonZeroAndNamesIt(string example)
     {
         var (code, _, error) = RunMain(example, "--no-such-option");
         Assert.NotEqual(0, code);
@@ -65,7 +65,7 @@ public sealed class ExampleProgramTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void A_positional_output_folder_is_an_error_that_names_it(string example)
+    public void APositionalOutputFolderIsAnErrorThatNamesIt(string example)
     {
         // The old convention (LotkaVolterraUde's args[0], the others' trailing OUTPUT_DIR) must not silently write elsewhere.
         var (code, _, error) = RunMain(example, "out/somewhere");
@@ -75,7 +75,7 @@ public sealed class ExampleProgramTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void Output_without_a_folder_is_an_error(string example)
+    public void OutputWithoutAFolderIsAnError(string example)
     {
         var (code, _, error) = RunMain(example, "--output");
         Assert.NotEqual(0, code);
@@ -83,7 +83,7 @@ public sealed class ExampleProgramTests
     }
 
     [Fact]
-    public void The_readme_table_lists_exactly_the_options_each_example_takes()
+    public void TheReadmeTableListsExactlyTheOptionsEachExampleTakes()
     {
         var lines = File.ReadAllLines(Path.Combine(Docs.DocSnippets.RepositoryRoot, "README.md"));
         int header = Array.FindIndex(lines, l => l.StartsWith("| example | what it shows | its own options", StringComparison.Ordinal));
