@@ -23,7 +23,8 @@ internal sealed partial class Parser
     int VelocitySize(AttributeData data)
     {
         var position = type.GetMembers(PositionName(data)).OfType<IFieldSymbol>().FirstOrDefault();
-        var state = position is null ? null : GetAttribute(position, SymbolNames.State);
+        // The position is a [State] (second-order models) or a [Coordinate] (Lagrangian models).
+        var state = position is null ? null : GetAttribute(position, SymbolNames.State) ?? GetAttribute(position, SymbolNames.Coordinate);
         return state is not null && SizeOf(state, SymbolNames.State) is > 0 and var size ? size : 1;
     }
 
