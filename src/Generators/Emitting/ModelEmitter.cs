@@ -46,7 +46,7 @@ internal static class ModelEmitter
         w.WriteLine(Names.GeneratedCode);
         w.WriteLine($"private static readonly {Names.ModelLayout} __layout = new {Names.ModelLayout}(");
         w.Indent();
-        w.WriteLine(Array(Names.StateInfo, m.States.Select(s => $"new({Literals.String(s.Name)}, {Literals.Int(s.Offset)}, {Literals.Int(s.Size)}, {Names.StateKind}.{s.Role})")) + ",");
+        w.WriteLine(Array(Names.StateInfo, m.States.Select(s => $"new({Literals.String(s.Name)}, {Literals.Int(s.Offset)}, {Literals.Int(s.Size)}, {Names.StateKind}.{s.Role}{(s.Position is { } p ? ", " + Literals.String(p) : "")})")) + ",");
         w.WriteLine(Array(Names.InputInfo, m.Inputs.Select(i => $"new({Literals.String(i.Name)}, {Literals.Int(i.Offset)}, {Literals.Int(i.Size)})")) + ",");
         w.WriteLine(Array(Names.ParameterInfo, m.Learnables.Select(p => $"new({Literals.String(p.Name)}, {Literals.Double(p.InitialValue)})")) + ",");
         w.WriteLine(Array(Names.NetworkInfo, m.Networks.Select(n => $"new({Literals.String(n.Name)}, {Literals.Int(n.InputSize)}, {Literals.Int(n.OutputSize)}, {Literals.String(NetworkCode.For(n).Architecture)})")) + ");");

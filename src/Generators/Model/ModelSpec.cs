@@ -7,7 +7,8 @@ internal sealed record TypeDeclSpec(string Keyword, string Name);
 internal enum StateRole { State, Augmented, Coordinate, Momentum, Position, Velocity, LatentVelocity }
 
 /// <summary>A block of the state vector: columns <c>Offset .. Offset + Shape.Width</c> of <c>y</c>.</summary>
-internal sealed record StateSpec(string Name, int Offset, Shape Shape, StateRole Role)
+/// <param name="Position">For a velocity (second-order and Lagrangian models), the name of its position; null otherwise.</param>
+internal sealed record StateSpec(string Name, int Offset, Shape Shape, StateRole Role, string? Position = null)
 {
     public int Size => Shape.Width;
 
