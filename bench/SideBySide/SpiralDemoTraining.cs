@@ -30,18 +30,19 @@ public static class SpiralDemoTraining
         var options = solver.IsAdaptive
             ? new SolverOptions { RelativeTolerance = config.RelativeTolerance, AbsoluteTolerance = config.AbsoluteTolerance, Backend = backend }
             : new SolverOptions { StepSize = spacing, Backend = backend };
-        // "default": the options' shorthand (NodeDsl's default controller: for dopri5 the I controller in the start-up
-        // phase, PI.3.4 after it); "pi": Gustafsson's PI.3.4 throughout; "i": the elementary controller throughout, as
+        // "default": the options' shorthand (NodeDsl's default controller, PI.3.4); "pi": PI.3.4 given explicitly; "startup":
+        // the I controller until the first error norm ≥ 0.1, PI.3.4 after it; "i": the elementary controller throughout, as
         // torchdiffeq's (safety 0.9, factors 0.2–10).
         var controller = !solver.IsAdaptive || config.Controller == "default" ? null : config.Controller switch
         {
-            "pi" => PIController.FromOptions(options) with { StartupErrorNorm = 0 },
+            "pi" => PIController.FromOptions(options),
+            "startup" => PIController.FromOptions(options) with { StartupErrorNorm = 0.1 },
             "i" => PIController.FromOptions(options) with { ProportionalCoefficient = 0, IntegralCoefficient = 1 },
-            _ => throw new ArgumentException($"Unknown controller '{config.Controller}': use default, pi or i."),
+            _ => throw new ArgumentException($"Unknown controller '{config.Controller}': use default, pi, startup or i."),
         };
         // The controller owns the tolerances (PIController.FromOptions copied them), so the shorthand goes back to its default.
         if (controller is not null) options = new SolverOptions { StepSizeController = controller, Backend = backend };
-        // The trace wraps the controller the solve would use (PIController.FromOptions: the explicit methods' default).
+        // The trace wraps the controller the solve would use (PIController.FromOptions: the default).
         var traced = controller ?? (solver.IsAdaptive ? PIController.FromOptions(options) : null);
         var gradient = config.Gradient switch
         {

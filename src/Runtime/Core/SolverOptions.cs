@@ -53,10 +53,8 @@ public sealed record SolverOptions
     public ErrorNorm Norm { get; init; } = ErrorNorm.Batch;
     /// <summary>
     /// Step-size controller of adaptive methods, owner of their tolerances, first and max step, safety and factors; when
-    /// null, a <see cref="PIController"/> built from this record's shorthand (<see cref="PIController.FromOptions"/>): the
-    /// elementary I controller in the start-up phase and PI.3.4 after it, or PI.3.4 throughout for the implicit
-    /// methods (docs/solvers.md, "Step-size control"). Fixed-step
-    /// solvers take no controller.
+    /// null, a <see cref="PIController"/> built from this record's shorthand (<see cref="PIController.FromOptions"/>).
+    /// Fixed-step solvers take no controller.
     /// </summary>
     public IStepSizeController? StepSizeController { get; init; }
     /// <summary>

@@ -37,13 +37,6 @@ public abstract class OneStepMethod
     /// <summary>True when the method estimates its error and the driver should control the step size.</summary>
     public bool IsAdaptive => ErrorOrder is not null;
 
-    /// <summary>
-    /// True when this method's default step-size controller (the options give none) is Gustafsson's PI.3.4 from the first
-    /// step, rather than the elementary I controller during the start-up phase; <c>StepControl</c> decides from it. False by default (explicit methods); the implicit methods
-    /// for stiff problems (Radau5, ESDIRK, Rosenbrock) say true, as measured on the stiff test set (docs/solvers.md).
-    /// </summary>
-    internal virtual bool DefaultsToPI34 => false;
-
     /// <summary>The coefficients as plain data for the native integrator, or null (the default) when it cannot run this method.</summary>
     internal virtual NodeDsl.Numerics.RungeKuttaTableau? PlainTableau => null;
 

@@ -27,28 +27,6 @@ public class StepControlOwnershipTests
         Assert.Equal(0.0, shorthand.Ys.sub(explicitController.Ys).abs().max().item<double>());
     }
 
-    [Theory]
-    [InlineData("dopri5", false)]
-    [InlineData("tsit5", false)]
-    [InlineData("bosh3", false)]
-    [InlineData("kvaerno5", true)]
-    [InlineData("rodas5p", true)]
-    [InlineData("radau5", true)]
-    public void DefaultControllerStartsElementaryExceptWhereTheMethodAsksForPI34(string solver, bool pi34)
-    {
-        using var scope = NewDisposeScope();
-        var method = Runtime.Solvers.ByName(solver);
-        var tolerance = new ErrorTolerance(1e-8, 1e-10);
-        var shorthand = Solve(new SolverOptions { RelativeTolerance = 1e-8, AbsoluteTolerance = 1e-10 }, method);
-        var elementaryFirst = Solve(new SolverOptions { StepSizeController = new PIController { Tolerance = tolerance } }, method);
-        var gustafsson = Solve(new SolverOptions { StepSizeController = new PIController { Tolerance = tolerance, StartupErrorNorm = 0 } }, method);
-        // The default is exactly one of the two (same steps, same numbers), and the two differ on this problem.
-        var (same, other) = pi34 ? (gustafsson, elementaryFirst) : (elementaryFirst, gustafsson);
-        Assert.Equal(same.Stats, shorthand.Stats);
-        Assert.Equal(0.0, same.Ys.sub(shorthand.Ys).abs().max().item<double>());
-        Assert.NotEqual(other.Stats, shorthand.Stats);
-    }
-
     [Fact]
     public void ControllersMaxStepCapsEveryStepIncludingTheFirst()
     {

@@ -71,10 +71,6 @@ public sealed class Esdirk : OneStepMethod
     public override string Name { get; }
     /// <inheritdoc />
     public override int Order => _tableau.Order;
-
-    // PI.3.4: with the I controller Kvaerno5 rejected 2–4× more steps on the stiff test set and was up to 12× less accurate
-    // for a similar number of evaluations (docs/solvers.md, "Step-size control").
-    internal override bool DefaultsToPI34 => true;
     /// <inheritdoc />
     public override int? ErrorOrder => _adaptive ? _tableau.ErrorOrder : null;
 

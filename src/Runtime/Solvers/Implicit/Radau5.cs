@@ -58,10 +58,6 @@ public sealed class Radau5 : OneStepMethod
 
     /// <inheritdoc />
     public override string Name => "radau5";
-
-    // PI.3.4, as RADAU5's own (Gustafsson's) controller remembers the previous error: on the stiff test set the I controller
-    // rejected about twice as many steps and spent more evaluations for a similar or larger error (docs/solvers.md).
-    internal override bool DefaultsToPI34 => true;
     /// <inheritdoc />
     public override int Order => 5;
     /// <inheritdoc />

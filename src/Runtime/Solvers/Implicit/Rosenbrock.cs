@@ -46,10 +46,6 @@ public sealed class Rosenbrock : OneStepMethod
     public override string Name { get; }
     /// <inheritdoc />
     public override int Order => _tableau.Order;
-
-    // PI.3.4: the I controller saved 5–38 % of the evaluations on the stiff test set but its error grew up to 50× (the
-    // smooth UDE problem), which loses on the work–precision curve (docs/solvers.md, "Step-size control").
-    internal override bool DefaultsToPI34 => true;
     /// <inheritdoc />
     public override int? ErrorOrder => _adaptive ? _tableau.ErrorOrder : null;
 

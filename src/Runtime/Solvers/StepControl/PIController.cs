@@ -10,17 +10,15 @@ namespace NodeDsl.Runtime;
 /// integral part only and never grows the step (Hairer, Nørsett &amp; Wanner I, II.4).
 /// </summary>
 /// <remarks>
-/// By default the controller is the elementary I controller (P = 0, I = 1: <c>h · 0.9 · e^(−1/k)</c>, as scipy's RK45,
-/// torchdiffeq and diffrax's default) during the start-up phase, while every error norm so far is below
-/// <see cref="StartupErrorNorm"/> (0.1), and Gustafsson's PI.3.4 (P 0.4, I 0.3) from the first step whose error reaches it
-/// or is rejected. Far below the tolerance PI.3.4 has no oscillation to damp and its smaller exponent only brakes growth:
-/// a short solve that never leaves that phase (a training window) grows its step 3.6–10× per step instead of 1.2–4.9×
-/// (the spiral demo's dopri5 training: torchdiffeq's evaluations per iteration instead of twice as many,
-/// bench/README.md), while an error-limited solve keeps PI.3.4's smooth step sequence (the pure I controller missed the
-/// Arenstorf orbit's tolerance bound, docs/solvers.md).
+/// <para>By default the coefficients are Gustafsson's PI.3.4 from the first step. With <see cref="StartupErrorNorm"/> &gt; 0
+/// the controller is the elementary I controller (P = 0, I = 1: <c>h · 0.9 · e^(−1/k)</c>, as scipy's RK45, torchdiffeq
+/// and diffrax's default) during the start-up phase, while every error norm so far is below it, and uses the
+/// coefficients from the first step whose error reaches it or is rejected: far below the tolerance PI.3.4 has no
+/// oscillation to damp and its smaller exponent only brakes growth, which costs short solves (training windows) up to
+/// twice the evaluations (bench/README.md, docs/solvers.md "Step-size control").</para>
+/// <para>Each property is checked as it is set (an <see cref="OdeArgumentException"/> naming it): NaN, a safety outside
+/// (0, 1], a shrink factor outside (0, 1) or a growth factor below 1 would make the controller loop without progress.</para>
 /// </remarks>
-/// <remarks>Each property is checked as it is set (an <see cref="OdeArgumentException"/> naming it): NaN, a safety outside
-/// (0, 1], a shrink factor outside (0, 1) or a growth factor below 1 would make the controller loop without progress.</remarks>
 public sealed record PIController : IStepSizeController
 {
     // Floor for the previous error, as in Hairer's DOPRI5 (facold ≥ 1e-4), so one tiny error does not explode the step.
@@ -33,10 +31,10 @@ public sealed record PIController : IStepSizeController
     /// <summary>
     /// Error norm that ends the start-up phase: until a step's error norm reaches it (or a step is rejected) the controller
     /// decides as the elementary I controller (P = 0, I = 1), from then on with <see cref="ProportionalCoefficient"/> and
-    /// <see cref="IntegralCoefficient"/>. 0.1 by default; 0 uses the coefficients from the first step (the implicit
-    /// methods' default).
+    /// <see cref="IntegralCoefficient"/>. 0 (the default) uses the coefficients from the first step; 0.1 keeps the I
+    /// controller while the solve stays far below its tolerance.
     /// </summary>
-    public double StartupErrorNorm { get; init => field = Checked(value, FiniteNonNegative(value), "PIController.StartupErrorNorm"); } = 0.1;
+    public double StartupErrorNorm { get; init => field = Checked(value, FiniteNonNegative(value), "PIController.StartupErrorNorm"); }
     /// <summary>Safety factor applied to every proposal.</summary>
     public double Safety { get; init => field = Checked(value, OptionRules.Safety(value), "PIController.Safety"); } = 0.9;
     /// <summary>Smallest factor by which a step may shrink.</summary>
@@ -79,7 +77,7 @@ public sealed record PIController : IStepSizeController
         }
         double k = order + 1;
         bool accept = errorNorm <= 1;
-        memory.PastStartup |= errorNorm >= StartupErrorNorm;
+        memory.PastStartup |= errorNorm >= StartupErrorNorm || errorNorm > 1;
         bool elementary = !memory.PastStartup;
         double p = elementary ? 0 : ProportionalCoefficient, i = elementary ? 1 : IntegralCoefficient;
         double factor;

@@ -7,26 +7,14 @@ namespace NodeDsl.Runtime;
 /// needs a tolerance, first step or step limit (the loop, Newton iterations of implicit methods, the adjoints' drift and
 /// replay checks, the backsolve's backward solve) reads it from here, so the controller is its one owner.
 /// </summary>
-/// <remarks>
-/// The default controller is <see cref="PIController"/>'s defaults (the elementary I controller in the start-up phase, PI.3.4
-/// after it), except for methods that ask for PI.3.4 from the first step
-/// (<see cref="OneStepMethod.DefaultsToPI34"/>: the implicit methods Radau5, ESDIRK and Rosenbrock, measured in
-/// docs/solvers.md). The
-/// native integrator runs explicit Runge–Kutta methods only and reads <see cref="Adaptive(SolverOptions, bool)"/> with
-/// the explicit default, so both backends take the same steps.
-/// </remarks>
 internal static class StepControl
 {
-    /// <summary>
-    /// The controller of an adaptive solve with <paramref name="options"/>: the options' own, else the shorthand's
-    /// <see cref="PIController"/>, PI.3.4 from the first step when <paramref name="pi34"/> (the method asks for it).
-    /// </summary>
-    public static IStepSizeController Adaptive(SolverOptions options, bool pi34 = false)
-        => options.StepSizeController ?? (pi34 ? PIController.FromOptions(options) with { StartupErrorNorm = 0 } : PIController.FromOptions(options));
+    /// <summary>The controller of an adaptive solve with <paramref name="options"/>.</summary>
+    public static IStepSizeController Adaptive(SolverOptions options) => options.StepSizeController ?? PIController.FromOptions(options);
 
     /// <summary>The controller of <paramref name="method"/>: adaptive, or the constant step of a fixed-step method.</summary>
     public static IStepSizeController For(OneStepMethod method, SolverOptions options)
-        => method.IsAdaptive ? Adaptive(options, method.DefaultsToPI34) : new ConstantStepController(options.StepSize!.Value);
+        => method.IsAdaptive ? Adaptive(options) : new ConstantStepController(options.StepSize!.Value);
 
     /// <summary>The solve's tolerances (also the Newton tolerance of implicit fixed-step methods).</summary>
     public static ErrorTolerance Tolerance(SolverOptions options) => Adaptive(options).Tolerance;
