@@ -34,10 +34,7 @@ public class ExplicitRungeKutta : OneStepMethod
     public override string Name { get; }
 
     // DOP853's extra dense stages and combined two-estimate norm are not in the native integrator.
-    internal override NodeDsl.Numerics.RungeKuttaTableau? PlainTableau => Tableau.DenseC.Count > 0 || Tableau.SecondErrorWeights is not null
-        ? null
-        : new([.. Tableau.C], [.. Tableau.A.Select(r => r.ToArray())], [.. Tableau.B], Tableau.ErrorWeights?.ToArray(), Tableau.ErrorOrder,
-            Tableau.Dense?.Select(r => r.ToArray()).ToArray());
+    internal override NodeDsl.Numerics.RungeKuttaTableau? PlainTableau => Tableau.Plain();
 
     /// <inheritdoc />
     public override int Order => Tableau.Order;
