@@ -71,6 +71,35 @@ internal static class StoredTensors
     public const int MaxNameBytes = 4096;
 
     /// <summary>
+    /// The first difference between the <paramref name="saved"/> tensors of a file of kind <paramref name="source"/> (e.g.
+    /// "weight file") and those of the <paramref name="model"/>, in the model's order — missing, shape, dtype, then extra
+    /// (a name listed twice or without a shape makes the file invalid) — or null when they match.
+    /// </summary>
+    public static string? FirstMismatch(IReadOnlyList<TensorSpec> saved, IReadOnlyList<TensorSpec> model, string what, string source)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        ArgumentNullException.ThrowIfNull(model);
+        var byName = new Dictionary<string, TensorSpec>(saved.Count, StringComparer.Ordinal);
+        foreach (var s in saved)
+        {
+            if (s.Name is null || s.Shape is null) return $"{what} is invalid: a parameter without a name or shape.";
+            if (!byName.TryAdd(s.Name, s)) return $"{what} is invalid: the {source} lists parameter '{s.Name}' twice.";
+        }
+        foreach (var m in model)
+        {
+            if (!byName.TryGetValue(m.Name, out var r))
+                return $"{what} does not fit the model: the model's parameter '{m.Name}' is missing from the {source}.";
+            if (!r.Shape.SequenceEqual(m.Shape))
+                return $"{what} does not fit the model: parameter '{m.Name}' has shape {r.ShapeText} in the {source} but {m.ShapeText} in the model.";
+            if (r.DType != m.DType)
+                return $"{what} does not fit the model: parameter '{m.Name}' is {r.DType} in the {source} but {m.DType} in the model.";
+        }
+        var names = model.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var extra = saved.FirstOrDefault(r => !names.Contains(r.Name));
+        return extra.Name is null ? null : $"{what} does not fit the model: the {source} has parameter '{extra.Name}', which the model does not.";
+    }
+
+    /// <summary>
     /// Reads the records from untrusted bytes: every length is bounded by what is left of the data, each record's dtype
     /// must be known, its rank at most <see cref="TensorSpec.MaxRank"/>, its byte count exactly what its shape and dtype
     /// need, and no name may repeat. With <paramref name="expected"/>, the records must be exactly those tensors, in that

@@ -62,26 +62,9 @@ public static class NamedTensors
     /// <summary>As <see cref="FirstMismatch(IReadOnlyList{TensorRecord}, nn.Module, string, string)"/> for descriptions (no data).</summary>
     internal static string? FirstMismatch(IReadOnlyList<TensorSpec> saved, nn.Module module, string what, string source)
     {
-        ArgumentNullException.ThrowIfNull(saved);
         ArgumentNullException.ThrowIfNull(module);
-        var byName = new Dictionary<string, TensorSpec>(saved.Count, StringComparer.Ordinal);
-        foreach (var s in saved)
-        {
-            if (s.Name is null || s.Shape is null) return $"{what} is invalid: a parameter without a name or shape.";
-            if (!byName.TryAdd(s.Name, s)) return $"{what} is invalid: the {source} lists parameter '{s.Name}' twice.";
-        }
-        var current = module.state_dict();
-        foreach (var (name, tensor) in current)
-        {
-            if (!byName.TryGetValue(name, out var r))
-                return $"{what} does not fit the model: the model's parameter '{name}' is missing from the {source}.";
-            if (!r.Shape.SequenceEqual(tensor.shape))
-                return $"{what} does not fit the model: parameter '{name}' has shape {r.ShapeText} in the {source} but [{string.Join(", ", tensor.shape)}] in the model.";
-            if (r.DType != Stored(tensor.dtype))
-                return $"{what} does not fit the model: parameter '{name}' is {r.DType} in the {source} but {tensor.dtype} in the model.";
-        }
-        var extra = saved.FirstOrDefault(r => !current.ContainsKey(r.Name));
-        return extra.Name is null ? null : $"{what} does not fit the model: the {source} has parameter '{extra.Name}', which the model does not.";
+        var current = module.state_dict().Select(kv => new TensorSpec(kv.Key, Stored(kv.Value.dtype), kv.Value.shape)).ToArray();
+        return StoredTensors.FirstMismatch(saved, current, what, source);
     }
 
     /// <summary>
