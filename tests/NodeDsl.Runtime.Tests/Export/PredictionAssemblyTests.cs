@@ -56,7 +56,7 @@ public class PredictionAssemblyTests
         Assert.Equal(["euler", "midpoint", "heun", "rk4", "rk38", "bosh3", "dopri5", "tsit5"], NativeSolvers.Names);
         foreach (var name in NativeSolvers.Names)
         {
-            var runtime = Assert.IsType<IStepLoopSolver>(Solvers.ByName(name), exactMatch: false).PlainTableau;
+            var runtime = Assert.IsType<IStepLoopSolver>(NodeDsl.Runtime.Solvers.ByName(name), exactMatch: false).PlainTableau;
             var native = NativeSolvers.TableauOf(name.ToUpperInvariant());
             Assert.NotNull(runtime);
             Assert.NotNull(native);
