@@ -1,7 +1,7 @@
 using System.Globalization;
 using SurrogateLibrary;
 
-// The TorchSharp surrogate's first prediction, printed as examples/SurrogateConsumer.Lite --first-only prints the
+// The TorchSharp surrogate's first prediction, printed as examples/SurrogateLiteConsumer --first-only prints the
 // libtorch-free one (same weights, case and times), so measure.sh compares cold starts of the two.
 using var surrogate = new DampedOscillatorSurrogate();
 var times = Enumerable.Range(0, 41).Select(i => 0.125 * i).ToArray();

@@ -4,12 +4,12 @@ using NodeDsl.Runtime;
 using NodeDsl.Runtime.Export;
 using SurrogateLibrary;
 using static TorchSharp.torch;
-using LiteSurrogate = lite::SurrogateLibrary.Lite.DampedOscillatorNativeSurrogate;
+using LiteSurrogate = lite::SurrogateLiteLibrary.DampedOscillatorNativeSurrogate;
 
 namespace NodeDsl.Examples.Tests;
 
 /// <summary>
-/// examples/SurrogateLibrary.Lite: the same model source and weight file as examples/SurrogateLibrary, built against
+/// examples/SurrogateLiteLibrary: the same model source and weight file as examples/SurrogateLibrary, built against
 /// NodeDsl.Prediction only, predicts what the TorchSharp surrogate predicts, and an app that uses it ships no libtorch.
 /// </summary>
 public sealed class SurrogateLiteExampleTests : IDisposable
@@ -92,15 +92,15 @@ public sealed class SurrogateLiteExampleTests : IDisposable
     {
         var root = RepositoryRoot();
         var output = Path.Combine(folder, "publish");
-        var publish = Run("dotnet", $"publish \"{Path.Combine(root, "examples", "SurrogateConsumer.Lite")}\" -c Release -o \"{output}\" --nologo", root);
+        var publish = Run("dotnet", $"publish \"{Path.Combine(root, "examples", "SurrogateLiteConsumer")}\" -c Release -o \"{output}\" --nologo", root);
         Assert.True(publish.Code == 0, publish.Output);
         var files = Directory.GetFiles(output, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
-        Assert.Contains("SurrogateLibrary.Lite.dll", files);
+        Assert.Contains("SurrogateLiteLibrary.dll", files);
         Assert.Contains("NodeDsl.Prediction.dll", files);
         Assert.DoesNotContain(files, f => f!.Contains("torch", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(files, f => f!.StartsWith("NodeDsl.Runtime", StringComparison.Ordinal) || f!.StartsWith("NodeDsl.Generators", StringComparison.Ordinal));
         Assert.DoesNotContain(files, f => f!.StartsWith("lib", StringComparison.Ordinal) && f!.EndsWith(".so", StringComparison.Ordinal));
-        var run = Run("dotnet", $"\"{Path.Combine(output, "SurrogateConsumer.Lite.dll")}\" --first-only", root);
+        var run = Run("dotnet", $"\"{Path.Combine(output, "SurrogateLiteConsumer.dll")}\" --first-only", root);
         Assert.True(run.Code == 0, run.Output);
         Assert.StartsWith("first prediction: x(5) = ", run.Output, StringComparison.Ordinal);
     }

@@ -2,7 +2,7 @@ using NodeDsl.Prediction;
 using NodeDsl.Runtime.Export;
 using SurrogateLibrary;
 
-namespace SurrogateLibrary.Lite;
+namespace SurrogateLiteLibrary;
 
 /// <summary>
 /// The trained damped-oscillator surrogate without libtorch: <see cref="DampedOscillator"/>'s native kernels (generated in
@@ -11,7 +11,7 @@ namespace SurrogateLibrary.Lite;
 public sealed class DampedOscillatorNativeSurrogate : NativeSurrogate<DampedOscillator>
 {
     /// <summary>Manifest name of the embedded weight file.</summary>
-    public const string ResourceName = "SurrogateLibrary.Lite.Weights.damped-oscillator.nodew";
+    public const string ResourceName = "SurrogateLiteLibrary.Weights.damped-oscillator.nodew";
 
     /// <summary>Loads the embedded weights.</summary>
     public DampedOscillatorNativeSurrogate(RangePolicy rangePolicy = RangePolicy.Warn)
