@@ -39,14 +39,7 @@ public class ExplicitRungeKutta : OneStepMethod
     {
         get
         {
-            if (!plainTableauMade)
-            {
-                plainTableau = Tableau.DenseC.Count > 0 || Tableau.SecondErrorWeights is not null
-                    ? null
-                    : new([.. Tableau.C], [.. Tableau.A.Select(r => r.ToArray())], [.. Tableau.B], Tableau.ErrorWeights?.ToArray(), Tableau.ErrorOrder,
-                        Tableau.Dense?.Select(r => r.ToArray()).ToArray());
-                plainTableauMade = true;
-            }
+            if (!plainTableauMade) (plainTableau, plainTableauMade) = (Tableau.Plain(), true);
             return plainTableau;
         }
     }

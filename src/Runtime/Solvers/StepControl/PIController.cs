@@ -21,13 +21,10 @@ namespace NodeDsl.Runtime;
 /// </remarks>
 public sealed record PIController : IStepSizeController
 {
-    // Floor for the previous error, as in Hairer's DOPRI5 (facold ≥ 1e-4), so one tiny error does not explode the step.
-    const double MinPreviousError = 1e-4;
-
     /// <summary>Proportional coefficient P; 0.4 with <see cref="IntegralCoefficient"/> 0.3 is Gustafsson's PI.3.4.</summary>
-    public double ProportionalCoefficient { get; init => field = Checked(value, Finite(value), "PIController.ProportionalCoefficient"); } = 0.4;
+    public double ProportionalCoefficient { get; init => field = Checked(value, Finite(value), "PIController.ProportionalCoefficient"); } = NodeDsl.Prediction.PIStepControl.DefaultProportional;
     /// <summary>Integral coefficient I (P = 0, I = 1 is the classic I controller).</summary>
-    public double IntegralCoefficient { get; init => field = Checked(value, Finite(value), "PIController.IntegralCoefficient"); } = 0.3;
+    public double IntegralCoefficient { get; init => field = Checked(value, Finite(value), "PIController.IntegralCoefficient"); } = NodeDsl.Prediction.PIStepControl.DefaultIntegral;
     /// <summary>
     /// Error norm that ends the start-up phase: until a step's error norm reaches it (or a step is rejected) the controller
     /// decides as the elementary I controller (P = 0, I = 1), from then on with <see cref="ProportionalCoefficient"/> and
@@ -36,11 +33,11 @@ public sealed record PIController : IStepSizeController
     /// </summary>
     public double StartupErrorNorm { get; init => field = Checked(value, FiniteNonNegative(value), "PIController.StartupErrorNorm"); }
     /// <summary>Safety factor applied to every proposal.</summary>
-    public double Safety { get; init => field = Checked(value, OptionRules.Safety(value), "PIController.Safety"); } = 0.9;
+    public double Safety { get; init => field = Checked(value, OptionRules.Safety(value), "PIController.Safety"); } = NodeDsl.Prediction.PIStepControl.DefaultSafety;
     /// <summary>Smallest factor by which a step may shrink.</summary>
-    public double MinFactor { get; init => field = Checked(value, ShrinkFactor(value), "PIController.MinFactor"); } = 0.2;
+    public double MinFactor { get; init => field = Checked(value, ShrinkFactor(value), "PIController.MinFactor"); } = NodeDsl.Prediction.PIStepControl.DefaultMinFactor;
     /// <summary>Largest factor by which a step may grow.</summary>
-    public double MaxFactor { get; init => field = Checked(value, GrowthFactor(value), "PIController.MaxFactor"); } = 10.0;
+    public double MaxFactor { get; init => field = Checked(value, GrowthFactor(value), "PIController.MaxFactor"); } = NodeDsl.Prediction.PIStepControl.DefaultMaxFactor;
     /// <summary>Largest step magnitude; it also caps <see cref="FirstStep"/>.</summary>
     public double MaxStep { get; init => field = Checked(value, StepBound(value), "PIController.MaxStep"); } = double.PositiveInfinity;
     /// <summary>Tolerances of the error weights (rtol 1e-6, atol 1e-8 by default).</summary>
@@ -70,28 +67,12 @@ public sealed record PIController : IStepSizeController
     {
         if (errorOrder is not { } order)
             throw new InvalidOperationException("PIController needs a method with an error estimate; fixed-step methods use ConstantStepController.");
-        if (!double.IsFinite(errorNorm))
-        {
-            memory.PreviousRejected = memory.PastStartup = true;
-            return new(false, stepMagnitude * MinFactor);
-        }
-        double k = order + 1;
-        bool accept = errorNorm <= 1;
-        memory.PastStartup |= errorNorm >= StartupErrorNorm || errorNorm > 1;
+        // The start-up phase only chooses the coefficients (elementary I controller until it ends, see StartupErrorNorm).
+        memory.PastStartup |= !double.IsFinite(errorNorm) || errorNorm >= StartupErrorNorm || errorNorm > 1;
         bool elementary = !memory.PastStartup;
-        double p = elementary ? 0 : ProportionalCoefficient, i = elementary ? 1 : IntegralCoefficient;
-        double factor;
-        if (errorNorm == 0) factor = MaxFactor;
-        else if (accept && !memory.PreviousRejected)
-        {
-            double previous = Math.Max(memory.PreviousErrorNorm, MinPreviousError);
-            factor = Safety * Math.Pow(errorNorm, -(p + i) / k) * Math.Pow(previous, p / k);
-        }
-        else factor = Safety * Math.Pow(errorNorm, -1 / k);
-        if (!accept || memory.PreviousRejected) factor = Math.Min(factor, 1);
-        factor = Math.Clamp(factor, MinFactor, MaxFactor);
-        if (accept) memory.PreviousErrorNorm = errorNorm;
-        memory.PreviousRejected = !accept;
-        return new(accept, Math.Min(stepMagnitude * factor, MaxStep));
+        // The formula lives with the native prediction path (NodeDsl.Prediction), so both take the same steps.
+        bool accept = NodeDsl.Prediction.PIStepControl.Decide(elementary ? 0 : ProportionalCoefficient, elementary ? 1 : IntegralCoefficient,
+            Safety, MinFactor, MaxFactor, MaxStep, stepMagnitude, errorNorm, order, ref memory.PreviousErrorNorm, ref memory.PreviousRejected, out double next);
+        return new(accept, next);
     }
 }
