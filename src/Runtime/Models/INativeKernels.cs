@@ -32,7 +32,7 @@ public interface INativeKernels : IRatesKernelSource
         for (int i = 0; i < list.Count; i++)
         {
             var block = KernelLayout.Parameters[i];
-            using var host = torch.empty(list[i].shape, NativeParameters.DType<T>(), CPU);
+            using var host = torch.empty(list[i].shape, HostTensors.DType<T>(), CPU);
             theta.Slice(block.Offset, block.Length).CopyTo(MemoryMarshal.Cast<byte, T>(host.bytes));
             list[i].copy_(host);
         }
@@ -96,9 +96,4 @@ internal static class NativeParameters
         }
         return result;
     }
-
-    /// <summary>The torch dtype of <typeparamref name="T"/>.</summary>
-    public static ScalarType DType<T>() => typeof(T) == typeof(float) ? ScalarType.Float32
-        : typeof(T) == typeof(double) ? ScalarType.Float64
-        : throw new NotSupportedException($"Native kernels run in float or double, not {typeof(T).Name}.");
 }
