@@ -3,7 +3,7 @@ namespace NodeDsl.Runtime;
 /// <summary>
 /// Resolves the step control of a solve from its options, in one place: the user's
 /// <see cref="SolverOptions.StepSizeController"/>, or the <see cref="PIController"/> that the options' shorthand
-/// (<see cref="SolverOptions.RelativeTolerance"/>, <see cref="SolverOptions.MaxStep"/>, …) stands for. Everything that
+/// (<c>SolverOptions.RelativeTolerance</c>, <c>SolverOptions.MaxStep</c>, …) stands for. Everything that
 /// needs a tolerance, first step or step limit (the loop, Newton iterations of implicit methods, the adjoints' drift and
 /// replay checks, the backsolve's backward solve) reads it from here, so the controller is its one owner.
 /// </summary>
