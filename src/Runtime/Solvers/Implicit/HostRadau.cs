@@ -9,8 +9,9 @@ namespace NodeDsl.Runtime;
 /// <see cref="Radau5"/>'s stage algebra on the host, for small systems on the CPU when no graph is needed: the same
 /// algorithm as <see cref="TensorRadau"/> (transformed simplified Newton with one real and one complex LU per row,
 /// RADAU5's start values and error estimate), but the few-by-few linear algebra runs as plain C# instead of a dozen tensor
-/// ops per Newton iteration, whose dispatch (~2 µs each) would otherwise cost more than the arithmetic. Only the vector
-/// field is evaluated as tensors (all stages in one call for <see cref="IRowIndependentRates"/> systems).
+/// ops per Newton iteration, whose dispatch (~2 µs each) would otherwise cost more than the arithmetic. The vector field
+/// is evaluated by a <see cref="HostStageRates"/>: as tensors (all stages in one call for <see cref="IRowIndependentRates"/>
+/// systems), or on the host for an <see cref="IHostRates"/> system (the native kernels: no tensor op in the Newton loop).
 /// </summary>
 internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
 {
@@ -37,8 +38,10 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
 
     /// <summary>True when a solve from <paramref name="y0"/> can use the host path: CPU, float32/64, small, and no graph to build.</summary>
     public static bool Applies(Tensor y0, bool differentiate)
-        => !differentiate && y0.device_type == DeviceType.CPU && y0.dtype is ScalarType.Float64 or ScalarType.Float32
-           && y0.shape[1] <= MaxStateSize && y0.shape[0] * y0.shape[1] * y0.shape[1] <= MaxJacobianEntries;
+        => !differentiate && y0.device_type == DeviceType.CPU && y0.dtype is ScalarType.Float64 or ScalarType.Float32 && Fits(y0);
+
+    /// <summary>True when the batch is small enough for host linear algebra (<see cref="MaxStateSize"/>, <see cref="MaxJacobianEntries"/>).</summary>
+    public static bool Fits(Tensor y0) => y0.shape[1] <= MaxStateSize && y0.shape[0] * y0.shape[1] * y0.shape[1] <= MaxJacobianEntries;
 
     /// <summary>Per-row LU factors of <c>γI − hJ</c> and <c>(α + iβ)I − hJ</c>.</summary>
     internal sealed class Factors(double[] real, int[] realPivots, Complex[] complex, int[] complexPivots) : IDisposable
@@ -87,7 +90,7 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
         var h = Steps(step);
         var scale = new double[size];
         for (int k = 0; k < size; k++) scale[k] = _atol[k % _n] + _rtol[k % _n] * Math.Abs(y[k]);
-        var stages = new StageRates(f, step, rc.C, _batch);
+        var stages = HostStageRates.For(f, step, rc.C, _batch, _n, _dtype, _device);
 
         var z = StartValues(step);
         var w = Apply(rc.TInverse, z, size);
@@ -98,7 +101,7 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
         {
             for (int i = 0; i < 3; i++)
                 for (int m = 0; m < size; m++) stageStates[i * size + m] = y[m] + z[i * size + m];
-            var rates = Host(stages.Evaluate(ToTensor(stageStates, 3), counters));
+            var rates = stages.Stages(stageStates, counters);
             var dw = NewtonIncrement(rates, w, h, factors);
             var verdict = Control.Judge(k, ScaledNorm(dw, scale));
             if (verdict == NewtonVerdict.Failed) return null;
@@ -113,7 +116,7 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
         if (!converged) return null;
 
         Tensor? errorEstimate = null;
-        if (_adaptive) errorEstimate = ToTensor(ErrorEstimate(f, step, y, Host(f0), z, h, factors, refine: retry || _previousZ is null, counters), 1);
+        if (_adaptive) errorEstimate = ToTensor(ErrorEstimate(stages, y, Host(f0), z, h, factors, refine: retry || _previousZ is null, counters), 1);
         _attemptZ = z;
         _attemptH = h;
         var y1 = new double[size];
@@ -214,7 +217,7 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
     }
 
     /// <summary>RADAU5's error estimate, refined once on the first step and on retries (see <see cref="TensorRadau"/>).</summary>
-    double[] ErrorEstimate(IOdeSystem f, StepPoint step, double[] y, double[] f0, double[] z, double[] h, Factors factors, bool refine, SolveCounters counters)
+    double[] ErrorEstimate(HostStageRates stages, double[] y, double[] f0, double[] z, double[] h, Factors factors, bool refine, SolveCounters counters)
     {
         var e = Coefficients.Coefficients.ErrorWeights;
         int size = _batch * _n;
@@ -224,7 +227,7 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
         if (!refine) return error;
         var probe = new double[size];
         for (int m = 0; m < size; m++) probe[m] = y[m] + error[m];
-        return SolveReal(ez, Host(counters.Rates(f, step.T0, ToTensor(probe, 1))), h, factors);
+        return SolveReal(ez, stages.AtStart(probe, counters), h, factors);
     }
 
     // (γI − hJ)⁻¹ (ez + h·rates), row by row.
@@ -274,13 +277,16 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
     }
 
     /// <summary>A tensor of <paramref name="blocks"/> × <c>[batch, n]</c> from host values (squeezed to <c>[batch, n]</c> for one block).</summary>
-    Tensor ToTensor(double[] values, int blocks)
+    Tensor ToTensor(double[] values, int blocks) => ToTensor(values, blocks, _batch, _n, _dtype, _device);
+
+    /// <summary>A tensor of <paramref name="blocks"/> × <c>[batch, n]</c> from host values (squeezed to <c>[batch, n]</c> for one block).</summary>
+    internal static Tensor ToTensor(double[] values, int blocks, int batch, int n, ScalarType dtype, Device device)
         => blocks == 1
-            ? torch.tensor(values, new long[] { _batch, _n }, _dtype, _device)
-            : torch.tensor(values, new long[] { blocks, _batch, _n }, _dtype, _device);
+            ? torch.tensor(values, new long[] { batch, n }, dtype, device)
+            : torch.tensor(values, new long[] { blocks, batch, n }, dtype, device);
 
     /// <summary>Host copy of a tensor's values as doubles (row-major).</summary>
-    static double[] Host(Tensor x)
+    internal static double[] Host(Tensor x)
     {
         using var noGrad = torch.no_grad();
         if (x.dtype == ScalarType.Float64 && x.is_contiguous()) return x.data<double>().ToArray();

@@ -20,7 +20,7 @@ namespace NodeDsl.Runtime;
 /// depend on earlier steps at the Newton tolerance, so a replay (checkpointed adjoint) reproduces the forward states to
 /// that tolerance, not to round-off (<see cref="OneStepMethod.ReplaysToRoundoff"/>).</para>
 /// </remarks>
-public sealed class Radau5 : OneStepMethod
+public sealed class Radau5 : OneStepMethod, IKernelStiffMethod
 {
     /// <summary>Newton iterations before a step counts as failed (RADAU5's default NIT).</summary>
     public const int MaxIterations = 7;
@@ -67,6 +67,9 @@ public sealed class Radau5 : OneStepMethod
 
     /// <inheritdoc />
     public override OneStepMethod ForSolve(SolverOptions options) => new Radau5(this, options);
+
+    string? IKernelStiffMethod.KernelObstacle
+        => _hostAlgebra ? null : "radau5 was created with hostAlgebra: false, which keeps its Newton algebra on tensors";
 
     /// <summary>A per-solve instance with default tolerances for the Newton test; drivers call <see cref="ForSolve(SolverOptions)"/>.</summary>
     public override OneStepMethod ForSolve() => ForSolve(new SolverOptions());
