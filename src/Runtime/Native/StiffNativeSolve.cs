@@ -5,8 +5,9 @@ namespace NodeDsl.Runtime;
 /// <summary>
 /// The native path of the stiff methods (<see cref="IKernelStiffMethod"/>: radau5, rodas5p, kvaerno3/5): a forward solve
 /// of an eligible model that builds no graph runs the method's own step loop on <see cref="StiffKernelSystem{T}"/>, so
-/// the rates and the exact Jacobian come from the native kernels instead of the model's tensors (radau5's Newton algebra
-/// already runs on the host, <see cref="HostRadau"/>). Solves that need a gradient stay on TorchSharp.
+/// the rates and the exact Jacobian come from the native kernels instead of the model's tensors; adaptive radau5 runs its
+/// whole loop on host values (<see cref="StiffRadauLoop"/>, <see cref="HostRadau"/>'s algebra). Solves that need a
+/// gradient stay on TorchSharp.
 /// </summary>
 internal static class StiffNativeSolve
 {
@@ -25,8 +26,12 @@ internal static class StiffNativeSolve
         }
         var model = (OdeModel)system;
         int rows = (int)y0.shape[0];
-        IOdeSystem kernels = y0.dtype == ScalarType.Float32 ? new StiffKernelSystem<float>(model, rows) : new StiffKernelSystem<double>(model, rows);
-        var solution = solver.Integrate(kernels, y0, ts, options);
+        IHostRates kernels = y0.dtype == ScalarType.Float32 ? new StiffKernelSystem<float>(model, rows) : new StiffKernelSystem<double>(model, rows);
+        // Adaptive radau5 runs whole on the host (no tensor op per step); the other methods run their own step loop on
+        // the kernel system.
+        var solution = solver is OneStepSolver { Method: Radau5 radau } && StiffRadauLoop.Covers(radau)
+            ? StiffRadauLoop.Run(radau, kernels, y0, ts, options)
+            : solver.Integrate(kernels, y0, ts, options);
         return gradient is null ? solution : solution with { Gradient = new GradientReport(gradient.Name) };
     }
 

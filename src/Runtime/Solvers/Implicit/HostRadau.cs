@@ -28,9 +28,13 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
     double[]? _previousZ, _attemptZ, _previousH, _attemptH;
 
     public HostRadau(SolverOptions options, JacobianMethod jacobianMethod, double refactorRatio, bool adaptive, Tensor like)
-        : base(options, jacobianMethod, refactorRatio, like.dtype)
+        : this(options, jacobianMethod, refactorRatio, adaptive, (int)like.shape[0], (int)like.shape[1], like.dtype, like.device) { }
+
+    /// <summary>The algebra for a batch of <paramref name="batch"/> rows of <paramref name="n"/> states (<see cref="StepOnHost"/> needs no tensor).</summary>
+    public HostRadau(SolverOptions options, JacobianMethod jacobianMethod, double refactorRatio, bool adaptive, int batch, int n, ScalarType dtype, Device device)
+        : base(options, jacobianMethod, refactorRatio, dtype)
     {
-        (_adaptive, _batch, _n, _dtype, _device) = (adaptive, (int)like.shape[0], (int)like.shape[1], like.dtype, like.device);
+        (_adaptive, _batch, _n, _dtype, _device) = (adaptive, batch, n, dtype, device);
         var tolerance = StepControl.Tolerance(options);
         _rtol = tolerance.RelativePerComponent ?? Enumerable.Repeat(tolerance.Relative, _n).ToArray();
         _atol = tolerance.AbsolutePerComponent ?? Enumerable.Repeat(tolerance.Absolute, _n).ToArray();
@@ -53,11 +57,13 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
         public void Dispose() { }
     }
 
-    protected override Factors? Factorize(Tensor jacobian, StepPoint step, SolveCounters counters)
+    protected override Factors? Factorize(Tensor jacobian, StepPoint step, SolveCounters counters) => FactorizeOnHost(Host(jacobian), step, counters);
+
+    /// <summary>The iteration matrices' LU factors from host Jacobians (<c>[batch, n, n]</c>); null when one is singular.</summary>
+    internal Factors? FactorizeOnHost(double[] j, StepPoint step, SolveCounters counters)
     {
         counters.Factorizations += 2;
         var rc = Coefficients.Coefficients;
-        var j = Host(jacobian);
         var h = Steps(step);
         int n = _n, nn = n * n;
         var real = new double[_batch * nn];
@@ -84,13 +90,30 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
 
     protected override StepAttempt? Step(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, Factors factors, bool retry, SolveCounters counters)
     {
+        var stages = HostStageRates.For(f, step, Coefficients.Coefficients.C, _batch, _n, _dtype, _device);
+        if (StepOnHost(stages, step, Host(y0), _adaptive ? Host(f0) : [], factors, retry, counters) is not { } result) return null;
+        var errorEstimate = result.Error is null ? null : ToTensor(result.Error, 1);
+        return new StepAttempt(ToTensor(result.Y1, 1))
+        {
+            ErrorEstimate = errorEstimate, Dense = new CollocationDenseOutput(Coefficients.Coefficients, y0, ToTensor(result.Z, 3)),
+        };
+    }
+
+    /// <summary>One step's end state, stages <c>Z</c> (<c>[3, batch, n]</c>) and error estimate (null without step control).</summary>
+    internal sealed record HostStep(double[] Y1, double[] Z, double[]? Error);
+
+    /// <summary>
+    /// Solves the stage equations from host values <paramref name="y"/> and <paramref name="f0"/> (<c>[batch, n]</c>) with
+    /// <paramref name="factors"/>; null when Newton fails. The stages become the next start values once accepted
+    /// (<see cref="Promote"/>). Both drivers (the tensor step loop through <see cref="Step"/>, the native loop) call this.
+    /// </summary>
+    internal HostStep? StepOnHost(HostStageRates stages, StepPoint step, double[] y, double[] f0, Factors factors, bool retry, SolveCounters counters)
+    {
         var rc = Coefficients.Coefficients;
         int size = _batch * _n;
-        var y = Host(y0);
         var h = Steps(step);
         var scale = new double[size];
         for (int k = 0; k < size; k++) scale[k] = _atol[k % _n] + _rtol[k % _n] * Math.Abs(y[k]);
-        var stages = HostStageRates.For(f, step, rc.C, _batch, _n, _dtype, _device);
 
         var z = StartValues(step);
         var w = Apply(rc.TInverse, z, size);
@@ -115,14 +138,19 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
         }
         if (!converged) return null;
 
-        Tensor? errorEstimate = null;
-        if (_adaptive) errorEstimate = ToTensor(ErrorEstimate(stages, y, Host(f0), z, h, factors, refine: retry || _previousZ is null, counters), 1);
+        var error = _adaptive ? ErrorEstimate(stages, y, f0, z, h, factors, refine: retry || _previousZ is null, counters) : null;
         _attemptZ = z;
         _attemptH = h;
         var y1 = new double[size];
         for (int m = 0; m < size; m++) y1[m] = y[m] + z[2 * size + m];
-        return new StepAttempt(ToTensor(y1, 1)) { ErrorEstimate = errorEstimate, Dense = new CollocationDenseOutput(rc, y0, ToTensor(z, 3)) };
+        return new HostStep(y1, z, error);
     }
+
+    /// <summary>Newton iterations and largest contraction rate of the last converged attempt (for <see cref="JacobianReuse.IsStale"/>).</summary>
+    internal (int Iterations, double Rate) LastIteration => (Iterations, Rate);
+
+    /// <summary>The last attempt was accepted for every row (batch mode): its stages give the next start values.</summary>
+    internal void PromoteAll() => Promote(null);
 
     protected override void Promote(Tensor? acceptedRows)
     {

@@ -68,6 +68,15 @@ public sealed class Radau5 : OneStepMethod, IKernelStiffMethod
     /// <inheritdoc />
     public override OneStepMethod ForSolve(SolverOptions options) => new Radau5(this, options);
 
+    /// <summary>True when this instance runs with step-size control (the native loop covers only that case).</summary>
+    internal bool IsAdaptiveRadau => _adaptive;
+
+    /// <summary>How the Jacobian is obtained.</summary>
+    internal JacobianMethod Jacobian => _jacobianMethod;
+
+    /// <summary>The refactorisation ratio (<see cref="FactorizationReuse{TFactors}.MaxRatio"/>).</summary>
+    internal double RefactorRatio => _refactorRatio;
+
     string? IKernelStiffMethod.KernelObstacle
         => _hostAlgebra ? null : "radau5 was created with hostAlgebra: false, which keeps its Newton algebra on tensors";
 
