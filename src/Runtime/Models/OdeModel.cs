@@ -12,7 +12,7 @@ namespace NodeDsl.Runtime;
 /// <c>y</c> is <c>[batch, Layout.StateSize]</c> in the model's <see cref="DType"/>; observed states come first, augmented
 /// states last. Models with <c>[Input]</c> fields read one row of <see cref="Inputs"/> per trajectory.
 /// </remarks>
-public abstract class OdeModel : nn.Module, IDescribedSystem, ITimeOffsetSystem, IStageVjp
+public abstract class OdeModel : nn.Module, IDescribedSystem, ITimeOffsetSystem
 {
     readonly List<(string Name, Parameter Value)> learnables = new();
     Tensor? inputs;
