@@ -130,7 +130,10 @@ public abstract class NativeSurrogate<TModel> : Surrogate where TModel : IPredic
         for (int i = 0; i < theta.Length; i++) parameters[i] = T.CreateTruncating(theta[i]);
         var field = new KernelField<T>(kernel, batch, parameters, inputValues, null);
         var integrator = new RungeKuttaIntegrator<T>(tableau, batch * n);
-        IStepControl control = tableau.IsAdaptive ? new PIStepControl(tableau.ErrorOrder!.Value) : new FixedStep();
+        // The runtime's default controller of explicit methods: an I-controller start-up unless the first step is given.
+        IStepControl control = tableau.IsAdaptive
+            ? new PIStepControl(tableau.ErrorOrder!.Value, settings.FirstStep is null ? PIStepControl.DefaultStartupErrorNorm : 0)
+            : new FixedStep();
         var outputs = new T[times.Length * batch * n];
         integrator.Solve(field, y0, times, settings, control, outputs);
         var flat = new double[times.Length * batch * observed];

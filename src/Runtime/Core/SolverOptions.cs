@@ -19,7 +19,8 @@ public enum ErrorNorm
 
 /// <summary>Options of a solve. All are optional; defaults suit float64 work on smooth problems.</summary>
 /// <remarks>Step control belongs to the step-size controller (<see cref="IStepSizeController"/>). The tolerances, first and
-/// max step, safety and factors here are a shorthand for the default <see cref="PIController"/>; when
+/// max step, safety and factors here are a shorthand for the default <see cref="PIController"/> (for explicit Runge–Kutta
+/// methods with the I-controller start-up, <see cref="PIController.DefaultStartupErrorNorm"/>); when
 /// <see cref="StepSizeController"/> is set, they must stay at their defaults (set them on the controller), or the solve
 /// fails with an <see cref="OdeArgumentException"/> naming the setting that would be ignored.</remarks>
 /// <remarks><see cref="Ode.Solve(IOdeSystem, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, IOdeSolver, SolverOptions?)"/> checks every value

@@ -9,12 +9,18 @@ namespace NodeDsl.Runtime;
 /// </summary>
 internal static class StepControl
 {
-    /// <summary>The controller of an adaptive solve with <paramref name="options"/>.</summary>
-    public static IStepSizeController Adaptive(SolverOptions options) => options.StepSizeController ?? PIController.FromOptions(options);
+    /// <summary>
+    /// The controller of an adaptive solve with <paramref name="options"/>: the options' own, else the shorthand's
+    /// <see cref="PIController"/>, with the start-up phase of explicit Runge–Kutta methods when <paramref name="startupPhase"/>
+    /// (the native integrator runs only those, and calls this with the default).
+    /// </summary>
+    public static IStepSizeController Adaptive(SolverOptions options, bool startupPhase = true)
+        => options.StepSizeController
+           ?? (startupPhase ? PIController.FromOptions(options) with { StartupErrorNorm = PIController.DefaultStartupErrorNorm } : PIController.FromOptions(options));
 
     /// <summary>The controller of <paramref name="method"/>: adaptive, or the constant step of a fixed-step method.</summary>
     public static IStepSizeController For(OneStepMethod method, SolverOptions options)
-        => method.IsAdaptive ? Adaptive(options) : new ConstantStepController(options.StepSize!.Value);
+        => method.IsAdaptive ? Adaptive(options, method.StartsWithElementaryControl) : new ConstantStepController(options.StepSize!.Value);
 
     /// <summary>The solve's tolerances (also the Newton tolerance of implicit fixed-step methods).</summary>
     public static ErrorTolerance Tolerance(SolverOptions options) => Adaptive(options).Tolerance;
