@@ -74,7 +74,9 @@ public sealed class KernelField<T> : IRecordingVectorField<T> where T : unmanage
     /// <inheritdoc />
     public void Vjp(double t, ReadOnlySpan<T> y, ReadOnlySpan<T> a, Span<T> vjpY)
     {
-        kernel.Vjp(Times(t), y, a, theta, inputs, f, vjpY, GradTheta, inputScratch, default, workspace);
+        // Without networks the record is empty: the VJP needs no rates evaluation first (f is not wanted here).
+        if (RecordLength == 0) kernel.VjpFromRecord(Times(t), y, a, theta, inputs, default, vjpY, GradTheta, inputScratch, default, workspace);
+        else kernel.Vjp(Times(t), y, a, theta, inputs, f, vjpY, GradTheta, inputScratch, default, workspace);
         for (int i = 0; i < inputScratch.Length; i++) GradInputs[i] += inputScratch[i];
     }
 
