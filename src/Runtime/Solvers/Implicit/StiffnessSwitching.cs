@@ -73,6 +73,10 @@ public sealed class StiffnessSwitching : OneStepMethod
     public override int? ErrorOrder => _switched ? _stiff.ErrorOrder : _nonStiff.ErrorOrder;
     /// <inheritdoc />
     public override bool IsSelfStarting => false;
+
+    // It starts as its explicit method and must step exactly as that method does until it switches, so it takes the
+    // explicit methods' default controller; the start-up phase has ended by then (a stiff step's error norm exceeds it).
+    internal override bool StartsWithElementaryControl => true;
     /// <inheritdoc />
     public override bool ReplaysToRoundoff => _stiff.ReplaysToRoundoff;
 
