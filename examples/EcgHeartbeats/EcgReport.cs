@@ -50,7 +50,7 @@ public static class EcgReport
             lines.Add($"{r.Name},parameters,{r.Parameters}");
             lines.AddRange(ClassificationCsv.Rows(r.Name, r.Test, r.History, BeatClasses.Names));
         }
-        File.WriteAllLines(path, lines);
+        ClassificationCsv.Write(path, lines);
     }
 
     /// <summary>beats.png (one test beat per class), test-error.png, confusion-resnet.png and confusion-odenet.png.</summary>

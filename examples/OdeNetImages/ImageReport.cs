@@ -43,7 +43,7 @@ public static class ImageReport
             lines.Add($"{r.Name},backward_memory_bytes_per_batch,{(r.GraphBytes is { } b ? b.ToString(CultureInfo.InvariantCulture) : "")}");
             lines.AddRange(ClassificationCsv.Rows(r.Name, r.Test, r.History, result.ClassNames.Select(n => n.Replace(' ', '_').Replace('/', '_')).ToArray()));
         }
-        File.WriteAllLines(path, lines);
+        ClassificationCsv.Write(path, lines);
     }
 
     /// <summary>test-error.png (per epoch, every network) and confusion-odenet.png.</summary>

@@ -31,21 +31,21 @@ public static class Networks
         return Assemble("ResNet", seed, nn.Sequential(blocks.Select(b => ((string, nn.Module<Tensor, Tensor>))(b.GetName(), b))), device);
     }
 
-    /// <summary>The ODE block backpropagated through the solver (Chen et al.'s RK-Net).</summary>
-    public static ImageClassifier RkNet(long seed, Device device, double tolerance)
-        => Assemble("RK-Net", seed, Block(seed, device, tolerance, GradientMethod.Direct), device);
+    /// <summary>The ODE block backpropagated through the solver (Chen et al.'s RK-Net); float64 for gradient checks.</summary>
+    public static ImageClassifier RkNet(long seed, Device device, double tolerance, ScalarType dtype = ScalarType.Float32)
+        => Assemble("RK-Net", seed, Block(seed, device, dtype, tolerance, GradientMethod.Direct), device, dtype);
 
-    /// <summary>The ODE block differentiated by the backsolve adjoint (Chen et al.'s ODE-Net).</summary>
-    public static ImageClassifier OdeNet(long seed, Device device, double tolerance)
-        => Assemble("ODE-Net", seed, Block(seed, device, tolerance, GradientMethod.Backsolve()), device);
+    /// <summary>The ODE block differentiated by the backsolve adjoint (Chen et al.'s ODE-Net); float64 for gradient checks.</summary>
+    public static ImageClassifier OdeNet(long seed, Device device, double tolerance, ScalarType dtype = ScalarType.Float32)
+        => Assemble("ODE-Net", seed, Block(seed, device, dtype, tolerance, GradientMethod.Backsolve()), device, dtype);
 
     /// <summary>Trainable parameters (elements) of <paramref name="module"/>.</summary>
     public static long ParameterCount(nn.Module module) => module.parameters().Sum(p => p.numel());
 
-    static OdeBlock Block(long seed, Device device, double tolerance, GradientMethod gradient)
+    static OdeBlock Block(long seed, Device device, ScalarType dtype, double tolerance, GradientMethod gradient)
     {
         // Chen et al.: dopri5 on t ∈ [0, 1] with rtol = atol = 1e-3 (their --tol default).
-        var flow = new FeatureFlow(new ModelOptions { DType = ScalarType.Float32, Device = device, Seed = seed });
+        var flow = new FeatureFlow(new ModelOptions { DType = dtype, Device = device, Seed = seed });
         return new OdeBlock("ode", flow, new OdeBlockOptions
         {
             Solver = Solvers.Dopri5,
@@ -54,12 +54,13 @@ public static class Networks
         });
     }
 
-    static ImageClassifier Assemble(string name, long seed, nn.Module<Tensor, Tensor> middle, Device device)
+    static ImageClassifier Assemble(string name, long seed, nn.Module<Tensor, Tensor> middle, Device device, ScalarType dtype = ScalarType.Float32)
     {
         // Indices 1 and 2: streams of their own, apart from the flow's (the model's seed) and the residual blocks' (10+).
         var stem = SeededConstruction.Create(seed, 1, Stem);
         var head = SeededConstruction.Create(seed, 2, Head);
         var classifier = new ImageClassifier(name, stem, middle, head);
+        classifier.to(dtype);
         classifier.to(device);
         return classifier;
     }

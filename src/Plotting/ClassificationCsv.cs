@@ -40,4 +40,16 @@ public static class ClassificationCsv
             if (e.Test is { } t) yield return $"{network},epoch:{e.Epoch}:test_accuracy,{R(t.Accuracy)}";
         }
     }
+
+    /// <summary>Writes <paramref name="lines"/> to <paramref name="path"/>, creating its folder first.</summary>
+    /// <param name="path">The CSV file; its folder is created if missing.</param>
+    /// <param name="lines">The header and rows.</param>
+    public static void Write(string path, IEnumerable<string> lines)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(lines);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        File.WriteAllLines(path, lines);
+    }
 }

@@ -140,18 +140,21 @@ public sealed class EcgHeartbeatsTests
     }
 
     [Fact]
-    public void Quick_run_beats_the_majority_class_on_synthetic_beats()
+    public void Quick_run_steps_downhill_counts_nfe_and_writes_its_results()
     {
+        // The folder does not exist yet: the run must create it (it once failed here, before writing results.csv).
         var dir = Path.Combine(Path.GetTempPath(), "nodedsl-ecg-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var result = EcgExperiment.Run(EcgOptions.Quick(dir) with { TrainCount = 300, TestCount = 100, Epochs = 3 });
+            var options = EcgOptions.Quick(dir);
+            var result = EcgExperiment.Run(options);
             Assert.True(result.IsSynthetic);
             foreach (var run in result.Runs)
             {
-                Assert.True(run.Last.TrainLoss < run.History[0].TrainLoss, $"{run.Name}: training loss {run.History[0].TrainLoss} → {run.Last.TrainLoss}");
-                Assert.True(run.Test.Accuracy >= MajorityBound, $"{run.Name}: accuracy {run.Test.Accuracy:0.000}");
-                Assert.Equal(100, run.Test.Confusion.Total);
+                // One batch per epoch, the same 50 beats: epoch 2's loss is the loss after one Adam step along the
+                // computed gradient. A correct gradient lowers it; a wrong one (sign, missing term) does not.
+                Assert.True(run.History[1].TrainLoss < run.History[0].TrainLoss, $"{run.Name}: training loss {run.History[0].TrainLoss} → {run.History[1].TrainLoss}");
+                Assert.Equal(options.TestCount, run.Test.Confusion.Total);
             }
             var ode = result.Runs[1];
             Assert.True(ode.Last.ForwardNfePerBatch >= 7 && ode.Last.BackwardNfePerBatch >= 7, $"ODE-Net NFE {ode.Last.ForwardNfePerBatch} + {ode.Last.BackwardNfePerBatch}");
@@ -159,13 +162,8 @@ public sealed class EcgHeartbeatsTests
             EcgReport.SaveCharts(dir, result);
             foreach (var file in new[] { "results.csv", "beats.png", "test-error.png", "confusion-resnet.png", "confusion-odenet.png" })
                 Assert.True(new FileInfo(Path.Combine(dir, file)).Length > 0, file);
+            Assert.Contains(File.ReadAllLines(Path.Combine(dir, "results.csv")), l => l.StartsWith("ODE-Net,f1_N,", StringComparison.Ordinal));
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
     }
-
-    // Always answering N scores 0.60 (its share of the test beats). Measured (ResNet, 300 training beats, batches of 50):
-    // training loss 1.30 → 1.14 over two epochs with test accuracy 0.600 — it had learned the class prior, not yet the
-    // shapes. The bound only refuses a network that does worse than the prior; the falling loss is the learning check.
-    // A sharper bound needs a calibration run that this session's machine (load ~50 on 2 cores) could not give.
-    const double MajorityBound = 0.55;
 }

@@ -120,7 +120,9 @@ public sealed class ClassifierTrainer
             var logits = network.forward(x);
             CheckLogits(logits, rows.Length, train.Classes);
             var loss = nn.functional.cross_entropy(logits, y, weights);
-            loss.backward();
+            // Not loss.backward(): a failed adjoint solve (drift, step-size underflow, non-finite state) must surface as
+            // its own exception, not as libtorch's "invalid gradient" text.
+            BackwardPass.Run(loss);
             if (Options.GradientClipNorm is { } clip) nn.utils.clip_grad_norm_(parameters, clip);
             optimizer.step();
             // One host sync per batch for the running metrics.
