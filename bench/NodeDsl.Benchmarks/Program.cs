@@ -16,6 +16,12 @@ if (args is ["backends", ..])
     BackendComparison.Run(args[1..]);
     return;
 }
+// dotnet run -c Release --project bench/NodeDsl.Benchmarks -- native-profile [repeats] [rk4,dopri5]   (where a native iteration goes)
+if (args is ["native-profile", ..])
+{
+    NativeProfile.Run(args[1..]);
+    return;
+}
 if (args is ["quick", ..])
 {
     QuickTrainingStep.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15);

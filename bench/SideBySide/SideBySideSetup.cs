@@ -35,7 +35,7 @@ public sealed record TrainingConfig(
     [property: JsonPropertyName("atol")] double AbsoluteTolerance,
     [property: JsonPropertyName("warmup")] int Warmup,
     [property: JsonPropertyName("iterations")] int Iterations,
-    [property: JsonPropertyName("controller")] string Controller = "pi",
+    [property: JsonPropertyName("controller")] string Controller = "default",
     [property: JsonPropertyName("trace_steps")] bool TraceSteps = false);
 
 /// <summary>What one configuration measured; the field names match the torchdiffeq side's.</summary>

@@ -30,15 +30,20 @@ public static class SpiralDemoTraining
         var options = solver.IsAdaptive
             ? new SolverOptions { RelativeTolerance = config.RelativeTolerance, AbsoluteTolerance = config.AbsoluteTolerance, Backend = backend }
             : new SolverOptions { StepSize = spacing, Backend = backend };
-        // "pi": NodeDsl's default PI controller; "i": torchdiffeq's elementary controller (safety 0.9, factors 0.2–10).
-        var controller = !solver.IsAdaptive ? null : config.Controller switch
+        // "default": the options' shorthand (NodeDsl's default controller, PI.3.4); "pi": PI.3.4 given explicitly; "startup":
+        // the I controller until the first error norm ≥ 0.1, PI.3.4 after it; "i": the elementary controller throughout, as
+        // torchdiffeq's (safety 0.9, factors 0.2–10).
+        var controller = !solver.IsAdaptive || config.Controller == "default" ? null : config.Controller switch
         {
             "pi" => PIController.FromOptions(options),
+            "startup" => PIController.FromOptions(options) with { StartupErrorNorm = 0.1 },
             "i" => PIController.FromOptions(options) with { ProportionalCoefficient = 0, IntegralCoefficient = 1 },
-            _ => throw new ArgumentException($"Unknown controller '{config.Controller}': use pi or i."),
+            _ => throw new ArgumentException($"Unknown controller '{config.Controller}': use default, pi, startup or i."),
         };
         // The controller owns the tolerances (PIController.FromOptions copied them), so the shorthand goes back to its default.
         if (controller is not null) options = new SolverOptions { StepSizeController = controller, Backend = backend };
+        // The trace wraps the controller the solve would use (PIController.FromOptions: the default).
+        var traced = controller ?? (solver.IsAdaptive ? PIController.FromOptions(options) : null);
         var gradient = config.Gradient switch
         {
             "direct" => GradientMethod.Direct,
@@ -69,8 +74,9 @@ public static class SpiralDemoTraining
             var cpuStart = Environment.CpuUsage.TotalTime;
             clock.Restart();
             optimizer.zero_grad();
-            bool trace = config.TraceSteps && i == 0 && controller is not null;
-            var solution = Ode.Solve(model, y0, batchTimes, solver, trace ? options with { StepSizeController = new StepTrace(controller!) } : options, gradient);
+            bool trace = config.TraceSteps && i == 0 && traced is not null;
+            var traceOptions = controller is null ? new SolverOptions { Backend = backend } : options;
+            var solution = Ode.Solve(model, y0, batchTimes, solver, trace ? traceOptions with { StepSizeController = new StepTrace(traced!) } : options, gradient);
             if (trace) Console.Error.WriteLine($"{config.Solver} {config.DType}: first solve, {solution.Stats.FunctionEvaluations} evaluations");
             var l1 = solution.Ys.sub(target).abs().mean();
             l1.backward();

@@ -58,3 +58,21 @@ public partial class AccelerationNet
         return (a.a1, a.a2);
     }
 }
+
+/// <summary>
+/// A Hamiltonian neural network (Greydanus et al. 2019; the HNN arm of Cranmer et al. 2020) on canonical coordinates:
+/// H = ½|p|² + N(q, p), 4 → 64 → 64 → 1 softplus (4,545 parameters, as the LNN). The double pendulum's H is not
+/// separable (its kinetic energy depends on q), so neither is the network's: roll it out with the implicit midpoint rule.
+/// </summary>
+[HamiltonianModel]
+public partial class Hnn
+{
+    [Coordinate] double q1, q2;
+    [Momentum] double p1, p2;
+
+    [Neural(64, 64, Activation = Activation.Softplus)]
+    private partial double Net(double q1, double q2, double p1, double p2);
+
+    [Energy]
+    double H => (p1 * p1 + p2 * p2) / 2 + Net(q1, q2, p1, p2);
+}

@@ -14,8 +14,8 @@ public static class PendulumCommandLine
 
     /// <summary>DoublePendulum [--quick] [--output DIR] [--steps N] [--seed S].</summary>
     public static ExampleCommand<PendulumOptions> Command { get; } = new(
-        "A Lagrangian neural network (Cranmer et al. 2020) against a network that predicts accelerations on the double " +
-        "pendulum: acceleration error, trajectory error and energy drift over long rollouts.",
+        "A Lagrangian neural network (Cranmer et al. 2020) against a network that predicts accelerations and a Hamiltonian " +
+        "neural network on canonical coordinates, on the double pendulum: fit error, trajectory error and energy drift over long rollouts.",
         Defaults.OutputDirectory,
         $"Short run: {Quick.Steps} steps instead of {Defaults.Steps}, {Quick.RolloutStates} rollouts to t = {Quick.RolloutEnd} instead of {Defaults.RolloutStates} to {Defaults.RolloutEnd}.",
         [Steps, Seed],

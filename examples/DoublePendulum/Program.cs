@@ -5,7 +5,7 @@ using Spectre.Console;
 // Usage: DoublePendulum [--quick] [--output DIR] [--steps N] [--seed S]; --help lists them.
 return PendulumCommandLine.Command.Run(args, options =>
 {
-    AnsiConsole.MarkupLine($"[bold]NodeDsl Lagrangian neural networks[/]: LNN vs acceleration network, {options.Steps} steps each; output folder [green]{Markup.Escape(options.OutputDirectory)}[/]");
+    AnsiConsole.MarkupLine($"[bold]NodeDsl Lagrangian neural networks[/]: LNN vs acceleration network vs HNN, {options.Steps} steps each; output folder [green]{Markup.Escape(options.OutputDirectory)}[/]");
     var results = PendulumExperiment.Run(options, line => AnsiConsole.MarkupLine(Markup.Escape(line)));
     var table = new Table().AddColumns("model", "parameters", "train MSE", "test MSE", "trajectory MSE", "max |ΔE|", "final |ΔE|", "own |ΔE|", "time [[s]]");
     foreach (var m in results.Models)

@@ -84,12 +84,13 @@ public static class SecondOrderExperiment
 
     static double Gaussian(Random rng) => System.Math.Sqrt(-2 * System.Math.Log(1 - rng.NextDouble())) * System.Math.Cos(2 * System.Math.PI * rng.NextDouble());
 
-    // SONODE: the latent velocity estimated from the first three observations; ANODE: the augmented dimension at zero.
+    // SONODE: the latent velocity estimated from the first three observations (as the Trainer does by default: the
+    // three-point one-sided difference, second order); ANODE: the augmented dimension at zero.
     static Tensor InitialState(OdeModel model, Tensor observed, double[] times)
     {
         var x0 = observed.select(0, 0).unsqueeze(1);
         return model is Sonode
-            ? InitialVelocity.State(model, x0, InitialVelocity.FromObservations(observed.transpose(0, 1).unsqueeze(2), times))
+            ? InitialVelocity.State(model, x0, InitialVelocity.LatentFromObservations(model.Layout, observed.transpose(0, 1).unsqueeze(2), times))
             : model.Augment(x0);
     }
 

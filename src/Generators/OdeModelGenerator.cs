@@ -21,6 +21,8 @@ public sealed class OdeModelGenerator : IIncrementalGenerator
         public const string Models = nameof(Models);
         public const string RejectedModels = nameof(RejectedModels);
         public const string Diagnostics = nameof(Diagnostics);
+        public const string Target = nameof(Target);
+        public const string PredictionRejections = nameof(PredictionRejections);
     }
 
     /// <inheritdoc />
@@ -42,12 +44,21 @@ public sealed class OdeModelGenerator : IIncrementalGenerator
                 static (ctx, ct) => ModelParser.Parse(ctx, hamiltonian: false, ct, lagrangian: true))
             .WithTrackingName(Steps.LagrangianModels);
 
+        // One equatable fact about the compilation: does it build against the TorchSharp runtime, or NodeDsl.Prediction alone?
+        var target = context.CompilationProvider.Select(static (c, _) => GenerationTargets.Of(c)).WithTrackingName(Steps.Target);
+
         foreach (var results in new[] { odeModels, hamiltonianModels, lagrangianModels })
         {
             var models = results.Select(static (r, _) => r.Model).WithTrackingName(Steps.Models);
             var rejected = results.Select(static (r, _) => r.Rejected).WithTrackingName(Steps.RejectedModels);
             var diagnostics = results.Select(static (r, _) => r.Diagnostics).WithTrackingName(Steps.Diagnostics);
-            context.RegisterSourceOutput(models, static (spc, model) => Emit(spc, model));
+            var unpredictable = results.Select(static (r, _) => r.PredictionRejection).WithTrackingName(Steps.PredictionRejections);
+            context.RegisterSourceOutput(models.Combine(target), static (spc, pair) => Emit(spc, pair.Left, pair.Right));
+            context.RegisterSourceOutput(unpredictable.Combine(target), static (spc, pair) =>
+            {
+                if (pair.Left is { } model && pair.Right == GenerationTarget.Prediction)
+                    spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPredictable, model.Location?.ToLocation() ?? Location.None, model.ClassName, model.Reason));
+            });
             context.RegisterSourceOutput(rejected, static (spc, model) => EmitRejected(spc, model));
             context.RegisterSourceOutput(diagnostics, static (spc, list) =>
             {
@@ -60,11 +71,30 @@ public sealed class OdeModelGenerator : IIncrementalGenerator
     static ParseResult Parse(GeneratorAttributeSyntaxContext context, bool hamiltonian, CancellationToken cancellation)
         => ModelParser.Parse(context, hamiltonian, cancellation);
 
-    static void Emit(SourceProductionContext context, ModelSpec? model)
+    static void Emit(SourceProductionContext context, ModelSpec? model, GenerationTarget target)
     {
         if (model is null) return;
+        if (target == GenerationTarget.Prediction)
+        {
+            EmitForPrediction(context, model);
+            return;
+        }
         AddSource(context, model.ClassName, model.HintName, () => ModelEmitter.Emit(model));
         if (model.HasNativeKernels) AddSource(context, model.ClassName, NativeKernelEmitter.HintName(model), () => NativeKernelEmitter.EmitFile(model));
+    }
+
+    // Without the runtime: the native kernels and the prediction part; a model without kernels gets NODE045 (reported
+    // from its own pipeline) and only bodies for its [Neural] methods, so C# does not add CS8795 to it.
+    static void EmitForPrediction(SourceProductionContext context, ModelSpec model)
+    {
+        if (!model.HasNativeKernels)
+        {
+            var rejected = new RejectedModelSpec(model.Namespace, model.ContainingTypes, model.ClassName, model.HintName, model.Networks);
+            AddSource(context, model.ClassName, model.HintName, () => RejectedModelEmitter.Emit(rejected));
+            return;
+        }
+        AddSource(context, model.ClassName, NativeKernelEmitter.HintName(model), () => NativeKernelEmitter.EmitFile(model));
+        AddSource(context, model.ClassName, PredictionModelEmitter.HintName(model), () => PredictionModelEmitter.Emit(model));
     }
 
     static void EmitRejected(SourceProductionContext context, RejectedModelSpec? model)

@@ -31,12 +31,7 @@ public static class ActivationKernels
     {
         switch (activation)
         {
-            case Activation.Tanh:
-                for (int i = 0; i < g.Length; i++) g[i] *= T.One - a[i] * a[i];
-                break;
-            case Activation.Sigmoid:
-                for (int i = 0; i < g.Length; i++) g[i] *= a[i] * (T.One - a[i]);
-                break;
+            case Activation.Tanh or Activation.Sigmoid: ScaleByDerivative(activation, a, g); break;
             case Activation.Relu:
                 for (int i = 0; i < g.Length; i++) if (!(z[i] > T.Zero)) g[i] = T.Zero;
                 break;
@@ -52,6 +47,34 @@ public static class ActivationKernels
                 }
                 break;
             default: throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+    }
+
+    // Chunk of the vectorised backward's intermediate σ'(z) (on the stack: 2 KB in double).
+    const int Chunk = 256;
+
+    // g ⊙= σ' from a = σ(z), vectorised in stack chunks: tanh 1 − a·a, sigmoid a·(1 − a) — the scalar formulas' operations
+    // in the same order, so the same rounding as g·(1 − a·a) and g·(a·(1 − a)).
+    static void ScaleByDerivative<T>(Activation activation, ReadOnlySpan<T> a, Span<T> g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> chunk = stackalloc T[Chunk];
+        for (int i = 0; i < g.Length; i += Chunk)
+        {
+            int length = Math.Min(Chunk, g.Length - i);
+            var c = chunk[..length];
+            var ai = a.Slice(i, length);
+            var gi = g.Slice(i, length);
+            if (activation == Activation.Tanh)
+            {
+                TensorPrimitives.Multiply(ai, ai, c);
+                TensorPrimitives.Subtract(T.One, c, c);
+            }
+            else
+            {
+                TensorPrimitives.Subtract(T.One, ai, c);
+                TensorPrimitives.Multiply(ai, c, c);
+            }
+            TensorPrimitives.Multiply(gi, c, gi);
         }
     }
 }

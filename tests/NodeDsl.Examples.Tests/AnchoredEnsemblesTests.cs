@@ -18,7 +18,7 @@ public sealed class AnchoredEnsemblesTests
     }));
 
     [Fact]
-    public void Five_anchored_members_cover_most_held_out_points_inside_the_window()
+    public void FiveAnchoredMembersCoverMostHeldOutPointsInsideTheWindow()
     {
         var coverage = Small.Value.Row(Prior, 5).Interpolation.Coverage;
         // Measured 96% / 86% (ideal 95%); a collapsed ensemble (σ = σ_ε only) scores about 60% here.
@@ -26,7 +26,7 @@ public sealed class AnchoredEnsemblesTests
     }
 
     [Fact]
-    public void The_ensemble_covers_more_than_a_single_member()
+    public void TheEnsembleCoversMoreThanASingleMember()
     {
         var r = Small.Value;
         double single = r.Row(Prior, 1).Interpolation.Coverage.Concat(r.Row(Prior, 1).Extrapolation.Coverage).Average();

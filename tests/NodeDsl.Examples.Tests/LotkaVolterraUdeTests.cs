@@ -14,7 +14,7 @@ public sealed class LotkaVolterraUdeTests
     }));
 
     [Fact]
-    public void Both_models_reduce_the_training_loss_at_least_100_fold()
+    public void BothModelsReduceTheTrainingLossAtLeast100Fold()
     {
         var r = Small.Value;
         Assert.True(r.Ude.FinalLoss < r.Ude.InitialLoss / 100, $"UDE: {r.Ude.InitialLoss} → {r.Ude.FinalLoss}");
@@ -22,14 +22,14 @@ public sealed class LotkaVolterraUdeTests
     }
 
     [Fact]
-    public void Learned_interaction_terms_are_within_bound_of_the_true_ones()
+    public void LearnedInteractionTermsAreWithinBoundOfTheTrueOnes()
     {
         var t = Small.Value.Terms;
         Assert.True(t.RelativeMaxError < RelativeTermBound, $"max |error| {t.MaxErrorPrey} (−βxy), {t.MaxErrorPredator} (+γxy), relative {t.RelativeMaxError}");
     }
 
     [Fact]
-    public void Equations_recovered_from_the_ude_extrapolate_better_than_the_pure_node()
+    public void EquationsRecoveredFromTheUdeExtrapolateBetterThanThePureNode()
     {
         var r = Small.Value;
         Assert.True(r.Recovered.ExtrapolationRmse < r.Node.ExtrapolationRmse, $"recovered UDE {r.Recovered.ExtrapolationRmse} vs NODE {r.Node.ExtrapolationRmse}");

@@ -20,7 +20,7 @@ public sealed class ParametrizedSurrogateTests
     }));
 
     [Fact]
-    public void Conv_block_rates_are_translation_equivariant_on_the_periodic_grid()
+    public void ConvBlockRatesAreTranslationEquivariantOnThePeriodicGrid()
     {
         // Circular padding makes every output point see the same stencil, so rolling u by k rolls the rates by k.
         // Each output sums the same products in the same order, so float64 agreement is to round-off (~1e-16 · |rates|).
@@ -45,7 +45,7 @@ public sealed class ParametrizedSurrogateTests
     }
 
     [Fact]
-    public void Reference_solver_conserves_the_mean_of_u()
+    public void ReferenceSolverConservesTheMeanOfU()
     {
         // The flux form of the semi-discretisation telescopes, so Σuᵢ is exact up to RK4 round-off.
         var truth = BurgersEquation.Solve([0.05, 0.3], [0.0, 0.5, 1.0]);
@@ -58,14 +58,14 @@ public sealed class ParametrizedSurrogateTests
     }
 
     [Fact]
-    public void Training_reduces_the_loss_at_least_8_fold()
+    public void TrainingReducesTheLossAtLeast8Fold()
     {
         var r = Small.Value;
         Assert.True(r.FinalLoss < r.InitialLoss / 8, $"{r.InitialLoss} → {r.FinalLoss}");
     }
 
     [Fact]
-    public void Interpolation_in_mu_is_within_bound()
+    public void InterpolationInMuIsWithinBound()
     {
         var r = Small.Value;
         Assert.True(r.InterpolationError < InterpolationBound, $"mean relative L2 error of the unseen in-range μ: {r.InterpolationError}");

@@ -21,7 +21,7 @@ public sealed class SolverComparisonExampleTests
     }));
 
     [Fact]
-    public void Every_configuration_trains_and_reduces_its_loss_at_least_2_5_fold()
+    public void EveryConfigurationTrainsAndReducesItsLossAtLeast25Fold()
     {
         var runs = Small.Value.Runs;
         Assert.Equal(8, runs.Count);
@@ -41,7 +41,7 @@ public sealed class SolverComparisonExampleTests
     [Theory]
     [InlineData(Spacing.Even)]
     [InlineData(Spacing.Irregular)]
-    public void Fixed_step_direct_and_adjoint_give_the_same_loss_curve(Spacing spacing)
+    public void FixedStepDirectAndAdjointGiveTheSameLossCurve(Spacing spacing)
     {
         // Same seed, weights and windows; both gradients approximate dL/dθ of RK4 at h = 0.025 with error O(h⁴) relative to
         // the exact one (the adjoint integrates the adjoint ODE with RK4 at the same step; docs/gradients.md measures
@@ -55,7 +55,7 @@ public sealed class SolverComparisonExampleTests
     [Theory]
     [InlineData(Spacing.Even)]
     [InlineData(Spacing.Irregular)]
-    public void Adaptive_direct_and_adjoint_agree_to_the_solver_tolerance(Spacing spacing)
+    public void AdaptiveDirectAndAdjointAgreeToTheSolverTolerance(Spacing spacing)
     {
         // Dopri5 at rtol 1e-5: the backward solve takes its own steps, so the adjoint gradient differs from the exact
         // gradient of the forward discretisation by O(rtol) = O(1e-5) relative. Measured 4.9e-7 (even) and 2.7e-6

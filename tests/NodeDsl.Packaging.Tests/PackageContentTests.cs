@@ -7,8 +7,8 @@ namespace NodeDsl.Packaging.Tests;
 [Collection(PackageFeedCollection.Name)]
 public sealed class PackageContentTests(PackageFeed feed)
 {
-    static readonly string[] LibraryPackages = ["NodeDsl.Attributes", "NodeDsl.Runtime", "NodeDsl.Plotting"];
-    static readonly string[] AllPackages = ["NodeDsl", "NodeDsl.Attributes", "NodeDsl.Runtime", "NodeDsl.Plotting", "NodeDsl.Templates"];
+    static readonly string[] LibraryPackages = ["NodeDsl.Attributes", "NodeDsl.Runtime", "NodeDsl.Plotting", "NodeDsl.Prediction"];
+    static readonly string[] AllPackages = ["NodeDsl", "NodeDsl.Attributes", "NodeDsl.Runtime", "NodeDsl.Plotting", "NodeDsl.Templates", "NodeDsl.Prediction"];
 
     [Fact]
     public void TheNodeDslPackageCarriesTheGeneratorAndBringsTheRuntime()
@@ -17,6 +17,19 @@ public sealed class PackageContentTests(PackageFeed feed)
         Assert.Contains("analyzers/dotnet/cs/NodeDsl.Generators.dll", entries);
         Assert.DoesNotContain(entries, e => e.EndsWith("NodeDsl.dll", StringComparison.Ordinal));   // that is NodeDsl.Attributes
         Assert.Equal(["NodeDsl.Runtime"], Dependencies(nuspec).Select(d => d.Id));
+    }
+
+    [Fact]
+    public void ThePredictionPackageCarriesTheGeneratorAndNoTorchSharp()
+    {
+        var (entries, nuspec) = Read("NodeDsl.Prediction");
+        Assert.Contains("lib/net10.0/NodeDsl.Prediction.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/NodeDsl.Generators.dll", entries);
+        Assert.Equal(["NodeDsl.Attributes", "NodeDsl.Numerics"], Dependencies(nuspec).Select(d => d.Id).Order());
+        // The runtime depends on it without its analyzers, so NodeDsl's users run the generator once (from the NodeDsl package).
+        var (_, runtime) = Read("NodeDsl.Runtime");
+        var dependency = runtime.Descendants(runtime.Root!.Name.Namespace + "dependency").Single(d => d.Attribute("id")!.Value == "NodeDsl.Prediction");
+        Assert.Contains("Analyzers", dependency.Attribute("exclude")?.Value ?? "", StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace NodeDsl.Benchmarks.Stiff;
 /// Work–precision runs of the stiff test set (<see cref="StiffProblems"/>): for every problem, solver and relative
 /// tolerance one timed solve (Stopwatch, one thread, float64, batch 1), its counters and its error against the reference
 /// solution in <c>bench/stiff/reference.json</c> (written by <c>scipy_stiff.py --reference</c>). Prints one CSV line per run.
-/// <c>NodeDsl.Benchmarks stiff [--problems a,b] [--solvers radau5,...] [--rtols 1e-4,1e-6] [--reference path] [--repeat k] [--end T]</c>.
+/// <c>NodeDsl.Benchmarks stiff [--problems a,b] [--solvers radau5,...] [--rtols 1e-4,1e-6] [--reference path] [--repeat k] [--end T]
+/// [--controller default|pi|i]</c> (the default step-size controller, PI.3.4 given explicitly, or the elementary I controller).
 /// </summary>
 public static class StiffSuite
 {
@@ -28,10 +29,11 @@ public static class StiffSuite
         var solvers = Arg("--solvers", "radau5").Split(',');
         var rtols = Arg("--rtols", "1e-4,1e-6,1e-8").Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         int repeat = int.Parse(Arg("--repeat", "1"), CultureInfo.InvariantCulture);
+        var controller = Arg("--controller", "default");
         var reference = LoadReference(Arg("--reference", Path.Combine("bench", "stiff", "reference.json")));
 
         // JIT and libtorch warm-up on a short, cheap solve with every solver.
-        foreach (var solver in solvers) Solve(StiffProblems.ByName("orego") with { Times = [0, 1] }, Runtime.Solvers.ByName(solver), 1e-4);
+        foreach (var solver in solvers) Solve(StiffProblems.ByName("orego") with { Times = [0, 1] }, Runtime.Solvers.ByName(solver), 1e-4, controller);
 
         Console.WriteLine("problem,solver,rtol,atol,seconds,cpu_seconds,nfe,jacobians,factorizations,accepted,rejected,error");
         foreach (var name in problems)
@@ -60,7 +62,7 @@ public static class StiffSuite
                         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                         var watch = Stopwatch.StartNew();
                         OdeSolution solution;
-                        try { solution = Solve(problem, solver, rtol); }
+                        try { solution = Solve(problem, solver, rtol, controller); }
                         catch (OdeSolverException e)
                         {
                             Console.WriteLine($"{name},{solverName},{rtol:E0},{problem.AtolFactor * rtol:E0},failed: {e.Message.Split('.')[0]}");
@@ -85,17 +87,25 @@ public static class StiffSuite
         }
     }
 
-    static OdeSolution Solve(StiffProblem problem, IOdeSolver solver, double rtol)
+    static OdeSolution Solve(StiffProblem problem, IOdeSolver solver, double rtol, string controller)
     {
         var y0 = torch.tensor(problem.Y0, [1, problem.Y0.Length], ScalarType.Float64);
         var ts = torch.tensor(problem.Times, ScalarType.Float64);
         using var noGrad = torch.no_grad();
-        return Ode.Solve(problem.System, y0, ts, solver, new SolverOptions
-        {
-            RelativeTolerance = rtol,
-            AbsoluteTolerance = problem.AtolFactor * rtol,
-            MaxSteps = 50_000_000,
-        });
+        var options = new SolverOptions { RelativeTolerance = rtol, AbsoluteTolerance = problem.AtolFactor * rtol, MaxSteps = 50_000_000 };
+        // The controller owns the tolerances (FromOptions copies them), so the shorthand goes back to its default.
+        if (controller != "default")
+            options = new SolverOptions
+            {
+                MaxSteps = options.MaxSteps,
+                StepSizeController = controller switch
+                {
+                    "pi" => PIController.FromOptions(options),
+                    "i" => PIController.FromOptions(options) with { ProportionalCoefficient = 0, IntegralCoefficient = 1 },
+                    _ => throw new ArgumentException($"Unknown controller '{controller}': use default, pi or i."),
+                },
+            };
+        return Ode.Solve(problem.System, y0, ts, solver, options);
     }
 
     /// <summary>Largest norm-wise relative error over the output times after the first: max ‖y − y_ref‖₂ / ‖y_ref‖₂.</summary>

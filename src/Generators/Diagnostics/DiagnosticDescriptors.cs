@@ -217,6 +217,11 @@ internal static class DiagnosticDescriptors
         "The mass matrix ∂²L/∂q̇² of '{0}' is zero in row '{1}': the Lagrangian is at most linear in '{1}', so the Euler–Lagrange equations cannot be solved for its acceleration; add a kinetic term such as '{1} * {1} / 2'",
         "The Euler–Lagrange accelerations solve (∂²L/∂q̇²) q̈ = ∇qL − (∂²L/∂q̇∂q) q̇; a velocity that appears in no quadratic term leaves a zero row in the mass matrix for every state.");
 
+    /// <summary>"Model '{0}' cannot be built for prediction without libtorch: {1}; …".</summary>
+    public static readonly DiagnosticDescriptor NotPredictable = Error("NODE045", "Model has no native kernels for prediction without libtorch",
+        "Model '{0}' cannot be built for prediction without libtorch: {1}; reference NodeDsl.Runtime (the TorchSharp surrogate) in this project instead of NodeDsl.Prediction alone",
+        "A project that references NodeDsl.Prediction but not NodeDsl.Runtime gets only the native kernels of its models (plain C# over spans); a model outside the native subset (custom [Neural(typeof(…))] modules, networks inside a Hamiltonian energy, Lagrangian models) has none, so it needs the TorchSharp runtime.");
+
     /// <summary>"The NodeDsl generator failed on '{0}' ({1}); this is a bug in NodeDsl, please report it with the model source".</summary>
     public static readonly DiagnosticDescriptor InternalError = Error("NODE099", "Internal generator error",
         "The NodeDsl generator failed on '{0}' ({1}); this is a bug in NodeDsl, please report it with the model source",
@@ -231,7 +236,7 @@ internal static class DiagnosticDescriptors
         UnitMismatchInSum, FunctionOfDimensionedValue, NetworkOfDimensionedValue, RateUnitMismatch, EnergyUnitMismatch,
         PowerOfDimensionedValue, VecOfMixedUnits, MissingTimeUnit,
         InvalidVelocity, SecondOrderStructure, AccelerationsMismatch, LagrangianStructure, SingularMassMatrix,
-        InternalError,
+        NotPredictable, InternalError,
     };
 
     static readonly Dictionary<string, DiagnosticDescriptor> byId = All.ToDictionary(d => d.Id);

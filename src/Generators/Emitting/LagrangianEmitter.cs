@@ -24,11 +24,21 @@ internal static class LagrangianEmitter
         EmitScalarLagrangian(w, m);
     }
 
-    static IEnumerable<Expr> Roots(LagrangianSpec l)
+    static IEnumerable<Expr> Roots(ModelSpec m, LagrangianSpec l)
     {
-        var roots = l.Force.Concat(l.Mass).Concat(l.Mixed).Concat(l.TimeMixed).Concat(l.Coordinates.Concat(l.Velocities).Select(n => (Expr)new Ref(MemberKind.State, n, Shape.Scalar)));
+        var roots = l.Force.Concat(l.Mass).Concat(l.Mixed).Concat(l.TimeMixed).Concat(l.Coordinates.Concat(l.Velocities).Select(n => (Expr)m.State(n).Leaf));
         return l.NetworkTerms is { } network ? roots.Append(network) : roots;
     }
+
+    // One name per velocity component (qDot, or qDot[0], qDot[1] … for a Vec), for the singular-matrix message.
+    static IEnumerable<string> ComponentNames(ModelSpec m, LagrangianSpec l)
+        => l.Velocities.SelectMany(v => m.State(v) is { IsVector: true } s
+            ? Enumerable.Range(0, s.Size).Select(k => $"{v}[{Literals.Int(k)}]")
+            : new[] { v });
+
+    // Where each velocity's block starts in q̈ (the components of all velocities in order).
+    static int AccelerationOffset(ModelSpec m, LagrangianSpec l, string velocity)
+        => l.Velocities.TakeWhile(v => v != velocity).Sum(v => m.State(v).Size);
 
     static string Cat(IEnumerable<string> columns) => $"{Names.Torch}.cat(new {Names.Tensor}[] {{ {string.Join(", ", columns)} }}, 1)";
 
@@ -54,7 +64,7 @@ internal static class LagrangianEmitter
                 $"__y = {EulerLagrange}.Differentiable(__y);",
             }
             : null;
-        var emitter = ModelEmitter.OpenTensorBody(w, m, Roots(l), prologue: prologue);
+        var emitter = ModelEmitter.OpenTensorBody(w, m, Roots(m, l), prologue: prologue);
         if (time is not null) w.WriteLine($"{time} = {EulerLagrange}.Differentiable({time});");
         w.WriteLine($"var __force = {Cat(l.Force.Select(emitter.EmitColumns))};");
         w.WriteLine($"var __mass = {Cat(l.Mass.Select(emitter.EmitColumns))};");
@@ -63,7 +73,8 @@ internal static class LagrangianEmitter
         if (network)
         {
             w.WriteLine($"var __networkLagrangian = {emitter.EmitColumns(l.NetworkTerms!)};");
-            string Columns(EquatableArray<string> names) => $"new long[] {{ {string.Join(", ", names.Select(n => Literals.Int(m.State(n).Offset)))} }}";
+            string Columns(EquatableArray<string> names)
+                => $"new long[] {{ {string.Join(", ", names.SelectMany(n => Enumerable.Range(m.State(n).Offset, m.State(n).Size)).Select(Literals.Int))} }}";
             w.WriteLine($"var __n = {EulerLagrange}.NetworkTerms(__networkLagrangian, __y, {Columns(l.Coordinates)}, {Columns(l.Velocities)}, {time ?? "null"}, __graph);");
             w.WriteLine("__force = __force.add(__n.Force);");
             w.WriteLine("__mass = __mass.add(__n.Mass);");
@@ -71,10 +82,10 @@ internal static class LagrangianEmitter
             if (time is not null) w.WriteLine("__timeMixed = __timeMixed is null ? __n.TimeMixed : __timeMixed.add(__n.TimeMixed!);");
         }
         w.WriteLine($"var __velocities = {Cat(l.Velocities)};");
-        w.WriteLine($"var __acc = {EulerLagrange}.Accelerations(__mass, __mixed, __force, __timeMixed, __velocities, {Literals.String(m.ClassName)}, {NameArray(l.Velocities)});");
+        w.WriteLine($"var __acc = {EulerLagrange}.Accelerations(__mass, __mixed, __force, __timeMixed, __velocities, {Literals.String(m.ClassName)}, {NameArray(ComponentNames(m, l))});");
         var columns = m.States.Select(s => s.Role == StateRole.Coordinate
             ? l.Velocities[Index(l.Coordinates, s.Name)]
-            : $"__acc.narrow(1, {Literals.Int(Index(l.Velocities, s.Name))}, 1)");
+            : $"__acc.narrow(1, {Literals.Int(AccelerationOffset(m, l, s.Name))}, {Literals.Int(s.Size)})");
         w.WriteLine($"var __rates = {Cat(columns)};");
         w.WriteLine(network ? "return __graph ? __rates : __rates.detach();" : "return __rates;");
         w.CloseBlock();
@@ -109,6 +120,11 @@ internal static class LagrangianEmitter
             w.WriteLine();
             return;
         }
+        if (m.States.Any(s => s.IsVector))
+        {
+            EmitVectorScalarRates(w, m);
+            return;
+        }
         ModelEmitter.OpenScalarMethod(w, "The Euler–Lagrange rates of one state in plain C# from the symbolic derivatives of the Lagrangian (the test oracle).",
             "public override double[] ScalarRates" + ModelEmitter.ScalarSignature);
         var emitter = ModelEmitter.BindScalarLeaves(w, m);
@@ -127,6 +143,30 @@ internal static class LagrangianEmitter
             ? "__q_" + l.Velocities[Index(l.Coordinates, s.Name)]
             : $"__acc[{Literals.Int(Index(l.Velocities, s.Name))}]");
         w.WriteLine($"return new double[] {{ {string.Join(", ", values)} }};");
+        w.CloseBlock();
+        w.WriteLine();
+    }
+
+    // Vec coordinates: the symbolic parts as Vec values flattened to arrays, then M q̈ = ∇qL − C q̇ − ∂²L/∂q̇∂t in doubles.
+    static void EmitVectorScalarRates(SourceWriter w, ModelSpec m)
+    {
+        var l = m.Lagrangian!;
+        ModelEmitter.OpenScalarMethod(w, "The Euler–Lagrange rates of one state in plain C# from the symbolic derivatives of the Lagrangian (the test oracle).",
+            "public override double[] ScalarRates" + ModelEmitter.ScalarSignature);
+        var emitter = ModelEmitter.BindScalarLeaves(w, m);
+        string Flat(IEnumerable<Expr> parts) => $"{Names.Vec}.Concat({string.Join(", ", parts.Select(p => "(object)" + emitter.Emit(p)))}).ToArray()";
+        string Leaves(IEnumerable<string> names) => Flat(names.Select(n => (Expr)m.State(n).Leaf));
+        w.WriteLine($"var __mass = {Flat(l.Mass)};");
+        w.WriteLine($"var __rhs = {EulerLagrange}.RightHandSide({Flat(l.Force)}, {Flat(l.Mixed)}, {Leaves(l.Velocities)}, {(l.TimeMixed.Count > 0 ? Flat(l.TimeMixed) : "null")});");
+        w.WriteLine($"var __acc = {EulerLagrange}.SolveScalar(__mass, __rhs, {Literals.String(m.ClassName)}, {NameArray(ComponentNames(m, l))});");
+        w.WriteLine($"var __result = new double[{Literals.Int(m.States.Sum(s => s.Size))}];");
+        foreach (var s in m.States)
+        {
+            // q' = q̇ (the velocity's own columns), q̇' = its block of q̈.
+            var (source, start) = s.Role == StateRole.Coordinate ? ("__y", m.State(l.Velocities[Index(l.Coordinates, s.Name)]).Offset) : ("__acc", AccelerationOffset(m, l, s.Name));
+            w.WriteLine($"global::System.Array.Copy({source}, {Literals.Int(start)}, __result, {Literals.Int(s.Offset)}, {Literals.Int(s.Size)});");
+        }
+        w.WriteLine("return __result;");
         w.CloseBlock();
         w.WriteLine();
     }

@@ -46,7 +46,7 @@ internal static class ModelEmitter
         w.WriteLine(Names.GeneratedCode);
         w.WriteLine($"private static readonly {Names.ModelLayout} __layout = new {Names.ModelLayout}(");
         w.Indent();
-        w.WriteLine(Array(Names.StateInfo, m.States.Select(s => $"new({Literals.String(s.Name)}, {Literals.Int(s.Offset)}, {Literals.Int(s.Size)}, {Names.StateKind}.{s.Role})")) + ",");
+        w.WriteLine(Array(Names.StateInfo, m.States.Select(s => $"new({Literals.String(s.Name)}, {Literals.Int(s.Offset)}, {Literals.Int(s.Size)}, {Names.StateKind}.{s.Role}{(s.Position is { } p ? ", " + Literals.String(p) : "")})")) + ",");
         w.WriteLine(Array(Names.InputInfo, m.Inputs.Select(i => $"new({Literals.String(i.Name)}, {Literals.Int(i.Offset)}, {Literals.Int(i.Size)})")) + ",");
         w.WriteLine(Array(Names.ParameterInfo, m.Learnables.Select(p => $"new({Literals.String(p.Name)}, {Literals.Double(p.InitialValue)})")) + ",");
         w.WriteLine(Array(Names.NetworkInfo, m.Networks.Select(n => $"new({Literals.String(n.Name)}, {Literals.Int(n.InputSize)}, {Literals.Int(n.OutputSize)}, {Literals.String(NetworkCode.For(n).Architecture)})")) + ");");
@@ -107,7 +107,7 @@ internal static class ModelEmitter
         {
             var r = s.Leaf;
             if (!refs.Contains(r)) continue;
-            w.WriteLine($"var {s.Name} = __y.narrow(1, {Literals.Int(s.Offset)}, {Literals.Int(s.Size)});");
+            w.WriteLine($"var {s.Name} = {TensorExpressionEmitter.StateColumns(m, s.Offset, s.Size)};");
         }
         if (m.TimeField is { } time && refs.Contains(Ref.Time(time)))
             w.WriteLine($"var {time} = TimeColumn(__t, __batch);");
@@ -129,8 +129,7 @@ internal static class ModelEmitter
         w.WriteLine(Names.GeneratedCode);
         w.OpenBlock($"public override {Names.Tensor} Rates({Names.Tensor} __t, {Names.Tensor} __y)");
         var emitter = OpenTensorBody(w, m, m.RateExpressions);
-        var columns = m.RateExpressions.Select(emitter.EmitColumns).ToList();
-        w.WriteLine($"return {Names.Torch}.cat(new {Names.Tensor}[] {{ {string.Join(", ", columns)} }}, 1);");
+        w.WriteLine($"return {emitter.EmitSideBySide(m.RateExpressions)};");
         w.CloseBlock();
         w.WriteLine();
     }
@@ -141,7 +140,7 @@ internal static class ModelEmitter
         w.WriteLine(Names.GeneratedCode);
         w.OpenBlock($"public {Names.Tensor} Energies({Names.Tensor} __t, {Names.Tensor} __y)");
         var emitter = OpenTensorBody(w, m, new[] { m.Energy!.Energy });
-        w.WriteLine($"return {Names.Torch}.cat(new {Names.Tensor}[] {{ {emitter.EmitColumns(m.Energy.Energy)} }}, 1);");
+        w.WriteLine($"return {emitter.EmitSideBySide(new[] { m.Energy.Energy })};");
         w.CloseBlock();
         w.WriteLine();
     }

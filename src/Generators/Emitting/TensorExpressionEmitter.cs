@@ -58,6 +58,30 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
             : $"ConstantColumns({code}, {batch}, {Literals.Int(e.Width)})";
     }
 
+    /// <summary>
+    /// C# code for <paramref name="columns"/> side by side, <c>[batch, Σ width]</c> (rates, energies, the VJP's <c>f</c>).
+    /// One freshly computed column block is returned as it is: a one-element <c>cat</c> would only copy it, one more op and
+    /// autograd node per evaluation. Anything else goes through <c>cat</c>, which also copies views (of <c>y</c>, time,
+    /// inputs) and expanded parameters, so the result never aliases the caller's state or the model's parameters.
+    /// </summary>
+    public string EmitSideBySide(IReadOnlyList<Expr> columns)
+    {
+        var parts = columns.Select(EmitColumns).ToList();
+        return columns.Count == 1 && IsFresh(columns[0])
+            ? parts[0]
+            : $"{Names.Torch}.cat(new {Names.Tensor}[] {{ {string.Join(", ", parts)} }}, 1)";
+    }
+
+    // True when the code of a batched expression makes a new [batch, width] tensor (an op result), not a view of a leaf.
+    // Built-in perceptrons end in an affine layer; a custom module may return its input or a view of it.
+    bool IsFresh(Expr e) => IsBatched(e) && e switch
+    {
+        Negate or Binary or Call => true,
+        NeuralCall call => Network(call.Network) is { Network.Module: PerceptronModule },
+        Concat c => c.Parts.Count == 1 ? IsFresh(c.Parts[0]) : ContiguousStates(c) is null,
+        _ => false,
+    };
+
     /// <summary>C# code for the value of <paramref name="e"/> (a local name, or inline code for doubles).</summary>
     public string Emit(Expr e)
     {
@@ -99,7 +123,7 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
                 return $"{Emit(s.Source)}.narrow(1, {Literals.Int(s.Start)}, {Literals.Int(s.Length)})";
             case Concat c when ContiguousStates(c) is { } block:
                 // States side by side in y order are already one view of y: no copy.
-                return $"__y.narrow(1, {Literals.Int(block.Start)}, {Literals.Int(block.Length)})";
+                return StateColumns(Model, block.Start, block.Length);
             case Concat c:
                 return c.Parts.Count == 1 ? EmitColumns(c.Parts[0])
                     : $"{Names.Torch}.cat(new {Names.Tensor}[] {{ {string.Join(", ", c.Parts.Select(EmitColumns))} }}, 1)";
@@ -118,6 +142,13 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
         NeuralInputGradient g => Network(g.Call.Network).RecordInputGradient(Emit(g.Call.Input), g.Output),
         _ => throw new System.InvalidOperationException("No tape for IR node " + e.GetType().Name),
     };
+
+    /// <summary>
+    /// Columns <c>start .. start + length</c> of <c>__y</c>: <c>__y</c> itself when they are the whole state (a
+    /// <c>narrow</c> would add an op and an autograd node per evaluation for nothing).
+    /// </summary>
+    public static string StateColumns(ModelSpec model, int start, int length)
+        => start == 0 && length == model.States.Sum(s => s.Size) ? "__y" : $"__y.narrow(1, {Literals.Int(start)}, {Literals.Int(length)})";
 
     (int Start, int Length)? ContiguousStates(Concat c)
     {

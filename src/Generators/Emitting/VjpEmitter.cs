@@ -42,8 +42,7 @@ internal sealed class VjpEmitter
         w.WriteLine($"using var __scope = {Names.Torch}.NewDisposeScope();");
         w.WriteLine($"using var __noGrad = {Names.Torch}.no_grad();");
         var forward = ModelEmitter.OpenTensorBody(w, m, m.RateExpressions, recordTapes: true);
-        var columns = m.RateExpressions.Select(forward.EmitColumns).ToList();
-        w.WriteLine($"var __f = {Names.Torch}.cat(new {Names.Tensor}[] {{ {string.Join(", ", columns)} }}, 1);");
+        w.WriteLine($"var __f = {forward.EmitSideBySide(m.RateExpressions)};");
         new VjpEmitter(w, m, forward).Reverse();
         w.CloseBlock();
         w.WriteLine();

@@ -7,7 +7,8 @@ internal sealed record TypeDeclSpec(string Keyword, string Name);
 internal enum StateRole { State, Augmented, Coordinate, Momentum, Position, Velocity, LatentVelocity }
 
 /// <summary>A block of the state vector: columns <c>Offset .. Offset + Shape.Width</c> of <c>y</c>.</summary>
-internal sealed record StateSpec(string Name, int Offset, Shape Shape, StateRole Role)
+/// <param name="Position">For a velocity (second-order and Lagrangian models), the name of its position; null otherwise.</param>
+internal sealed record StateSpec(string Name, int Offset, Shape Shape, StateRole Role, string? Position = null)
 {
     public int Size => Shape.Width;
 
@@ -139,8 +140,13 @@ internal sealed record RejectedModelSpec(
     EquatableArray<NetworkSpec> Networks);
 
 /// <summary>Result of parsing one model: the model when it is valid, the part to complete when it was rejected, and diagnostics.</summary>
-internal sealed record ParseResult(ModelSpec? Model, RejectedModelSpec? Rejected, EquatableArray<DiagnosticInfo> Diagnostics)
+/// <param name="Anchor">Where the model class is declared (for diagnostics that depend on the compilation's target).</param>
+internal sealed record ParseResult(ModelSpec? Model, RejectedModelSpec? Rejected, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? Anchor = null)
 {
+    /// <summary>The model when it has no native kernels and so cannot be built for prediction without libtorch, else null.</summary>
+    public PredictionRejection? PredictionRejection
+        => Model is { NativeIneligibility: { } reason } m ? new PredictionRejection(m.ClassName, reason, Anchor) : null;
+
     /// <summary>No code and no diagnostics (a declaration the compiler already reports, or one parsed elsewhere).</summary>
     public static ParseResult Nothing { get; } = new(null, null, EquatableArray<DiagnosticInfo>.Empty);
 }

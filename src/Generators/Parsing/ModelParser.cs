@@ -127,7 +127,7 @@ internal sealed partial class Parser(SemanticModel semantic, INamedTypeSymbol ty
             NamespaceName(), ContainingTypes(), name, DeclarationCheck.HintName(type), hamiltonian, layout.ToEquatableArray(),
             inputs.ToEquatableArray(), learnables.ToEquatableArray(), timeField, networkSpecs, rates, energy,
             rateExpressions.Select(e => e!).ToEquatableArray(), accelerations, lagrangianSpec);
-        return new ParseResult(spec, null, diagnostics.ToEquatableArray());
+        return new ParseResult(spec, null, diagnostics.ToEquatableArray(), LocationInfo.From(anchor));
     }
 
     ParseResult Fail() => new(null, Rejected(), diagnostics.ToEquatableArray());

@@ -48,6 +48,8 @@ internal sealed partial class Parser
             return d;
         }
 
+        if (q.Any(c => c.IsVector)) return VectorEulerLagrange(lagrangian, location, q, qdot, known, network);
+
         int n = q.Count;
         var force = q.Select(c => D(known, c)).ToList();
         var momenta = qdot.Select(v => D(known, v)).ToList();
@@ -74,6 +76,68 @@ internal sealed partial class Parser
             force.Select(e => e!).ToEquatableArray(), mass.Select(e => e!).ToEquatableArray(), mixed.Select(e => e!).ToEquatableArray(),
             timeMixed.Select(e => e!).ToEquatableArray(), network);
     }
+
+    /// <summary>
+    /// The Euler–Lagrange parts of known terms over Vec coordinates: ∇qL and p = ∇q̇L by reverse mode (<see cref="Gradient"/>,
+    /// one vector per block), then one row of M and C per component of p (the gradient of that component with respect to
+    /// each velocity and coordinate block), so M and C stay N×N row-major over the N = Σ sizes components.
+    /// </summary>
+    LagrangianSpec? VectorEulerLagrange(EnergySpec lagrangian, Location? location, List<Ref> q, List<Ref> qdot, Expr known, Expr? network)
+    {
+        Expr? G(Expr e, Ref v)
+        {
+            var d = Gradient.Of(e, v, out var why);
+            if (d is null) diagnostics.Add(DiagnosticDescriptors.NotDifferentiable, location, v.Name, why);
+            return d;
+        }
+
+        var force = q.Select(c => G(known, c)).ToList();
+        var momenta = qdot.Select(v => G(known, v)).ToList();
+        if (diagnostics.HasErrors) return null;
+        var mass = new List<Expr>();
+        var mixed = new List<Expr>();
+        var timeMixed = new List<Expr>();
+        for (int i = 0; i < qdot.Count; i++)
+        {
+            for (int k = 0; k < qdot[i].Width; k++)
+            {
+                var component = Component(momenta[i]!, k);
+                var massRow = qdot.Select(v => G(component, v)).ToList();
+                var mixedRow = q.Select(c => G(component, c)).ToList();
+                if (diagnostics.HasErrors) return null;
+                // A velocity component in no quadratic known term and in no network term leaves a zero row of M at every state.
+                if (massRow.All(e => IsAllZero(e!)) && (network is null || !ExprWalk.Reads(network, qdot[i])))
+                    diagnostics.Add(DiagnosticDescriptors.SingularMassMatrix, location, type.Name, ComponentName(qdot[i], k));
+                mass.AddRange(massRow.Select(e => e!));
+                mixed.AddRange(mixedRow.Select(e => e!));
+            }
+            if (timeField is not null)
+            {
+                var dt = Derivative.Of(momenta[i]!, Ref.Time(timeField), out var why);
+                if (dt is null) diagnostics.Add(DiagnosticDescriptors.NotDifferentiable, location, timeField, why);
+                else timeMixed.Add(Widen(dt, qdot[i].Width));
+            }
+        }
+        if (diagnostics.HasErrors) return null;
+        return new LagrangianSpec(lagrangian.MemberName, lagrangian.IsMethod, lagrangian.Energy,
+            q.Select(r => r.Name).ToEquatableArray(), qdot.Select(r => r.Name).ToEquatableArray(),
+            force.Select(e => e!).ToEquatableArray(), mass.ToEquatableArray(), mixed.ToEquatableArray(), timeMixed.ToEquatableArray(), network);
+    }
+
+    // Component k of a scalar (k = 0) or vector expression.
+    static Expr Component(Expr e, int k) => e switch
+    {
+        { IsVector: false } => e,
+        Concat c when c.Parts.All(p => !p.IsVector) => c.Parts[k],
+        _ => new Slice(e, k, 1, true),
+    };
+
+    static string ComponentName(Ref r, int k) => r.IsVector ? $"{r.Name}[{k.ToString(CultureInfo.InvariantCulture)}]" : r.Name;
+
+    static bool IsAllZero(Expr e) => Build.IsZero(e) || e is Concat c && c.Parts.All(IsAllZero);
+
+    // A scalar derivative that stands for every component of a vector block (a literal 0), widened to its columns.
+    static Expr Widen(Expr e, int width) => e.IsVector || width == 1 ? e : new Concat(Enumerable.Repeat(e, width).ToEquatableArray());
 
     // The additive terms of an expression with their signs: a − (b + c) → a, −b, −c.
     static IEnumerable<(Expr Term, bool Negative)> Terms(Expr e, bool negative) => e switch

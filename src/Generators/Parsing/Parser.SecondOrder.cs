@@ -23,7 +23,8 @@ internal sealed partial class Parser
     int VelocitySize(AttributeData data)
     {
         var position = type.GetMembers(PositionName(data)).OfType<IFieldSymbol>().FirstOrDefault();
-        var state = position is null ? null : GetAttribute(position, SymbolNames.State);
+        // The position is a [State] (second-order models) or a [Coordinate] (Lagrangian models).
+        var state = position is null ? null : GetAttribute(position, SymbolNames.State) ?? GetAttribute(position, SymbolNames.Coordinate);
         return state is not null && SizeOf(state, SymbolNames.State) is > 0 and var size ? size : 1;
     }
 
@@ -79,23 +80,23 @@ internal sealed partial class Parser
     List<StateSpec> PairedLayout()
     {
         var positions = states.Where(s => s.Role is StateRole.State or StateRole.Coordinate).ToList();
-        var ordered = positions.Select(p => (p.Field.Name, p.Shape, Role: lagrangian ? StateRole.Coordinate : StateRole.Position))
+        var ordered = positions.Select(p => (p.Field.Name, p.Shape, Role: lagrangian ? StateRole.Coordinate : StateRole.Position, Position: (string?)null))
             .Concat(Velocities(positions, latent: false))
             .Concat(Velocities(positions, latent: true));
         var result = new List<StateSpec>();
         int offset = 0;
-        foreach (var (name, shape, role) in ordered)
+        foreach (var (name, shape, role, position) in ordered)
         {
-            result.Add(new StateSpec(name, offset, shape, role));
+            result.Add(new StateSpec(name, offset, shape, role, position));
             offset += shape.Width;
         }
         return result;
     }
 
-    IEnumerable<(string Name, Shape Shape, StateRole Role)> Velocities(List<StateField> positions, bool latent)
+    IEnumerable<(string Name, Shape Shape, StateRole Role, string? Position)> Velocities(List<StateField> positions, bool latent)
         => positions.Select(p => velocities.First(v => v.Position == p.Field.Name))
             .Where(v => v.Latent == latent)
-            .Select(v => (v.Field.Name, states.First(s => s.Field.Name == v.Field.Name).Shape, latent ? StateRole.LatentVelocity : StateRole.Velocity));
+            .Select(v => (v.Field.Name, states.First(s => s.Field.Name == v.Field.Name).Shape, latent ? StateRole.LatentVelocity : StateRole.Velocity, (string?)v.Position));
 
     /// <summary>The [Accelerations] method, checked before its body is translated.</summary>
     sealed record AccelerationsDeclaration(IMethodSymbol Method, bool ReturnsTuple, IReadOnlyList<string> Positions, SyntaxNode Body);

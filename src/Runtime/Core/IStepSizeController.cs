@@ -55,4 +55,6 @@ public struct ControllerMemory
     public double PreviousErrorNorm;
     /// <summary>Whether the last attempt was rejected (the next step must not grow).</summary>
     public bool PreviousRejected;
+    /// <summary>Whether the solve has left its start-up phase (<see cref="PIController.StartupErrorNorm"/>).</summary>
+    public bool PastStartup;
 }

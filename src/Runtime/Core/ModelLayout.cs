@@ -20,7 +20,12 @@ public enum StateKind
 }
 
 /// <summary>A named block of components of the state vector <c>y[:, Offset .. Offset + Size]</c>.</summary>
-public sealed record StateInfo(string Name, int Offset, int Size, StateKind Kind);
+/// <param name="Name">The field's name.</param>
+/// <param name="Offset">First column in <c>y</c>.</param>
+/// <param name="Size">Number of columns.</param>
+/// <param name="Kind">Its role.</param>
+/// <param name="Position">For a velocity (<see cref="StateKind.Velocity"/>, <see cref="StateKind.LatentVelocity"/>), the name of the position it is the derivative of; null otherwise.</param>
+public sealed record StateInfo(string Name, int Offset, int Size, StateKind Kind, string? Position = null);
 
 /// <summary>A named block of the per-trajectory input vector <c>inputs[:, Offset .. Offset + Size]</c>.</summary>
 public sealed record InputInfo(string Name, int Offset, int Size);

@@ -44,6 +44,3 @@ public sealed class MaxStepsExceededException(double t, int maxSteps, double tEn
     public int MaxSteps { get; } = maxSteps;
 }
 
-/// <summary>An argument to a solve was invalid: wrong shape, dtype, device, or time grid.</summary>
-public sealed class OdeArgumentException(string message, string? paramName = null)
-    : ArgumentException(message, paramName);

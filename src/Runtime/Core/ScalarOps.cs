@@ -21,61 +21,32 @@ public static class ScalarOps
     public static Scalar One { get; } = 1.ToScalar();
 
     /// <summary><c>x · c</c>.</summary>
-    public static Tensor Mul(Tensor x, double c)
-    {
-        using var s = c.ToScalar();
-        return x.mul(s);
-    }
+    public static Tensor Mul(Tensor x, double c) => With(x, c, static (x, s) => x.mul(s));
 
     /// <summary><c>x / c</c>.</summary>
-    public static Tensor Div(Tensor x, double c)
-    {
-        using var s = c.ToScalar();
-        return x.div(s);
-    }
+    public static Tensor Div(Tensor x, double c) => With(x, c, static (x, s) => x.div(s));
 
     /// <summary><c>x + c</c>.</summary>
-    public static Tensor Add(Tensor x, double c)
-    {
-        using var s = c.ToScalar();
-        return x.add(s, One);
-    }
+    public static Tensor Add(Tensor x, double c) => With(x, c, static (x, s) => x.add(s, One));
 
     /// <summary><c>x − c</c>.</summary>
-    public static Tensor Sub(Tensor x, double c)
-    {
-        using var s = c.ToScalar();
-        return x.sub(s);
-    }
+    public static Tensor Sub(Tensor x, double c) => With(x, c, static (x, s) => x.sub(s));
 
     /// <summary><c>c − x</c>, computed as <c>(−x) + c</c> (exact in IEEE arithmetic).</summary>
     public static Tensor RSub(double c, Tensor x)
     {
-        using var s = c.ToScalar();
         using var negated = x.neg();
-        return negated.add(s, One);
+        return Add(negated, c);
     }
 
     /// <summary><c>x + alpha · y</c>.</summary>
-    public static Tensor Add(Tensor x, Tensor y, double alpha)
-    {
-        using var s = alpha.ToScalar();
-        return x.add(y, s);
-    }
+    public static Tensor Add(Tensor x, Tensor y, double alpha) => With(x, y, alpha, static (x, y, s) => x.add(y, s));
 
     /// <summary><c>x += alpha · y</c>, in place.</summary>
-    public static void AddInPlace(Tensor x, Tensor y, double alpha)
-    {
-        using var s = alpha.ToScalar();
-        x.add_(y, s);
-    }
+    public static void AddInPlace(Tensor x, Tensor y, double alpha) => With(x, y, alpha, static (x, y, s) => x.add_(y, s));
 
     /// <summary><c>x − alpha · y</c>.</summary>
-    public static Tensor Sub(Tensor x, Tensor y, double alpha)
-    {
-        using var s = (-alpha).ToScalar();
-        return x.add(y, s);
-    }
+    public static Tensor Sub(Tensor x, Tensor y, double alpha) => Add(x, y, -alpha);
 
     /// <summary><c>x + value · a · b</c>.</summary>
     public static Tensor AddCMul(Tensor x, Tensor a, Tensor b, double value)
@@ -85,11 +56,7 @@ public static class ScalarOps
     }
 
     /// <summary><c>x ^ p</c>.</summary>
-    public static Tensor Pow(Tensor x, double p)
-    {
-        using var s = p.ToScalar();
-        return x.pow(s);
-    }
+    public static Tensor Pow(Tensor x, double p) => With(x, p, static (x, s) => x.pow(s));
 
     /// <summary><c>c ^ x</c> elementwise.</summary>
     public static Tensor Pow(double c, Tensor x)
@@ -99,18 +66,10 @@ public static class ScalarOps
     }
 
     /// <summary><c>max(x, min)</c>.</summary>
-    public static Tensor ClampMin(Tensor x, double min)
-    {
-        using var s = min.ToScalar();
-        return x.clamp_min(s);
-    }
+    public static Tensor ClampMin(Tensor x, double min) => With(x, min, static (x, s) => x.clamp_min(s));
 
     /// <summary><c>min(x, max)</c>.</summary>
-    public static Tensor ClampMax(Tensor x, double max)
-    {
-        using var s = max.ToScalar();
-        return x.clamp_max(s);
-    }
+    public static Tensor ClampMax(Tensor x, double max) => With(x, max, static (x, s) => x.clamp_max(s));
 
     /// <summary><c>min(max(x, min), max)</c>.</summary>
     public static Tensor Clamp(Tensor x, double min, double max)
@@ -121,23 +80,28 @@ public static class ScalarOps
     }
 
     /// <summary><c>x &gt; c</c> (a boolean tensor).</summary>
-    public static Tensor Gt(Tensor x, double c)
-    {
-        using var s = c.ToScalar();
-        return x.gt(s);
-    }
+    public static Tensor Gt(Tensor x, double c) => With(x, c, static (x, s) => x.gt(s));
 
     /// <summary>A tensor shaped, typed and placed like <paramref name="x"/>, filled with <paramref name="c"/>.</summary>
-    public static Tensor FullLike(Tensor x, double c)
-    {
-        using var s = c.ToScalar();
-        return torch.full_like(x, s);
-    }
+    public static Tensor FullLike(Tensor x, double c) => With(x, c, static (x, s) => torch.full_like(x, s));
 
     /// <summary><c>c / x</c> elementwise.</summary>
     public static Tensor RDiv(double c, Tensor x)
     {
         using var full = FullLike(x, c);
         return full.div(x);
+    }
+
+    // The Scalar lives until the op has returned: the point of this class (see the summary).
+    static T With<T>(Tensor x, double c, Func<Tensor, Scalar, T> op)
+    {
+        using var s = c.ToScalar();
+        return op(x, s);
+    }
+
+    static Tensor With(Tensor x, Tensor y, double c, Func<Tensor, Tensor, Scalar, Tensor> op)
+    {
+        using var s = c.ToScalar();
+        return op(x, y, s);
     }
 }

@@ -178,15 +178,7 @@ internal static class SolveArguments
     {
         // One host copy of the (small) time grid; solvers read it on the host anyway.
         var times = HostTimes(ts);
-        for (int i = 0; i < times.Length; i++)
-            if (!double.IsFinite(times[i]))
-                throw new OdeArgumentException($"ts[{i}] = {times[i]} is not finite.", nameof(ts));
-        int direction = Math.Sign(times[1] - times[0]);
-        for (int i = 1; i < times.Length; i++)
-            if (Math.Sign(times[i] - times[i - 1]) != direction || direction == 0)
-                throw new OdeArgumentException(
-                    $"ts must be strictly increasing or strictly decreasing, but ts[{i - 1}] = {times[i - 1]:R} and ts[{i}] = {times[i]:R}. " +
-                    "Sort the times and drop duplicates.", nameof(ts));
+        TimeRules.Check(times, nameof(ts));
         return times;
     }
 

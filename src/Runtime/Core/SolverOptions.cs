@@ -42,11 +42,11 @@ public sealed record SolverOptions
     /// <summary>Largest step magnitude adaptive methods may take.</summary>
     public double MaxStep { get; init; } = double.PositiveInfinity;
     /// <summary>Safety factor of the step-size controller.</summary>
-    public double Safety { get; init; } = 0.9;
+    public double Safety { get; init; } = NodeDsl.Prediction.PIStepControl.DefaultSafety;
     /// <summary>Smallest factor by which a step may shrink.</summary>
-    public double MinFactor { get; init; } = 0.2;
+    public double MinFactor { get; init; } = NodeDsl.Prediction.PIStepControl.DefaultMinFactor;
     /// <summary>Largest factor by which a step may grow.</summary>
-    public double MaxFactor { get; init; } = 10.0;
+    public double MaxFactor { get; init; } = NodeDsl.Prediction.PIStepControl.DefaultMaxFactor;
     /// <summary>Maximum number of steps (accepted + rejected) before <see cref="MaxStepsExceededException"/>.</summary>
     public int MaxSteps { get; init; } = 100_000;
     /// <summary>How the error estimate is reduced; see <see cref="ErrorNorm"/>.</summary>

@@ -37,7 +37,7 @@ public abstract class Surrogate<TModel> : IDisposable where TModel : OdeModel
         ArgumentNullException.ThrowIfNull(create);
         ArgumentException.ThrowIfNullOrEmpty(resourceName);
         var assembly = GetType().Assembly;
-        using var stream = assembly.GetManifestResourceStream(resourceName) ?? throw MissingResource(assembly, resourceName);
+        using var stream = assembly.GetManifestResourceStream(resourceName) ?? throw WeightFileReader.MissingResource(assembly, resourceName);
         using var reader = WeightFileReader.Open(stream, $"{assembly.GetName().Name}/{resourceName}");
         (Model, stateNames, Solver) = Build(create, reader, options);
         (Metadata, SolverOptions, RangePolicy) = (reader.Metadata, reader.Metadata.SolverOptions(), options?.RangePolicy ?? RangePolicy.Warn);
@@ -96,9 +96,8 @@ public abstract class Surrogate<TModel> : IDisposable where TModel : OdeModel
         ArgumentNullException.ThrowIfNull(initialStates);
         ArgumentNullException.ThrowIfNull(times);
         var layout = Model.Layout;
-        CheckArguments(initialStates, ref inputs, layout);
-        var violations = RangePolicy == RangePolicy.Ignore ? [] : RangeChecks.Find(Metadata, initialStates, inputs, times);
-        if (violations.Count > 0) Report(violations);
+        RangeChecks.CheckArguments(typeof(TModel).Name, stateNames, InputNames, initialStates, ref inputs);
+        var violations = RangeChecks.Enforce(RangePolicy, Metadata, initialStates, inputs, times, RangeWarning is { } handler ? args => handler(this, args) : null);
 
         int batch = initialStates.Count, observed = layout.ObservedSize;
         double[] flat;
@@ -127,38 +126,6 @@ public abstract class Surrogate<TModel> : IDisposable where TModel : OdeModel
         GC.SuppressFinalize(this);
     }
 
-    void Report(List<RangeViolation> violations)
-    {
-        if (RangePolicy == RangePolicy.Throw) throw new SurrogateRangeException(violations);
-        var args = new SurrogateRangeEventArgs(violations);
-        var handler = RangeWarning;
-        if (handler is null) Console.Error.WriteLine($"warning: {args.Message}");
-        else handler(this, args);
-    }
-
-    void CheckArguments(IReadOnlyList<double[]> initialStates, ref IReadOnlyList<double[]>? inputs, ModelLayout layout)
-    {
-        if (initialStates.Count == 0) throw new ArgumentException("Give at least one initial state.", nameof(initialStates));
-        foreach (var s in initialStates)
-            if (s is null || s.Length != layout.ObservedSize)
-                throw new ArgumentException(
-                    $"Each initial state needs {layout.ObservedSize} values ({string.Join(", ", stateNames)}) but one has {s?.Length ?? 0}.", nameof(initialStates));
-        if (layout.InputSize == 0)
-        {
-            if (inputs is not null && inputs.Any(i => i is { Length: > 0 }))
-                throw new ArgumentException($"{typeof(TModel).Name} has no [Input] fields; pass null inputs.", nameof(inputs));
-            inputs = null;
-            return;
-        }
-        if (inputs is null || inputs.Count != initialStates.Count)
-            throw new ArgumentException(
-                $"{typeof(TModel).Name} needs one input row ({string.Join(", ", InputNames)}) per initial state: {initialStates.Count} rows, " +
-                $"got {inputs?.Count ?? 0}.", nameof(inputs));
-        foreach (var i in inputs)
-            if (i is null || i.Length != layout.InputSize)
-                throw new ArgumentException($"Each input row needs {layout.InputSize} values ({string.Join(", ", InputNames)}) but one has {i?.Length ?? 0}.", nameof(inputs));
-    }
-
     // Everything the metadata says is checked before the tensors are read, and the tensors are read only after the
     // model exists, so that their sizes are bounded by the model's; the model is disposed if anything fails.
     static (TModel, string[], IOdeSolver) Build(Func<ModelOptions, TModel> create, WeightFileReader reader, SurrogateOptions? options)
@@ -178,7 +145,7 @@ public abstract class Surrogate<TModel> : IDisposable where TModel : OdeModel
         if (!solver.IsAdaptive && metadata.StepSize is null)
             throw reader.Reject($"{reader.What} names the fixed-step solver '{solver.Name}' but has no 'stepSize'. Export the weights again with the training's SolverOptions.StepSize.");
         // Build the model in the dtype it was saved in, so the weights load bit for bit.
-        var dtype = WeightMetadataRules.Specs(metadata).Select(p => p.DType).FirstOrDefault(t => t is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16, ScalarType.Float64);
+        var dtype = WeightMetadataRules.Specs(metadata).Select(p => (ScalarType)(int)p.DType).FirstOrDefault(t => t is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16, ScalarType.Float64);
         var model = create(new ModelOptions { DType = dtype, Device = options?.Device });
         try
         {
@@ -198,12 +165,4 @@ public abstract class Surrogate<TModel> : IDisposable where TModel : OdeModel
         }
     }
 
-    static WeightFileException MissingResource(Assembly assembly, string name)
-    {
-        var available = assembly.GetManifestResourceNames();
-        return new WeightFileException(
-            $"The assembly {assembly.GetName().Name} has no embedded resource '{name}' (it has: {(available.Length == 0 ? "none" : string.Join(", ", available))}). " +
-            "Add the weight file as <EmbeddedResource Include=\"Weights/….nodew\" LogicalName=\"" + name + "\" /> to the library's project, " +
-            "and export it first if it does not exist yet.");
-    }
 }

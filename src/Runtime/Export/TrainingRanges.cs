@@ -2,7 +2,7 @@ using NodeDsl.Runtime.Data;
 
 namespace NodeDsl.Runtime.Export;
 
-/// <summary>Per-component ranges of a data set, for <see cref="WeightMetadata.FromTraining"/>.</summary>
+/// <summary>Per-component ranges of a data set, for <see cref="WeightMetadataTraining.FromTraining"/>.</summary>
 internal static class TrainingRanges
 {
     public static ValueRange[] States(TrajectoryDataset data)

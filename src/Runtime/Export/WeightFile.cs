@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using NodeDsl.Runtime.Training;
 
 namespace NodeDsl.Runtime.Export;
@@ -21,22 +20,16 @@ namespace NodeDsl.Runtime.Export;
 public sealed class WeightFile
 {
     /// <summary>Version of the layout this build writes; it reads this version and older ones.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = WeightFormat.Version;
 
     /// <summary>Customary file extension.</summary>
     public const string Extension = ".nodew";
 
-    internal static ReadOnlySpan<byte> Magic => "NODEDSLW"u8;
-    internal const int HeaderSize = 8 + 4 + 8;
-    internal const int ChecksumSize = 32;
-
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        // Tolerances and ranges are finite in practice, but an infinite MaxStep-like value must not make saving fail.
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    // The layout is defined once, in NodeDsl.Prediction (WeightFormat), which reads it without TorchSharp.
+    internal static ReadOnlySpan<byte> Magic => WeightFormat.Magic;
+    internal const int HeaderSize = WeightFormat.HeaderSize;
+    internal const int ChecksumSize = WeightFormat.ChecksumSize;
+    internal static JsonSerializerOptions Json => WeightFormat.Json;
 
     internal WeightFile(WeightMetadata metadata, IReadOnlyList<TensorRecord> tensors) => (Metadata, Tensors) = (metadata, tensors);
 
@@ -95,8 +88,8 @@ public sealed class WeightFile
     /// <exception cref="WeightFileException">Missing, truncated, not a weight file, a newer format version, corrupt, or malformed (the message names the field).</exception>
     public static WeightFile Read(string path)
     {
-        using var reader = WeightFileReader.Open(path);
-        return reader.Finish();
+        using var reader = Open(path);
+        return Finish(reader);
     }
 
     /// <summary>Reads and verifies a weight file from <paramref name="stream"/> (e.g. an embedded resource) named <paramref name="source"/> in messages.</summary>
@@ -104,23 +97,36 @@ public sealed class WeightFile
     public static WeightFile Read(Stream stream, string source)
     {
         using var reader = WeightFileReader.Open(stream, source);
-        return reader.Finish();
+        return Finish(reader);
     }
 
     /// <summary>The metadata of a weight file (the whole file is verified first; the tensors are not kept).</summary>
     /// <exception cref="WeightFileException">As <see cref="Read(string)"/>.</exception>
     public static WeightMetadata ReadMetadata(string path)
     {
-        using var reader = WeightFileReader.Open(path);
-        return reader.Finish(keep: false).Metadata;
+        using var reader = Open(path);
+        reader.Finish(keep: false);
+        return reader.Metadata;
     }
 
     /// <summary>The metadata of a weight file read from <paramref name="stream"/>.</summary>
     public static WeightMetadata ReadMetadata(Stream stream, string source)
     {
         using var reader = WeightFileReader.Open(stream, source);
-        return reader.Finish(keep: false).Metadata;
+        reader.Finish(keep: false);
+        return reader.Metadata;
     }
+
+    /// <summary>Opens a weight file with the format's reader, after removing stale temporary files of interrupted writes next to it.</summary>
+    internal static WeightFileReader Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (File.Exists(path)) AtomicFile.RemoveStaleTemporaries(path);
+        return WeightFileReader.Open(path);
+    }
+
+    /// <summary>Reads the tensors and checksum of an opened file, as this runtime's records.</summary>
+    internal static WeightFile Finish(WeightFileReader reader) => new(reader.Metadata, reader.Finish().Select(NamedTensors.Record).ToArray());
 
     // What would not read back is refused before writing: invalid metadata, or a parameter list that does not describe the tensors.
     static void CheckWritable(WeightMetadata metadata, IReadOnlyList<TensorRecord> tensors)
@@ -132,7 +138,7 @@ public sealed class WeightFile
         {
             var t = i < tensors.Count ? tensors[i] : null;
             var s = i < specs.Length ? specs[i] : default;
-            if (t is null || s.Name is null || t.Name != s.Name || t.DType != s.DType || !t.Shape.SequenceEqual(s.Shape) || t.Data?.LongLength != s.ByteCount)
+            if (t is null || s.Name is null || t.Name != s.Name || NamedTensors.Stored(t.DType) != s.DType || !t.Shape.SequenceEqual(s.Shape) || t.Data?.LongLength != s.ByteCount)
                 throw new ArgumentException(
                     $"The metadata's parameter list does not describe the tensors (first difference at entry {i}: " +
                     $"'{s.Name}' {s.DType} {(s.Shape is null ? "" : s.ShapeText)} vs '{t?.Name}' {t?.DType} {t?.ShapeText} with {t?.Data?.Length} bytes).", nameof(tensors));

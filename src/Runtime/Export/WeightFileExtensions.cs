@@ -43,7 +43,7 @@ public static class WeightFileExtensions
     public static WeightMetadata LoadWeights(this torch.nn.Module model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
-        using var reader = WeightFileReader.Open(path);
+        using var reader = WeightFile.Open(path);
         return Load(model, reader);
     }
 
@@ -72,7 +72,7 @@ public static class WeightFileExtensions
     {
         if (NamedTensors.FirstMismatch(WeightMetadataRules.Specs(reader.Metadata), model, reader.What, "weight file") is { } mismatch)
             throw reader.Reject(DoesNotFit(mismatch, reader.Metadata));
-        var file = reader.Finish();
+        var file = WeightFile.Finish(reader);
         NamedTensors.Restore(file.Tensors, model);
         return file.Metadata;
     }

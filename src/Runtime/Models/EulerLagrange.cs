@@ -151,6 +151,32 @@ public static class EulerLagrange
     }
 
     /// <summary>
+    /// The right-hand side ∇qL − C q̇ − ∂²L/∂q̇∂t of the Euler–Lagrange equations of one state in doubles (the generated
+    /// <c>ScalarRates</c> of Lagrangian models with Vec coordinates).
+    /// </summary>
+    /// <param name="force">∇qL, n entries.</param>
+    /// <param name="mixed">C = ∂²L/∂q̇∂qᵀ, row-major n·n.</param>
+    /// <param name="velocities">q̇, n entries.</param>
+    /// <param name="timeMixed">∂²L/∂q̇∂t, n entries, or null.</param>
+    public static double[] RightHandSide(double[] force, double[] mixed, double[] velocities, double[]? timeMixed)
+    {
+        ArgumentNullException.ThrowIfNull(force);
+        ArgumentNullException.ThrowIfNull(mixed);
+        ArgumentNullException.ThrowIfNull(velocities);
+        int n = force.Length;
+        if (mixed.Length != n * n || velocities.Length != n || timeMixed is { } tm && tm.Length != n)
+            throw new ArgumentException($"Expected ∇qL and q̇ of {n} entries, C of {n * n} and ∂²L/∂q̇∂t of {n} (got {velocities.Length}, {mixed.Length}, {timeMixed?.Length}).");
+        var rhs = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double sum = force[i] - (timeMixed?[i] ?? 0.0);
+            for (int j = 0; j < n; j++) sum -= mixed[i * n + j] * velocities[j];
+            rhs[i] = sum;
+        }
+        return rhs;
+    }
+
+    /// <summary>
     /// Solves the n×n system <paramref name="mass"/> · x = <paramref name="rhs"/> in plain doubles (Gaussian elimination
     /// with partial pivoting): the scalar Euler–Lagrange accelerations of the generated <c>ScalarRates</c>.
     /// </summary>

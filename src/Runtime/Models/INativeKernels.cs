@@ -22,15 +22,7 @@ public interface INativeKernels : IRatesKernelSource
 
     /// <summary>Copies the parameters into <paramref name="theta"/> (<c>[KernelLayout.ParameterCount]</c>), converted to <typeparamref name="T"/>.</summary>
     void ReadParameters<T>(Span<T> theta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var list = NativeParameters.Check(this, theta.Length);
-        for (int i = 0; i < list.Count; i++)
-        {
-            var block = KernelLayout.Parameters[i];
-            using var host = list[i].detach().to(NativeParameters.DType<T>(), CPU).contiguous();
-            MemoryMarshal.Cast<byte, T>(host.bytes).CopyTo(theta.Slice(block.Offset, block.Length));
-        }
-    }
+        => NativeParameters.Read(KernelLayout, NativeParameters.Check(this, theta.Length), theta);
 
     /// <summary>Sets the parameters from <paramref name="theta"/> (converted to each parameter's dtype and device; no autograd history).</summary>
     void WriteParameters<T>(ReadOnlySpan<T> theta) where T : unmanaged, IFloatingPointIeee754<T>
@@ -40,31 +32,18 @@ public interface INativeKernels : IRatesKernelSource
         for (int i = 0; i < list.Count; i++)
         {
             var block = KernelLayout.Parameters[i];
-            using var host = torch.empty(list[i].shape, NativeParameters.DType<T>(), CPU);
+            using var host = torch.empty(list[i].shape, HostTensors.DType<T>(), CPU);
             theta.Slice(block.Offset, block.Length).CopyTo(MemoryMarshal.Cast<byte, T>(host.bytes));
             list[i].copy_(host);
         }
     }
 
     /// <summary>
-    /// θ-shaped values (e.g. the kernels' aᵀ∂f/∂θ) as one tensor per parameter, shaped, typed and placed like it: views of one
-    /// flat tensor made with a single copy from <paramref name="theta"/>.
+    /// θ-shaped values (e.g. the kernels' aᵀ∂f/∂θ) as one tensor per parameter, shaped, typed and placed like it: one new
+    /// tensor each, filled with one copy from its slice of <paramref name="theta"/>.
     /// </summary>
     Tensor[] ToParameterTensors<T>(ReadOnlySpan<T> theta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var list = NativeParameters.Check(this, theta.Length);
-        if (list.Count == 0) return [];
-        using var host = torch.empty(new long[] { theta.Length }, NativeParameters.DType<T>(), CPU);
-        theta.CopyTo(MemoryMarshal.Cast<byte, T>(host.bytes));
-        using var flat = host.to(list[0].dtype, list[0].device);
-        var result = new Tensor[list.Count];
-        for (int i = 0; i < list.Count; i++)
-        {
-            var block = KernelLayout.Parameters[i];
-            result[i] = flat.narrow(0, block.Offset, block.Length).view(list[i].shape);
-        }
-        return result;
-    }
+        => NativeParameters.ToTensors(KernelLayout, NativeParameters.Check(this, theta.Length), theta);
 }
 
 /// <summary>Checks shared by <see cref="INativeKernels"/>'s parameter copies.</summary>
@@ -86,8 +65,35 @@ internal static class NativeParameters
         return list;
     }
 
-    /// <summary>The torch dtype of <typeparamref name="T"/>.</summary>
-    public static ScalarType DType<T>() => typeof(T) == typeof(float) ? ScalarType.Float32
-        : typeof(T) == typeof(double) ? ScalarType.Float64
-        : throw new NotSupportedException($"Native kernels run in float or double, not {typeof(T).Name}.");
+    /// <summary>Copies <paramref name="parameters"/> (already checked against <paramref name="layout"/>) into θ.</summary>
+    public static void Read<T>(KernelLayout layout, IReadOnlyList<Tensor> parameters, Span<T> theta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < layout.Parameters.Count; i++)
+        {
+            var block = layout.Parameters[i];
+            HostTensors.CopyTo(parameters[i], theta.Slice(block.Offset, block.Length));
+        }
+    }
+
+    /// <summary>
+    /// θ-shaped values as one new tensor per parameter, shaped, typed and placed like it (one copy each; no tensor op
+    /// beyond the allocation when the parameter is a CPU tensor of <typeparamref name="T"/>, as in every native solve).
+    /// </summary>
+    public static Tensor[] ToTensors<T>(KernelLayout layout, IReadOnlyList<Tensor> parameters, ReadOnlySpan<T> theta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = new Tensor[layout.Parameters.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var block = layout.Parameters[i];
+            var parameter = parameters[i];
+            var host = HostTensors.Write(theta.Slice(block.Offset, block.Length), parameter.shape);
+            if (parameter.dtype == host.dtype && parameter.device_type == DeviceType.CPU) result[i] = host;
+            else
+            {
+                result[i] = host.to(parameter.dtype, parameter.device);
+                host.Dispose();
+            }
+        }
+        return result;
+    }
 }

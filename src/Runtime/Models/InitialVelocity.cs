@@ -36,6 +36,29 @@ public static class InitialVelocity
     }
 
     /// <summary>
+    /// The latent velocities of a model estimated from its first three observations (<see cref="FromObservations"/> applied
+    /// to the position of each latent velocity, named by <see cref="StateInfo.Position"/>), in layout order.
+    /// </summary>
+    /// <param name="layout">The layout of a model with latent velocities.</param>
+    /// <param name="observed">The observed states, <c>[batch, T ≥ 3, ObservedSize]</c>.</param>
+    /// <param name="times">Their times (at least three, increasing).</param>
+    /// <returns><c>[batch, total size of the latent velocities]</c>.</returns>
+    public static Tensor LatentFromObservations(ModelLayout layout, Tensor observed, IReadOnlyList<double> times)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(observed);
+        var latent = LatentVelocities(layout);
+        if (observed.dim() != 3 || observed.shape[2] != layout.ObservedSize)
+            throw new ArgumentException($"observed must be [batch, T, {layout.ObservedSize}] but is [{string.Join(", ", observed.shape)}].", nameof(observed));
+        using var scope = NewDisposeScope();
+        var positions = latent.Select(v => layout.State(v.Position ?? throw new ArgumentException(
+            $"The latent velocity '{v.Name}' names no position (StateInfo.Position); the generator sets it for [Velocity] fields.", nameof(layout))));
+        var columns = positions.Select(p => observed.narrow(2, p.Offset, p.Size)).ToList();
+        var stacked = columns.Count == 1 ? columns[0] : cat(columns, 2);
+        return FromObservations(stacked, times).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// The full initial state of <paramref name="model"/>: the observed components, then <paramref name="latentVelocities"/>
     /// in the columns of its latent velocities (in layout order), zeros for any other unobserved state.
     /// </summary>
@@ -45,23 +68,42 @@ public static class InitialVelocity
     public static Tensor State(OdeModel model, Tensor observed, Tensor latentVelocities)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return State(model.Layout, observed, latentVelocities);
+    }
+
+    /// <inheritdoc cref="State(OdeModel, Tensor, Tensor)"/>
+    /// <param name="layout">The layout of a second-order model with latent velocities.</param>
+    /// <param name="observed">The observed initial state, <c>[batch, ObservedSize]</c>.</param>
+    /// <param name="latentVelocities">The latent velocities, <c>[batch, total size of the latent velocities]</c>.</param>
+    public static Tensor State(ModelLayout layout, Tensor observed, Tensor latentVelocities)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(observed);
         ArgumentNullException.ThrowIfNull(latentVelocities);
-        var latent = model.Layout.States.Where(s => s.Kind == StateKind.LatentVelocity).ToList();
+        var latent = LatentVelocities(layout);
         int width = latent.Sum(s => s.Size);
-        if (width == 0)
-            throw new ArgumentException($"{model.GetName()} has no latent velocities ([Velocity(nameof(x), Latent = true)]); use Augment for its initial state.", nameof(model));
+        if (observed.dim() != 2 || observed.shape[1] != layout.ObservedSize)
+            throw new ArgumentException($"observed must be [batch, {layout.ObservedSize}] but is [{string.Join(", ", observed.shape)}].", nameof(observed));
         if (latentVelocities.dim() != 2 || latentVelocities.shape[1] != width || latentVelocities.shape[0] != observed.shape[0])
             throw new ArgumentException(
                 $"latentVelocities must be [batch, {width}] ({string.Join(", ", latent.Select(s => s.Name))}) with the batch of observed ({observed.shape[0]}) but is [{string.Join(", ", latentVelocities.shape)}].",
                 nameof(latentVelocities));
         using var scope = NewDisposeScope();
-        var full = model.Augment(observed);
         int start = latent[0].Offset;
-        var parts = new List<Tensor> { full.narrow(1, 0, start), latentVelocities.to(full.dtype, full.device) };
-        int rest = model.Layout.StateSize - start - width;
-        if (rest > 0) parts.Add(full.narrow(1, start + width, rest));
+        var parts = new List<Tensor> { observed.narrow(1, 0, start), latentVelocities.to(observed.dtype, observed.device) };
+        // Latent velocities follow the observed states; anything after them (none today) starts at zero.
+        int rest = layout.StateSize - start - width;
+        if (rest > 0) parts.Add(zeros(observed.shape[0], rest, observed.dtype, observed.device));
         return cat(parts, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The latent-velocity blocks of <paramref name="layout"/>, contiguous after the observed states; throws when there are none.</summary>
+    internal static List<StateInfo> LatentVelocities(ModelLayout layout)
+    {
+        var latent = layout.States.Where(s => s.Kind == StateKind.LatentVelocity).ToList();
+        if (latent.Count == 0)
+            throw new ArgumentException("The model has no latent velocities ([Velocity(nameof(x), Latent = true)]); use OdeModel.Augment for its initial state.", nameof(layout));
+        return latent;
     }
 }
 
@@ -89,6 +131,7 @@ public sealed class VelocityEncoder : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"{model.GetName()} has no latent velocities ([Velocity(nameof(x), Latent = true)]) to encode.", nameof(model));
         Observations = observations;
         ObservedSize = model.Layout.ObservedSize;
+        LatentSize = width;
         network = SeededConstruction.CreateWithGenerator(seed, 0, () =>
             new Mlp("encoder", observations * ObservedSize, hiddenSizes, width, Activation.Tanh, model.DType, model.Device));
         RegisterComponents();
@@ -99,6 +142,9 @@ public sealed class VelocityEncoder : nn.Module<Tensor, Tensor>
 
     /// <summary>Observed components per observation.</summary>
     public int ObservedSize { get; }
+
+    /// <summary>Number of latent velocity components it predicts.</summary>
+    public int LatentSize { get; }
 
     /// <summary>The latent velocities from the first observations: <paramref name="observed"/> is <c>[batch, T ≥ Observations, ObservedSize]</c>.</summary>
     public override Tensor forward(Tensor observed)

@@ -50,8 +50,8 @@ internal static class NativeSolve
         };
         var adjoint = gradient?.Adjoint;
         INativeRun run = y0.dtype == ScalarType.Float32
-            ? new NativeRun<float>(model, tableau, solver, options, times, rows, kind, adjoint, report)
-            : new NativeRun<double>(model, tableau, solver, options, times, rows, kind, adjoint, report);
+            ? new NativeRun<float>(model, parameters, tableau, solver, options, times, rows, kind, adjoint, report)
+            : new NativeRun<double>(model, parameters, tableau, solver, options, times, rows, kind, adjoint, report);
         if (kind == NativeGradient.None)
         {
             var ys = run.Forward(y0);

@@ -34,10 +34,18 @@ public class ExplicitRungeKutta : OneStepMethod
     public override string Name { get; }
 
     // DOP853's extra dense stages and combined two-estimate norm are not in the native integrator.
-    internal override NodeDsl.Numerics.RungeKuttaTableau? PlainTableau => Tableau.DenseC.Count > 0 || Tableau.SecondErrorWeights is not null
-        ? null
-        : new([.. Tableau.C], [.. Tableau.A.Select(r => r.ToArray())], [.. Tableau.B], Tableau.ErrorWeights?.ToArray(), Tableau.ErrorOrder,
-            Tableau.Dense?.Select(r => r.ToArray()).ToArray());
+    // Made once: the native path pools its buffers per method instance (NativeBuffers), and every solve asks for it.
+    internal override NodeDsl.Numerics.RungeKuttaTableau? PlainTableau
+    {
+        get
+        {
+            if (!plainTableauMade) (plainTableau, plainTableauMade) = (Tableau.Plain(), true);
+            return plainTableau;
+        }
+    }
+
+    NodeDsl.Numerics.RungeKuttaTableau? plainTableau;
+    bool plainTableauMade;
 
     /// <inheritdoc />
     public override int Order => Tableau.Order;

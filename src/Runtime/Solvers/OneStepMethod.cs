@@ -130,6 +130,9 @@ public sealed class StepAttempt
     /// <summary>Creates an attempt result with the proposed new state.</summary>
     public StepAttempt(Tensor y1) => Y1 = y1;
 
+    /// <summary>An attempt the driver must reject whatever the error (<see cref="Failed"/>), keeping <paramref name="y0"/>.</summary>
+    public static StepAttempt Rejected(Tensor y0) => new(y0.alias()) { Failed = true };
+
     /// <summary>Proposed state at <c>t0 + h</c>, <c>[batch, n]</c>, part of the autograd graph.</summary>
     public Tensor Y1 { get; }
 

@@ -34,7 +34,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         system = model as IOdeSystem ?? throw new ArgumentException($"The model {model.GetName()} does not implement IOdeSystem.", nameof(model));
-        module = model;
+        module = options.VelocityEncoder is { } encoder ? new ModelWithEncoder(model, encoder, system, options) : model;
         Options = options;
         var first = model.parameters().FirstOrDefault() ?? throw new ArgumentException("The model has no parameters to train.", nameof(model));
         (DType, Device) = (first.dtype, first.device);
@@ -108,8 +108,10 @@ public sealed class Trainer
         using var noGrad = no_grad();
         module.eval();
         using var batch = BatchBuilder.Build(single, BatchBuilder.Whole(single, [0]), DType, Device);
+        // The initial state comes from the trajectory's own observations, as in training (latent velocities read several).
+        using var origin = BatchBuilder.Build(data, BatchBuilder.Whole(data, [trajectory]), DType, Device);
         double[] flat;
-        try { flat = objective.Solve(batch).narrow(2, 0, tr.ObservedSize).select(1, 0).to(ScalarType.Float64, CPU).contiguous().data<double>().ToArray(); }
+        try { flat = objective.Solve(batch, origin).narrow(2, 0, tr.ObservedSize).select(1, 0).to(ScalarType.Float64, CPU).contiguous().data<double>().ToArray(); }
         finally { objective.ReleaseInputs(); }
         var result = new double[grid.Length, tr.ObservedSize];
         Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(double));

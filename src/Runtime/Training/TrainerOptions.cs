@@ -61,8 +61,20 @@ public sealed record TrainerOptions
     /// (augmented states). Null: the model's <see cref="ModelLayout.StateSize"/> for an <see cref="OdeModel"/>, else the number of observed components.
     /// </summary>
     public int? StateSize { get; init; }
-    /// <summary>Custom initial states (e.g. learned or given for unobserved components); by default the first observation padded with zeros.</summary>
+    /// <summary>
+    /// Custom initial states (e.g. learned or given for unobserved components). By default: the first observation of each
+    /// window; latent velocities (<c>[Velocity(…, Latent = true)]</c>) estimated from the window's first three observations
+    /// (<see cref="InitialVelocity.LatentFromObservations"/>, second order in the observation step) or from
+    /// <see cref="VelocityEncoder"/> when set; any other unobserved component (augmented states) zero.
+    /// </summary>
     public InitialStateFunction? InitialState { get; init; }
+    /// <summary>
+    /// A learned encoder of each window's first observations to the latent velocities of a second-order model (Norcliffe
+    /// et al. 2020, §4), used instead of the finite-difference estimate; its parameters are trained, checkpointed and
+    /// restored with the model's. Null: the estimate from the data. Needs a model with latent velocities and no
+    /// <see cref="InitialState"/>.
+    /// </summary>
+    public VelocityEncoder? VelocityEncoder { get; init; }
     /// <summary>Hands a batch's inputs <c>[batch, nInputs]</c> to a model that is not an <see cref="OdeModel"/> (which gets them through <see cref="OdeModel.Inputs"/>).</summary>
     public Action<Tensor?>? SetInputs { get; init; }
     /// <summary>Checkpoint file; written atomically after every <see cref="CheckpointEvery"/> epochs and at the end. None when null.</summary>

@@ -65,9 +65,11 @@ internal sealed class TrainingObjective
     SolverOptions? SolverOptions => MaxSteps is { } limit ? (options.SolverOptions ?? new SolverOptions()) with { MaxSteps = limit } : options.SolverOptions;
 
     /// <summary>The solution <c>[T, batch, stateSize]</c> of the plain (unregularised) model for the batch.</summary>
-    public Tensor Solve(TrajectoryBatch batch)
+    /// <param name="batch">The output grid, inputs and start times.</param>
+    /// <param name="initialFrom">The batch whose observations give the initial state; <paramref name="batch"/> when null.</param>
+    public Tensor Solve(TrajectoryBatch batch, TrajectoryBatch? initialFrom = null)
     {
-        var y0 = Replicate(InitialState(batch));
+        var y0 = Replicate(InitialState(initialFrom ?? batch));
         SetInputs(batch);
         return Ode.Solve(Model(batch), y0, batch.Times, options.Solver, SolverOptions).Ys;   // no gradients needed
     }
@@ -113,8 +115,39 @@ internal sealed class TrainingObjective
                 "Supply TrainerOptions.InitialState, or use windows that start at fully observed points.");
         }
         if (StateSize == ObservedSize) return observed;
+        if (system is IDescribedSystem { Layout: var layout } && StateSize == layout.StateSize && layout.States.Any(s => s.Kind == StateKind.LatentVelocity))
+            return InitialVelocity.State(layout, observed, LatentVelocities(batch, layout));
         using var zeros = torch.zeros(batch.Size, StateSize - ObservedSize, observed.dtype, observed.device);
         return torch.cat([observed, zeros], 1);
+    }
+
+    // Latent velocities from the window's first observations: the encoder's, else the three-point finite difference.
+    Tensor LatentVelocities(TrajectoryBatch batch, ModelLayout layout)
+    {
+        var encoder = options.VelocityEncoder;
+        int needed = encoder?.Observations ?? 3;
+        string source = encoder is null
+            ? "estimating the latent velocities (a three-point finite difference)"
+            : $"the velocity encoder (it reads {needed} observations)";
+        string remedy = "Use windows of at least that many points whose first points are fully observed, or supply TrainerOptions.InitialState.";
+        if (batch.Times.shape[0] < needed)
+            throw new InvalidOperationException($"The batch's windows have {batch.Times.shape[0]} points, but {source} needs the first {needed}. {remedy}");
+        if (batch.Mask is { } mask && !mask.narrow(0, 0, needed).all().item<bool>())
+        {
+            var w = batch.Windows[FirstRowNotObserved(mask.narrow(0, 0, needed))];
+            throw new InvalidOperationException(
+                $"A window (trajectory {w.Trajectory}, point {w.Start}) is not fully observed at the batch's first {needed} times, which {source} reads. {remedy}");
+        }
+        var first = batch.Observations.narrow(0, 0, needed).transpose(0, 1);   // [batch, needed, nObs]
+        if (encoder is not null) return encoder.forward(first);
+        using var head = batch.Times.narrow(0, 0, needed).to(ScalarType.Float64, torch.CPU);
+        return InitialVelocity.LatentFromObservations(layout, first, head.data<double>().ToArray());
+    }
+
+    static int FirstRowNotObserved(Tensor mask)
+    {
+        using var rows = mask.all(2).all(0).logical_not().to(ScalarType.Int32).cpu();
+        return Array.IndexOf(rows.data<int>().ToArray(), 1);
     }
 
     static int FirstRowWithNaN(Tensor observed)

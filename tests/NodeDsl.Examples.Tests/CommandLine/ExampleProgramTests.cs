@@ -30,24 +30,33 @@ public sealed class ExampleProgramTests
         ["SurrogateConsumer"] = (typeof(SurrogateConsumer.ConsumerCommandLine).Assembly, false),
         ["SecondOrder"] = (typeof(SecondOrder.SecondOrderCommandLine).Assembly, true),
         ["DoublePendulum"] = (typeof(DoublePendulum.PendulumCommandLine).Assembly, true),
+        // Built without TorchSharp and with the same model type as SurrogateLibrary, so it is loaded from its own output.
+        ["SurrogateLiteConsumer"] = (BuiltExample("SurrogateLiteConsumer"), false),
     };
+
+    // An example's assembly from its build folder (artifacts/bin/<project>/<configuration>, beside this test's own).
+    static Assembly BuiltExample(string project)
+    {
+        var own = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        return Assembly.LoadFrom(Path.Combine(own.Parent!.Parent!.FullName, project, own.Name, project + ".dll"));
+    }
 
     public static TheoryData<string> Examples => new(Programs.Keys);
 
     [Fact]
-    public void Every_example_project_is_covered()
+    public void EveryExampleProjectIsCovered()
     {
         // examples/* minus the library and the shared helper: a new example must join the list above.
         var apps = Directory.GetDirectories(Path.Combine(Docs.DocSnippets.RepositoryRoot, "examples"))
             .Select(Path.GetFileName)
-            .Where(name => name is not ("SurrogateLibrary" or "Shared"))
+            .Where(name => name is not ("SurrogateLibrary" or "SurrogateLiteLibrary" or "Shared"))
             .Order();
         Assert.Equal(apps, Programs.Keys.Order());
     }
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void Help_exits_0_and_lists_the_shared_options(string example)
+    public void HelpExits0AndListsTheSharedOptions(string example)
     {
         var (code, output, error) = RunMain(example, "--help");
         Assert.True(code == 0, $"{example} --help exited {code}: {error}");
@@ -58,7 +67,7 @@ public sealed class ExampleProgramTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void An_unknown_option_exits_non_zero_and_names_it(string example)
+    public void AnUnknownOptionExitsNonZeroAndNamesIt(string example)
     {
         var (code, _, error) = RunMain(example, "--no-such-option");
         Assert.NotEqual(0, code);
@@ -67,7 +76,7 @@ public sealed class ExampleProgramTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void A_positional_output_folder_is_an_error_that_names_it(string example)
+    public void APositionalOutputFolderIsAnErrorThatNamesIt(string example)
     {
         // The old convention (LotkaVolterraUde's args[0], the others' trailing OUTPUT_DIR) must not silently write elsewhere.
         var (code, _, error) = RunMain(example, "out/somewhere");
@@ -77,7 +86,7 @@ public sealed class ExampleProgramTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void Output_without_a_folder_is_an_error(string example)
+    public void OutputWithoutAFolderIsAnError(string example)
     {
         var (code, _, error) = RunMain(example, "--output");
         Assert.NotEqual(0, code);
@@ -85,7 +94,7 @@ public sealed class ExampleProgramTests
     }
 
     [Fact]
-    public void The_readme_table_lists_exactly_the_options_each_example_takes()
+    public void TheReadmeTableListsExactlyTheOptionsEachExampleTakes()
     {
         var lines = File.ReadAllLines(Path.Combine(Docs.DocSnippets.RepositoryRoot, "README.md"));
         int header = Array.FindIndex(lines, l => l.StartsWith("| example | what it shows | its own options", StringComparison.Ordinal));

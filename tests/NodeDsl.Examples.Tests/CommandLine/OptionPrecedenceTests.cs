@@ -21,7 +21,7 @@ public sealed class OptionPrecedenceTests
     [Theory]
     [InlineData("--epochs", "5", "--quick")]
     [InlineData("--quick", "--epochs", "5")]
-    public void An_explicit_epoch_count_wins_over_quick_before_or_after_it(params string[] args)
+    public void AnExplicitEpochCountWinsOverQuickBeforeOrAfterIt(params string[] args)
     {
         Assert.Equal(5, SpiralCommandLine.Command.Parse(args).Epochs);
         Assert.Equal(5, SystemIdentificationCommandLine.Command.Parse(args).Epochs);
@@ -35,7 +35,7 @@ public sealed class OptionPrecedenceTests
     }
 
     [Fact]
-    public void Quick_takes_its_preset_for_what_was_not_given_and_keeps_what_was()
+    public void QuickTakesItsPresetForWhatWasNotGivenAndKeepsWhatWas()
     {
         var o = ComparisonCommandLine.Command.Parse("--output", "here", "--seed", "9", "--solvers", "rk4,dopri5", "--quick", "--lr", "0.5");
         var quick = ComparisonOptions.Quick("x");
@@ -51,7 +51,7 @@ public sealed class OptionPrecedenceTests
     }
 
     [Fact]
-    public void Without_options_every_example_takes_its_full_run_and_its_default_folder()
+    public void WithoutOptionsEveryExampleTakesItsFullRunAndItsDefaultFolder()
     {
         Assert.Equal(new SpiralOptions().Epochs, SpiralCommandLine.Command.Parse().Epochs);
         Assert.Equal(new UdeExperimentOptions().AdamEpochs, UdeCommandLine.Command.Parse().AdamEpochs);
@@ -62,7 +62,7 @@ public sealed class OptionPrecedenceTests
     }
 
     [Fact]
-    public void Quick_shortens_training_and_runs_every_part()
+    public void QuickShortensTrainingAndRunsEveryPart()
     {
         var spiral = SpiralCommandLine.Command.Parse("--quick");
         Assert.True(spiral.SolverTable, "--quick must not skip the spiral's solver table (--no-solvers does)");
@@ -90,7 +90,7 @@ public sealed class OptionPrecedenceTests
     }
 
     [Fact]
-    public void A_quick_export_keeps_its_weights_out_of_the_library_unless_told_otherwise()
+    public void AQuickExportKeepsItsWeightsOutOfTheLibraryUnlessToldOtherwise()
     {
         // Documented in --quick's help: a quickly trained model must not replace the weights the library embeds.
         var quick = ExportCommandLine.Command.Parse("--quick", "--output", "run");
@@ -104,14 +104,14 @@ public sealed class OptionPrecedenceTests
     [InlineData("--epochs", "many", "--epochs takes a whole number of at least 1, not 'many'")]
     [InlineData("--lr", "-1", "--lr takes a finite number greater than 0, not '-1'")]
     [InlineData("--window", "1", "--window takes a whole number of at least 2, not '1'")]
-    public void A_bad_value_is_rejected_with_a_message_that_names_the_option(string option, string value, string message)
+    public void ABadValueIsRejectedWithAMessageThatNamesTheOption(string option, string value, string message)
     {
         var e = Assert.Throws<ArgumentException>(() => SpiralCommandLine.Command.Parse(option, value));
         Assert.Contains(message, e.Message);
     }
 
     [Fact]
-    public void Choices_and_solver_names_are_checked()
+    public void ChoicesAndSolverNamesAreChecked()
     {
         Assert.Contains("pendul", Assert.Throws<ArgumentException>(() => HnnCommandLine.Command.Parse("--task", "pendel")).Message);
         Assert.Contains("--solvers", Assert.Throws<ArgumentException>(() => ComparisonCommandLine.Command.Parse("--solvers", "rk4,nosuch")).Message);

@@ -37,7 +37,7 @@ public partial class CoupledSpringsInterleaved
 public sealed class HamiltonianStateOrderTests
 {
     [Fact]
-    public void The_state_vector_follows_declaration_order()
+    public void TheStateVectorFollowsDeclarationOrder()
     {
         Assert.Equal([("q1", 0), ("q2", 1), ("p1", 2), ("p2", 3)], new CoupledSpringsBlocked().Layout.States.Select(s => (s.Name, s.Offset)));
         Assert.Equal([("q1", 0), ("p1", 1), ("q2", 2), ("p2", 3)], new CoupledSpringsInterleaved().Layout.States.Select(s => (s.Name, s.Offset)));
@@ -46,7 +46,7 @@ public sealed class HamiltonianStateOrderTests
     }
 
     [Fact]
-    public void Each_momentum_pairs_with_its_coordinate_in_either_order()
+    public void EachMomentumPairsWithItsCoordinateInEitherOrder()
     {
         // Hamilton's equations at (q1, q2, p1, p2) = (0.3, −0.7, 1.1, 0.4), k = 0.5:
         // q1' = p1, q2' = p2, p1' = −q1 − k(q1 − q2), p2' = −q2 + k(q1 − q2). Polynomials: exact in float64 up to round-off.
@@ -60,7 +60,7 @@ public sealed class HamiltonianStateOrderTests
     }
 
     [Fact]
-    public void Leapfrog_gives_the_same_motion_for_both_declaration_orders()
+    public void LeapfrogGivesTheSameMotionForBothDeclarationOrders()
     {
         using var scope = NewDisposeScope();
         var ts = linspace(0, 5, 11, ScalarType.Float64);

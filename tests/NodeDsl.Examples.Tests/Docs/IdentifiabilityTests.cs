@@ -13,14 +13,14 @@ public sealed class IdentifiabilityTests(ITestOutputHelper output)
     const double TrueBeta = 0.6;
 
     [Fact]
-    public void The_documented_model_and_penalty_are_the_ones_tested()
+    public void TheDocumentedModelAndPenaltyAreTheOnesTested()
     {
         DocSnippets.AssertSame("docs/training.md", "tests/NodeDsl.Examples.Tests/Docs/SirModels.cs", "sir-redundant");
         DocSnippets.AssertSame("docs/training.md", "tests/NodeDsl.Examples.Tests/Docs/IdentifiabilityStudy.cs", "sir-penalty");
     }
 
     [Fact]
-    public void Beta_is_identified_only_when_the_network_cannot_stand_in_for_it()
+    public void BetaIsIdentifiedOnlyWhenTheNetworkCannotStandInForIt()
     {
         var one = IdentifiabilityStudy.Data(1);
         var four = IdentifiabilityStudy.Data(4);

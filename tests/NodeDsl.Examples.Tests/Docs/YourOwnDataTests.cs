@@ -12,7 +12,7 @@ public sealed class YourOwnDataTests
     const string ThisFile = "tests/NodeDsl.Examples.Tests/Docs/YourOwnDataTests.cs";
 
     [Fact]
-    public void From_arrays_builds_trajectories_with_their_own_times_missing_values_and_inputs()
+    public void FromArraysBuildsTrajectoriesWithTheirOwnTimesMissingValuesAndInputs()
     {
         DocSnippets.AssertSame(Page, ThisFile, "data-from-arrays");
         #region snippet: data-from-arrays
@@ -35,7 +35,7 @@ public sealed class YourOwnDataTests
     }
 
     [Fact]
-    public void From_a_solve_then_training_recovers_the_learnable_and_reads_it_by_name()
+    public void FromASolveThenTrainingRecoversTheLearnableAndReadsItByName()
     {
         DocSnippets.AssertSame(Page, ThisFile, "data-from-solve");
         using var scope = NewDisposeScope();
@@ -75,7 +75,7 @@ public sealed class YourOwnDataTests
     }
 
     [Fact]
-    public void A_csv_file_round_trips_the_dataset()
+    public void ACsvFileRoundTripsTheDataset()
     {
         DocSnippets.AssertSame(Page, ThisFile, "data-from-csv");
         var folder = Directory.CreateTempSubdirectory("nodedsl-own-data-").FullName;

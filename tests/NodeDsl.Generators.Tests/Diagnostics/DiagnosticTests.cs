@@ -378,6 +378,16 @@ public partial class DiagnosticTests
         """), "'qDot'", "qDot * qDot / 2");
 
     [Fact]
+    public void NODE044_VecVelocityComponentInNoQuadraticTerm() => MessageNames(Reports("NODE044", """
+        [LagrangianModel] public partial class M { [Coordinate(Size = 2)] Vec q; [Velocity(nameof(q))] Vec qDot; [Lagrangian] double [|L|] => qDot[0] * qDot[0] / 2 - Sum(Square(q)) / 2; }
+        """), "'qDot[1]'");
+
+    [Fact]
+    public void NODE040_ScalarVelocityOfAVecCoordinate() => MessageNames(Reports("NODE040", """
+        [LagrangianModel] public partial class M { [Coordinate(Size = 2)] Vec q; [Velocity(nameof(q))] double [|qDot|]; [Lagrangian] double L => qDot * qDot / 2; }
+        """), "'q'", "same type");
+
+    [Fact]
     public void NODE015_NonPositiveHiddenWidth() => Reports("NODE015", """
         [OdeModel] public partial class M
         {

@@ -15,6 +15,7 @@ public class CachingTests
     [
         OdeModelGenerator.Steps.OdeModels, OdeModelGenerator.Steps.HamiltonianModels, OdeModelGenerator.Steps.LagrangianModels,
         OdeModelGenerator.Steps.Models, OdeModelGenerator.Steps.RejectedModels, OdeModelGenerator.Steps.Diagnostics,
+        OdeModelGenerator.Steps.Target, OdeModelGenerator.Steps.PredictionRejections,
     ];
 
     [Fact]

@@ -4,7 +4,7 @@ namespace NodeDsl.Generators.Tests.Infrastructure;
 internal static class Examples
 {
     /// <summary>Number of [OdeModel]/[HamiltonianModel]/[LagrangianModel] classes in the examples.</summary>
-    public const int ModelCount = 24;
+    public const int ModelCount = 30;
 
     static string Directory => Path.Combine(AppContext.BaseDirectory, "Examples");
 

@@ -14,8 +14,21 @@ internal static class GeneratorRunner
         paths.Add(typeof(NodeDsl.Vec).Assembly.Location);
         paths.Add(typeof(NodeDsl.Runtime.OdeModel).Assembly.Location);
         paths.Add(typeof(NodeDsl.Numerics.KernelLayout).Assembly.Location);
+        paths.Add(typeof(NodeDsl.Prediction.IPredictionModel).Assembly.Location);
         paths.Add(typeof(TorchSharp.torch).Assembly.Location);
         return [.. paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
+    });
+
+    // A library that only predicts: NodeDsl, NodeDsl.Numerics and NodeDsl.Prediction, no runtime and no TorchSharp.
+    static readonly Lazy<CSharpCompilation> predictionOnly = new(() =>
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => !Path.GetFileName(p).StartsWith("TorchSharp", StringComparison.Ordinal) && Path.GetFileName(p) != "NodeDsl.Runtime.dll").ToList();
+        paths.Add(typeof(NodeDsl.Vec).Assembly.Location);
+        paths.Add(typeof(NodeDsl.Numerics.KernelLayout).Assembly.Location);
+        paths.Add(typeof(NodeDsl.Prediction.IPredictionModel).Assembly.Location);
+        return CSharpCompilation.Create("PredictionModels", [], paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
     });
 
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
@@ -27,6 +40,21 @@ internal static class GeneratorRunner
 
     public static CSharpCompilation Compile(params string[] sources)
         => empty.Value.AddSyntaxTrees(sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Model{i}.cs")));
+
+    /// <summary>The sources in a compilation that references NodeDsl.Prediction and not NodeDsl.Runtime or TorchSharp.</summary>
+    public static CSharpCompilation CompileForPrediction(params string[] sources)
+        => predictionOnly.Value.AddSyntaxTrees(sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Model{i}.cs")));
+
+    /// <summary>Runs the generator in a prediction-only compilation (<see cref="CompileForPrediction"/>) and compiles its output.</summary>
+    public static GeneratorOutcome RunForPrediction(params string[] sources)
+    {
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(CompileForPrediction(sources), out var output, out var generatorDiagnostics);
+        return new GeneratorOutcome(
+            generatorDiagnostics,
+            driver.GetRunResult().GeneratedTrees.Select(t => (Path.GetFileName(t.FilePath), t.GetText().ToString())).ToList(),
+            output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray(),
+            output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Warning).ToImmutableArray());
+    }
 
     public static GeneratorDriver CreateDriver(bool trackSteps = false)
         => CSharpGeneratorDriver.Create(

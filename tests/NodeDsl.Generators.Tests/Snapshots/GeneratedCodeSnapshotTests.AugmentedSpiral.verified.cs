@@ -57,7 +57,7 @@ namespace NodeDsl.Models.Tests.Models
             long __batch = __y.shape[0];
             var h = __y.narrow(1, 0, 2);
             var a = __y.narrow(1, 2, 3);
-            var __v0 = __y.narrow(1, 0, 5);
+            var __v0 = __y;
             var __v1 = this.__n_Field.forward(__v0);
             var __v2 = __v1.narrow(1, 0, 2);
             var __v3 = this.Learnable(0).mul(h);
@@ -84,7 +84,7 @@ namespace NodeDsl.Models.Tests.Models
             long __batch = __y.shape[0];
             var h = __y.narrow(1, 0, 2);
             var a = __y.narrow(1, 2, 3);
-            var __v1 = __y.narrow(1, 0, 5);
+            var __v1 = __y;
             var __tape0 = this.__n_Field.Record(__v1);
             var __v2 = __tape0.Output;
             var __v3 = __v2.narrow(1, 0, 2);

@@ -32,12 +32,12 @@ namespace NodeDsl.Models.Tests.Models
         {
             CheckState(__y);
             long __batch = __y.shape[0];
-            var u = __y.narrow(1, 0, 32);
-            var __v0 = __y.narrow(1, 0, 32);
+            var u = __y;
+            var __v0 = __y;
             var __v1 = this.__n_Block.forward(__v0);
             var __v2 = global::NodeDsl.Runtime.ScalarOps.Mul(u, this.nu);
             var __v3 = __v1.sub(__v2);
-            return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v3, __batch, 32) }, 1);
+            return Columns(__v3, __batch, 32);
         }
 
         /// <summary>θ of the VJP: <c>parameters()</c> in registration order, then <c>Inputs</c> when it requires grad.</summary>
@@ -53,13 +53,13 @@ namespace NodeDsl.Models.Tests.Models
             using var __noGrad = global::TorchSharp.torch.no_grad();
             CheckState(__y);
             long __batch = __y.shape[0];
-            var u = __y.narrow(1, 0, 32);
-            var __v1 = __y.narrow(1, 0, 32);
+            var u = __y;
+            var __v1 = __y;
             var __tape0 = global::NodeDsl.Runtime.NetworkTapes.Record(this.__n_Block, __v1);
             var __v2 = __tape0.Output;
             var __v3 = global::NodeDsl.Runtime.ScalarOps.Mul(u, this.nu);
             var __v4 = __v2.sub(__v3);
-            var __f = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v4, __batch, 32) }, 1);
+            var __f = Columns(__v4, __batch, 32);
             var __pn_Block = global::NodeDsl.Runtime.NetworkTapes.Slots(this.__n_Block);
             var __g0 = __a.narrow(1, 0, 32);
             var __g1 = __g0;

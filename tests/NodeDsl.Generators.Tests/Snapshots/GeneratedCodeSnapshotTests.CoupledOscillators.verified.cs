@@ -383,7 +383,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v33 = __v32.mul(p2);
             var __v34 = global::NodeDsl.Runtime.ScalarOps.Div(__v33, 5.0);
             var __v35 = __v30.add(__v34, global::NodeDsl.Runtime.ScalarOps.One);
-            return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v35, __batch, 1) }, 1);
+            return Columns(__v35, __batch, 1);
         }
 
         /// <summary>Hamilton's equations for one state in plain C# (q' = ∂H/∂p, p' = −∂H/∂q from the symbolic derivative).</summary>

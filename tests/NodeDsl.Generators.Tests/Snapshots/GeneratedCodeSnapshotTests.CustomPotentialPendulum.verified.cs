@@ -106,7 +106,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v6 = q.mul(q);
             var __v7 = global::NodeDsl.Runtime.ScalarOps.Div(__v6, 4.0);
             var __v8 = __v5.add(__v7, global::NodeDsl.Runtime.ScalarOps.One);
-            return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v8, __batch, 1) }, 1);
+            return Columns(__v8, __batch, 1);
         }
 
         /// <summary>Hamilton's equations for one state in plain C# (q' = ∂H/∂p, p' = −∂H/∂q from the symbolic derivative).</summary>

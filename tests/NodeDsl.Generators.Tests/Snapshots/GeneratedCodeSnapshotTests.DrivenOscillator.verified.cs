@@ -9,7 +9,7 @@ namespace NodeDsl.Models.Tests.Models
     {
         [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
         private static readonly global::NodeDsl.Runtime.ModelLayout __layout = new global::NodeDsl.Runtime.ModelLayout(
-            new global::NodeDsl.Runtime.StateInfo[] { new("x", 0, 1, global::NodeDsl.Runtime.StateKind.Position), new("v", 1, 1, global::NodeDsl.Runtime.StateKind.Velocity) },
+            new global::NodeDsl.Runtime.StateInfo[] { new("x", 0, 1, global::NodeDsl.Runtime.StateKind.Position), new("v", 1, 1, global::NodeDsl.Runtime.StateKind.Velocity, "x") },
             global::System.Array.Empty<global::NodeDsl.Runtime.InputInfo>(),
             new global::NodeDsl.Runtime.ParameterInfo[] { new("k", 1.5), new("c", 0.2) },
             global::System.Array.Empty<global::NodeDsl.Runtime.NetworkInfo>());

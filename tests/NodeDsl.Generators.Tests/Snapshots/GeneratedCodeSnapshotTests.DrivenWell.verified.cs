@@ -153,7 +153,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v8 = global::NodeDsl.Runtime.ScalarOps.Pow(q, 4.0);
             var __v9 = global::NodeDsl.Runtime.ScalarOps.Div(__v8, 20.0);
             var __v10 = __v7.add(__v9, global::NodeDsl.Runtime.ScalarOps.One);
-            return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v10, __batch, 1) }, 1);
+            return Columns(__v10, __batch, 1);
         }
 
         /// <summary>Hamilton's equations for one state in plain C# (q' = ∂H/∂p, p' = −∂H/∂q from the symbolic derivative).</summary>

@@ -123,7 +123,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v58 = __v54.sub(__v57);
             var __v59 = __v58.add(this.Learnable(0), global::NodeDsl.Runtime.ScalarOps.One);
             var __v60 = __v53.add(__v59, global::NodeDsl.Runtime.ScalarOps.One);
-            var __v61 = __y.narrow(1, 0, 4);
+            var __v61 = __y;
             var __v62 = this.__n_Pair.forward(__v61);
             var __v63 = __v62.narrow(1, 1, 1);
             var __v64 = __v62.narrow(1, 0, 1);
@@ -252,7 +252,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v58 = __v54.sub(__v57);
             var __v59 = __v58.add(this.Learnable(0), global::NodeDsl.Runtime.ScalarOps.One);
             var __v60 = __v53.add(__v59, global::NodeDsl.Runtime.ScalarOps.One);
-            var __v62 = __y.narrow(1, 0, 4);
+            var __v62 = __y;
             var __tape61 = this.__n_Pair.Record(__v62);
             var __v63 = __tape61.Output;
             var __v64 = __v63.narrow(1, 1, 1);

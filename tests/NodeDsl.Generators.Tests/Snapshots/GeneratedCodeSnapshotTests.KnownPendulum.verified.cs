@@ -120,7 +120,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v6 = global::NodeDsl.Runtime.ScalarOps.RSub(1.0, __v5);
             var __v7 = __v4.mul(__v6);
             var __v8 = __v3.add(__v7, global::NodeDsl.Runtime.ScalarOps.One);
-            return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v8, __batch, 1) }, 1);
+            return Columns(__v8, __batch, 1);
         }
 
         /// <summary>Hamilton's equations for one state in plain C# (q' = ∂H/∂p, p' = −∂H/∂q from the symbolic derivative).</summary>

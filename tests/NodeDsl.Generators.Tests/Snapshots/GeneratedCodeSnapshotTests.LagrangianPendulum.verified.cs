@@ -9,7 +9,7 @@ namespace NodeDsl.Models.Tests.Models
     {
         [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
         private static readonly global::NodeDsl.Runtime.ModelLayout __layout = new global::NodeDsl.Runtime.ModelLayout(
-            new global::NodeDsl.Runtime.StateInfo[] { new("q", 0, 1, global::NodeDsl.Runtime.StateKind.Coordinate), new("qDot", 1, 1, global::NodeDsl.Runtime.StateKind.Velocity) },
+            new global::NodeDsl.Runtime.StateInfo[] { new("q", 0, 1, global::NodeDsl.Runtime.StateKind.Coordinate), new("qDot", 1, 1, global::NodeDsl.Runtime.StateKind.Velocity, "q") },
             global::System.Array.Empty<global::NodeDsl.Runtime.InputInfo>(),
             new global::NodeDsl.Runtime.ParameterInfo[] { new("length", 0.8) },
             global::System.Array.Empty<global::NodeDsl.Runtime.NetworkInfo>());

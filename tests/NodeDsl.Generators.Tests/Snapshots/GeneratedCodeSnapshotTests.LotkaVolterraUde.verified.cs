@@ -56,7 +56,7 @@ namespace NodeDsl.Models.Tests.Models
             var prey = __y.narrow(1, 0, 1);
             var predator = __y.narrow(1, 1, 1);
             var __v0 = this.Learnable(0).mul(prey);
-            var __v1 = __y.narrow(1, 0, 2);
+            var __v1 = __y;
             var __v2 = this.__n_Missing.forward(__v1);
             var __v3 = __v2.narrow(1, 0, 1);
             var __v4 = __v0.add(__v3, global::NodeDsl.Runtime.ScalarOps.One);
@@ -82,7 +82,7 @@ namespace NodeDsl.Models.Tests.Models
             var prey = __y.narrow(1, 0, 1);
             var predator = __y.narrow(1, 1, 1);
             var __v0 = this.Learnable(0).mul(prey);
-            var __v2 = __y.narrow(1, 0, 2);
+            var __v2 = __y;
             var __tape1 = this.__n_Missing.Record(__v2);
             var __v3 = __tape1.Output;
             var __v4 = __v3.narrow(1, 0, 1);

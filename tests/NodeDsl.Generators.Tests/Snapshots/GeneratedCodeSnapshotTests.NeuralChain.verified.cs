@@ -422,7 +422,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v44 = __v43.sum(1, true);
             var __v45 = global::NodeDsl.Runtime.ScalarOps.Div(__v44, 4.0);
             var __v46 = __v40.add(__v45, global::NodeDsl.Runtime.ScalarOps.One);
-            return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v46, __batch, 1) }, 1);
+            return Columns(__v46, __batch, 1);
         }
 
         /// <summary>Hamilton's equations for one state in plain C# (q' = ∂H/∂p, p' = −∂H/∂q from the symbolic derivative).</summary>

@@ -9,7 +9,7 @@ namespace NodeDsl.Models.Tests.Models
     {
         [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
         private static readonly global::NodeDsl.Runtime.ModelLayout __layout = new global::NodeDsl.Runtime.ModelLayout(
-            new global::NodeDsl.Runtime.StateInfo[] { new("q1", 0, 1, global::NodeDsl.Runtime.StateKind.Coordinate), new("q2", 1, 1, global::NodeDsl.Runtime.StateKind.Coordinate), new("q1Dot", 2, 1, global::NodeDsl.Runtime.StateKind.Velocity), new("q2Dot", 3, 1, global::NodeDsl.Runtime.StateKind.Velocity) },
+            new global::NodeDsl.Runtime.StateInfo[] { new("q1", 0, 1, global::NodeDsl.Runtime.StateKind.Coordinate), new("q2", 1, 1, global::NodeDsl.Runtime.StateKind.Coordinate), new("q1Dot", 2, 1, global::NodeDsl.Runtime.StateKind.Velocity, "q1"), new("q2Dot", 3, 1, global::NodeDsl.Runtime.StateKind.Velocity, "q2") },
             global::System.Array.Empty<global::NodeDsl.Runtime.InputInfo>(),
             new global::NodeDsl.Runtime.ParameterInfo[] { new("mass", 1.5) },
             new global::NodeDsl.Runtime.NetworkInfo[] { new("Net", 5, 1, "MLP 5→16→1 (Tanh)") });

@@ -92,7 +92,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v3 = this.__n_V.forward(__v2);
             var __v4 = __v3.narrow(1, 0, 1);
             var __v5 = __v1.add(__v4, global::NodeDsl.Runtime.ScalarOps.One);
-            return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v5, __batch, 1) }, 1);
+            return Columns(__v5, __batch, 1);
         }
 
         /// <summary>Hamilton's equations for one state in plain C# (q' = ∂H/∂p, p' = −∂H/∂q from the symbolic derivative).</summary>

@@ -32,7 +32,7 @@ namespace NodeDsl.Models.Tests.Models
         {
             CheckState(__y);
             long __batch = __y.shape[0];
-            var x = __y.narrow(1, 0, 1);
+            var x = __y;
             var __inputs = InputColumns(__batch);
             var mu = __inputs.narrow(1, 0, 1);
             var c = __inputs.narrow(1, 1, 2);
@@ -49,7 +49,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v10 = c.mul(__v9);
             var __v11 = __v10.sum(1, true);
             var __v12 = __v8.add(__v11, global::NodeDsl.Runtime.ScalarOps.One);
-            return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v12, __batch, 1) }, 1);
+            return Columns(__v12, __batch, 1);
         }
 
         /// <summary>θ of the VJP: <c>parameters()</c> in registration order, then <c>Inputs</c> when it requires grad.</summary>
@@ -65,7 +65,7 @@ namespace NodeDsl.Models.Tests.Models
             using var __noGrad = global::TorchSharp.torch.no_grad();
             CheckState(__y);
             long __batch = __y.shape[0];
-            var x = __y.narrow(1, 0, 1);
+            var x = __y;
             var __inputs = InputColumns(__batch);
             var mu = __inputs.narrow(1, 0, 1);
             var c = __inputs.narrow(1, 1, 2);
@@ -83,7 +83,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v11 = c.mul(__v10);
             var __v12 = __v11.sum(1, true);
             var __v13 = __v9.add(__v12, global::NodeDsl.Runtime.ScalarOps.One);
-            var __f = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v13, __batch, 1) }, 1);
+            var __f = Columns(__v13, __batch, 1);
             var __pn_Learned = new global::TorchSharp.torch.Tensor?[6];
             var __g0 = __a.narrow(1, 0, 1);
             var __g1 = __g0;

@@ -9,7 +9,7 @@ namespace NodeDsl.Models.Tests.Models
     {
         [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
         private static readonly global::NodeDsl.Runtime.ModelLayout __layout = new global::NodeDsl.Runtime.ModelLayout(
-            new global::NodeDsl.Runtime.StateInfo[] { new("x", 0, 2, global::NodeDsl.Runtime.StateKind.Position), new("z", 2, 1, global::NodeDsl.Runtime.StateKind.Position), new("w", 3, 1, global::NodeDsl.Runtime.StateKind.Velocity), new("v", 4, 2, global::NodeDsl.Runtime.StateKind.LatentVelocity) },
+            new global::NodeDsl.Runtime.StateInfo[] { new("x", 0, 2, global::NodeDsl.Runtime.StateKind.Position), new("z", 2, 1, global::NodeDsl.Runtime.StateKind.Position), new("w", 3, 1, global::NodeDsl.Runtime.StateKind.Velocity, "z"), new("v", 4, 2, global::NodeDsl.Runtime.StateKind.LatentVelocity, "x") },
             global::System.Array.Empty<global::NodeDsl.Runtime.InputInfo>(),
             new global::NodeDsl.Runtime.ParameterInfo[] { new("drag", 0.1) },
             new global::NodeDsl.Runtime.NetworkInfo[] { new("Field", 4, 2, "MLP 4→16→2 (Tanh)") });

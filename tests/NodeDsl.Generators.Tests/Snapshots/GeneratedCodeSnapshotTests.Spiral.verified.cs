@@ -32,11 +32,11 @@ namespace NodeDsl.Models.Tests.Models
         {
             CheckState(__y);
             long __batch = __y.shape[0];
-            var h = __y.narrow(1, 0, 2);
+            var h = __y;
             var __v0 = global::NodeDsl.Runtime.ScalarOps.Pow(h, 3.0);
             var __v1 = Columns(__v0, __batch, 2);
             var __v2 = this.__n_Net.forward(__v1);
-            return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v2, __batch, 2) }, 1);
+            return Columns(__v2, __batch, 2);
         }
 
         /// <summary>θ of the VJP: <c>parameters()</c> in registration order, then <c>Inputs</c> when it requires grad.</summary>
@@ -52,12 +52,12 @@ namespace NodeDsl.Models.Tests.Models
             using var __noGrad = global::TorchSharp.torch.no_grad();
             CheckState(__y);
             long __batch = __y.shape[0];
-            var h = __y.narrow(1, 0, 2);
+            var h = __y;
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Pow(h, 3.0);
             var __v2 = Columns(__v1, __batch, 2);
             var __tape0 = this.__n_Net.Record(__v2);
             var __v3 = __tape0.Output;
-            var __f = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v3, __batch, 2) }, 1);
+            var __f = Columns(__v3, __batch, 2);
             var __pn_Net = new global::TorchSharp.torch.Tensor?[4];
             var __g0 = __a.narrow(1, 0, 2);
             var __g1 = __tape0.Backward(__g0, __pn_Net);

@@ -182,7 +182,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v15 = __v12.add(__v14, global::NodeDsl.Runtime.ScalarOps.One);
             var __v16 = __v3.mul(__v15);
             var __v17 = __v10.add(__v16, global::NodeDsl.Runtime.ScalarOps.One);
-            return global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { Columns(__v17, __batch, 1) }, 1);
+            return Columns(__v17, __batch, 1);
         }
 
         /// <summary>Hamilton's equations for one state in plain C# (q' = ∂H/∂p, p' = −∂H/∂q from the symbolic derivative).</summary>

@@ -12,6 +12,7 @@ public class GeneratedCodeSnapshotTests
         "Spiral", "LotkaVolterraUde", "ForcedOscillator", "ParametrizedGrowth", "AugmentedSpiral",
         "NeuralPendulum", "KnownPendulum", "CoupledOscillators", "ConvField", "CustomPotentialPendulum",
         "ExpressionCoverage", "DrivenWell", "SpringChain", "NeuralChain", "DrivenOscillator", "SecondOrderNode", "LagrangianPendulum", "NeuralLagrangian",
+        "LagrangianChain", "NeuralVecLagrangian",
     };
 
     [Theory]

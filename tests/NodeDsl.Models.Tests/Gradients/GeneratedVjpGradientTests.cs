@@ -13,7 +13,7 @@ namespace NodeDsl.Models.Tests.Gradients;
 /// </summary>
 public class GeneratedVjpGradientTests
 {
-    public static TheoryData<string> Models => new() { "node", "ude", "parametrized", "hamiltonian", "secondorder", "lagrangian" };
+    public static TheoryData<string> Models => new() { "node", "ude", "parametrized", "hamiltonian", "secondorder", "lagrangian", "veclagrangian" };
 
     // The convergence study runs four tight Dopri5 solves with their backward passes; for the Lagrangian model each
     // evaluation is n + 1 autograd passes, which makes it the slowest test here without checking anything the two
@@ -35,6 +35,7 @@ public class GeneratedVjpGradientTests
             "parametrized" => new ParametrizedGrowth(ModelOptions.Float64(3)),
             "secondorder" => new SecondOrderNode(ModelOptions.Float64(5)),
             "lagrangian" => new NeuralLagrangian(ModelOptions.Float64(6)),
+            "veclagrangian" => new NeuralVecLagrangian(ModelOptions.Float64(7)),
             _ => new NeuralPendulum(ModelOptions.Float64(4)),
         };
         Assert.IsAssignableFrom<IRatesVjp>(model);
@@ -45,6 +46,7 @@ public class GeneratedVjpGradientTests
             "parametrized" => tensor(new double[,] { { 0.3 }, { -0.6 } }, float64),
             "secondorder" => tensor(new double[,] { { 0.5, -0.2, 0.8, 0.1, 0.3, -0.4 }, { -0.6, 0.4, -0.3, 0.5, 0.0, 0.2 } }, float64),
             "lagrangian" => tensor(new double[,] { { 0.5, -0.3, 0.2, 0.4 }, { -0.2, 0.6, -0.5, 0.1 } }, float64),
+            "veclagrangian" => tensor(new double[,] { { 0.5, -0.3, 0.2, 0.4, 0.1, -0.2 }, { -0.2, 0.6, -0.5, 0.1, -0.3, 0.2 } }, float64),
             _ => tensor(new double[,] { { 1.0, 0.0 }, { 0.4, 0.6 } }, float64),
         };
         y0.requires_grad_(true);
@@ -58,7 +60,7 @@ public class GeneratedVjpGradientTests
         }
         // Each rates evaluation of the Lagrangian network is three autograd passes and its VJP a double backward, so its
         // solve is kept short (5 RK4 steps) to keep the test fast; the gradient paths are the same at any length.
-        var ts = name == "lagrangian" ? linspace(0, 0.1, 3, dtype: float64) : linspace(0, 1, 6, dtype: float64);
+        var ts = name is "lagrangian" or "veclagrangian" ? linspace(0, 0.1, 3, dtype: float64) : linspace(0, 1, 6, dtype: float64);
         var weights = randn(new long[] { ts.shape[0], y0.shape[0], y0.shape[1] }, dtype: float64, generator: new Generator(11));
         return new Case(model, y0, ts, weights, [.. checkedTensors]);
     }

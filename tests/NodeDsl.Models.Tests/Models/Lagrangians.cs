@@ -90,3 +90,99 @@ public partial class LearnedLagrangian
     [Lagrangian]
     double L => qDot * qDot / 2 + Net(q, qDot);
 }
+
+/// <summary>
+/// Four masses on springs between two walls, over Vec coordinates: L = m q̇·q̇/2 + c Σ q̇ᵢq̇ᵢ₊₁ + a Σ qᵢ²q̇ᵢ²/2 −
+/// k/2 Σ (qᵢ₊₁ − qᵢ)² − k/2 (q₀² + q₃²). The velocity coupling c makes M tridiagonal, the q-dependent inertia a makes
+/// M depend on q (so C ≠ 0); M ⪰ (m − 2c) I stays positive definite. <see cref="LagrangianChainScalars"/> is the same
+/// Lagrangian written over scalars.
+/// </summary>
+[LagrangianModel]
+public partial class LagrangianChain
+{
+    [Coordinate(Size = 4)] Vec q;
+    [Velocity(nameof(q))] Vec qDot;
+    [Learnable] double m = 1.2;
+    [Constant] double c = 0.3;
+    [Constant] double a = 0.2;
+    [Constant] double k = 3.0;
+
+    [Lagrangian]
+    double L => m * Dot(qDot, qDot) / 2 + c * Dot(qDot[1..], qDot[..^1]) + a * Sum(Square(q) * Square(qDot)) / 2
+                - k / 2 * Sum(Square(q[1..] - q[..^1])) - k / 2 * (q[0] * q[0] + q[^1] * q[^1]);
+}
+
+/// <summary><see cref="LagrangianChain"/> written over four scalar coordinates (for the scalars-vs-vectors test).</summary>
+[LagrangianModel]
+public partial class LagrangianChainScalars
+{
+    [Coordinate] double q0;
+    [Coordinate] double q1;
+    [Coordinate] double q2;
+    [Coordinate] double q3;
+    [Velocity(nameof(q0))] double v0;
+    [Velocity(nameof(q1))] double v1;
+    [Velocity(nameof(q2))] double v2;
+    [Velocity(nameof(q3))] double v3;
+    [Learnable] double m = 1.2;
+    [Constant] double c = 0.3;
+    [Constant] double a = 0.2;
+    [Constant] double k = 3.0;
+
+    [Lagrangian]
+    double L()
+    {
+        var kinetic = m * (v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3) / 2 + c * (v1 * v0 + v2 * v1 + v3 * v2)
+                      + a * (q0 * q0 * v0 * v0 + q1 * q1 * v1 * v1 + q2 * q2 * v2 * v2 + q3 * q3 * v3 * v3) / 2;
+        var springs = k / 2 * ((q1 - q0) * (q1 - q0) + (q2 - q1) * (q2 - q1) + (q3 - q2) * (q3 - q2)) + k / 2 * (q0 * q0 + q3 * q3);
+        return kinetic - springs;
+    }
+}
+
+/// <summary>
+/// A Vec coordinate beside a scalar one, all terms known: a velocity coupling between the blocks that depends on q, an
+/// x-dependent inertia, and an explicitly time-dependent term (∂²L/∂q̇∂t ≠ 0 for the Vec block).
+/// </summary>
+[LagrangianModel]
+public partial class CoupledVecLagrangian
+{
+    [Coordinate(Size = 2)] Vec q;
+    [Coordinate] double x;
+    [Velocity(nameof(q))] Vec qDot;
+    [Velocity(nameof(x))] double xDot;
+    [Time] double t;
+    [Learnable] double k = 2.0;
+
+    [Lagrangian]
+    double L => Dot(qDot, qDot) / 2 + (1 + x * x / 4) * xDot * xDot / 2 + 0.2 * xDot * Dot(qDot, Sin(q))
+                + 0.3 * Sin(t) * Dot(qDot, q) - k / 2 * Sum(Square(q)) - Cos(x);
+}
+
+/// <summary>A Lagrangian neural network over a Vec and a scalar coordinate: the network term reads both blocks and time.</summary>
+[LagrangianModel]
+public partial class NeuralVecLagrangian
+{
+    [Coordinate(Size = 2)] Vec q;
+    [Coordinate] double x;
+    [Velocity(nameof(q))] Vec qDot;
+    [Velocity(nameof(x))] double xDot;
+    [Time] double t;
+    [Learnable] double mass = 1.5;
+
+    [Neural(12, Activation = Activation.Tanh)]
+    private partial double Net(Vec q, double x, Vec qDot, double xDot, double t);
+
+    [Lagrangian]
+    double L => mass * Dot(qDot, qDot) / 2 + xDot * xDot / 2 + 0.1 * Net(q, x, qDot, xDot, t) - Sum(Square(q)) / 2 - x * x;
+}
+
+/// <summary>L = Σ qᵢ² q̇ᵢ²/2 − Σ qᵢ²/2 over a Vec: M = diag(q²) is singular wherever a component of q vanishes.</summary>
+[LagrangianModel]
+public partial class DegenerateVecLagrangian
+{
+    [Coordinate(Size = 2)] Vec q;
+    [Velocity(nameof(q))] Vec qDot;
+
+    [Lagrangian]
+    double L => Sum(Square(q) * Square(qDot)) / 2 - Sum(Square(q)) / 2;
+}

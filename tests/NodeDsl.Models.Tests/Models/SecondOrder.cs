@@ -38,3 +38,18 @@ public partial class SecondOrderNode
     [Accelerations]
     (Vec x, double z) Accelerations() => (Field(x, v), -z - drag * w * Abs(w));
 }
+
+/// <summary>
+/// x'' = −k x with the velocity latent: only x is observed, so training and prediction start from an estimated x'(t₀)
+/// (for the Trainer's data and encoder initialisations).
+/// </summary>
+[OdeModel]
+public partial class LatentOscillator
+{
+    [State] double x;
+    [Velocity(nameof(x), Latent = true)] double v;
+    [Learnable] double k = 1.69;
+
+    [Accelerations]
+    double Acceleration() => -k * x;
+}

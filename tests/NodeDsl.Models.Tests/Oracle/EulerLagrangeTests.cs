@@ -79,6 +79,56 @@ public class EulerLagrangeTests
     public void LearnedLagrangianReadingAllOfYMatchesFiniteDifferences()
         => AssertMatchesFiniteDifferences(new LearnedLagrangian(ModelOptions.Float64(8)), n: 1);
 
+    [Fact]
+    public void VecChainMatchesFiniteDifferencesOfItsScalarLagrangian()
+        => AssertMatchesFiniteDifferences(new LagrangianChain(ModelOptions.Float64(9)), n: 4);
+
+    [Fact]
+    public void VecBesideScalarWithTimeMatchesFiniteDifferences()
+        => AssertMatchesFiniteDifferences(new CoupledVecLagrangian(ModelOptions.Float64(10)), n: 3);
+
+    [Fact]
+    public void VecNetworkLagrangianMatchesFiniteDifferences()
+        => AssertMatchesFiniteDifferences(new NeuralVecLagrangian(ModelOptions.Float64(11)), n: 3);
+
+    [Fact]
+    public void ChainWrittenOverScalarsAndOverAVecAgree()
+    {
+        // The same Lagrangian, derived by the scalar forward-mode path and by the Vec reverse-mode path: only the order of
+        // float64 operations differs (a few dozen per entry of M, C and ∇qL, then the same 4×4 LU solve), so 1e-13
+        // relative to the largest rate is rounding, while any wrong or missing term moves a rate by O(0.1).
+        var vec = new LagrangianChain(ModelOptions.Float64(1));
+        var scalars = new LagrangianChainScalars(ModelOptions.Float64(1));
+        var (y, _) = Sample(12, 8, 1.0);
+        var a = Rates(vec, y);
+        var b = Rates(scalars, y);
+        double scale = b.Max(Math.Abs);
+        for (int i = 0; i < a.Length; i++)
+            Assert.True(Math.Abs(a[i] - b[i]) <= 1e-13 * scale, $"entry {i} (row {i / 8}, {vec.Layout.ComponentNames[i % 8]}): {a[i]:R} vs {b[i]:R}");
+        // The scalar oracles of the two models agree as well.
+        var row = y[0].data<double>().ToArray();
+        var sa = vec.ScalarRates(0.0, row);
+        var sb = scalars.ScalarRates(0.0, row);
+        for (int i = 0; i < sa.Length; i++) Assert.Equal(sb[i], sa[i], 1e-13 * scale);
+    }
+
+    [Fact]
+    public void SingularMassMatrixOfAVecNamesTheComponents()
+    {
+        // M = diag(q₀², q₁²): row 1 has q₁ = 0, so the row of qDot[1] vanishes there; row 0 is regular.
+        var model = new DegenerateVecLagrangian(ModelOptions.Float64(1));
+        var y = tensor(new double[,] { { 0.5, 0.4, 0.1, 0.2 }, { 0.3, 0.0, 0.1, 0.1 } }, float64);
+        var error = Assert.Throws<SingularMassMatrixException>(() => Rates(model, y));
+        Assert.Equal([1L], error.Rows);
+        Assert.Equal(["qDot[1]"], error.Velocities);
+        var scalar = Assert.Throws<SingularMassMatrixException>(() => model.ScalarRates(0.0, [0.3, 0.0, 0.1, 0.1]));
+        Assert.Equal(["qDot[1]"], scalar.Velocities);
+        // Away from zeros: q̈ᵢ = (−qᵢ − qᵢ q̇ᵢ²)/qᵢ² from M q̈ = ∂L/∂q − C q̇ with C = diag(2 qᵢ q̇ᵢ), as in the scalar case.
+        var regular = Rates(model, y.narrow(0, 0, 1));
+        Assert.Equal((-0.5 - 0.5 * 0.01) / 0.25, regular[2], 12);
+        Assert.Equal((-0.4 - 0.4 * 0.04) / 0.16, regular[3], 12);
+    }
+
     /// <summary>
     /// The oracle is the model's own scalar Lagrangian (its [Lagrangian] member in plain C#): ∇qL, M = ∂²L/∂q̇², C =
     /// ∂²L/∂q̇∂q and ∂²L/∂q̇∂t by central differences with h = 1e-4. Truncation error O(h²)·L⁗ ≈ 1e-8 and rounding

@@ -67,6 +67,12 @@ public class OracleTests
     public void LagrangianDoublePendulum() => OracleCheck.AssertAgrees(new DoublePendulumLagrangian(ModelOptions.Float64(17)), Points, 27);
 
     [Fact]
+    public void LagrangianVecChain() => OracleCheck.AssertAgrees(new LagrangianChain(ModelOptions.Float64(18)), Points, 28);
+
+    [Fact]
+    public void LagrangianVecBesideScalarWithTime() => OracleCheck.AssertAgrees(new CoupledVecLagrangian(ModelOptions.Float64(19)), Points, 29);
+
+    [Fact]
     public void HamiltonianWithCustomModulePotential()
         => OracleCheck.AssertAgrees(new CustomPotentialPendulum(ModelOptions.Float64(10)), Points, 21);
 }

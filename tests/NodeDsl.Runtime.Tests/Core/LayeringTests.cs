@@ -107,7 +107,7 @@ public partial class LayeringTests
     // Comments (doc crefs may name any layer) and string literals are not dependencies.
     static string Strip(string source) => StringLiteral().Replace(LineComment().Replace(source, ""), "\"\"");
 
-    static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "NodeDsl.sln"))) return dir.FullName;

@@ -7,7 +7,7 @@ namespace NodeDsl.Runtime.Tests.Data;
 public sealed class TrajectoryDatasetFactoryTests
 {
     [Fact]
-    public void Jagged_arrays_keep_each_trajectory_its_own_times_values_and_inputs()
+    public void JaggedArraysKeepEachTrajectoryItsOwnTimesValuesAndInputs()
     {
         var data = TrajectoryDataset.FromArrays(["x", "v"],
             times: [[0.0, 0.3, 1.1], [0.0, 2.0]],
@@ -23,7 +23,7 @@ public sealed class TrajectoryDatasetFactoryTests
     }
 
     [Fact]
-    public void A_shared_grid_in_solve_layout_gives_one_trajectory_per_batch_row()
+    public void ASharedGridInSolveLayoutGivesOneTrajectoryPerBatchRow()
     {
         // values[t, b, j] = 100·t + 10·b + j makes every entry's origin readable.
         var values = new double[3, 2, 2];
@@ -35,7 +35,7 @@ public sealed class TrajectoryDatasetFactoryTests
     }
 
     [Fact]
-    public void Tensors_from_a_solve_keep_the_leading_components_and_share_a_single_input_row()
+    public void TensorsFromASolveKeepTheLeadingComponentsAndShareASingleInputRow()
     {
         using var scope = NewDisposeScope();
         var ts = tensor(new[] { 0.0, 1.0 }, dtype: ScalarType.Float32);
@@ -47,7 +47,7 @@ public sealed class TrajectoryDatasetFactoryTests
     }
 
     [Fact]
-    public void Mismatched_shapes_are_rejected_with_a_message_that_says_what_to_fix()
+    public void MismatchedShapesAreRejectedWithAMessageThatSaysWhatToFix()
     {
         var e = Assert.Throws<ArgumentException>(() => TrajectoryDataset.FromArrays(["x"], [[0.0, 1.0]], [new double[2, 1], new double[2, 1]]));
         Assert.Contains("1 time arrays but 2 value arrays", e.Message);

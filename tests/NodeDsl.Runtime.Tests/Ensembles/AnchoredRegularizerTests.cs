@@ -7,7 +7,7 @@ namespace NodeDsl.Runtime.Tests.Ensembles;
 public sealed class AnchoredRegularizerTests
 {
     [Fact]
-    public void Gradient_is_two_lambda_times_the_distance_to_the_anchor_over_members()
+    public void GradientIsTwoLambdaTimesTheDistanceToTheAnchorOverMembers()
     {
         const int members = 3;
         var net = new EnsembleMlp(members, 2, [5], 2, dtype: ScalarType.Float64);
@@ -27,7 +27,7 @@ public sealed class AnchoredRegularizerTests
     }
 
     [Fact]
-    public void Value_matches_a_hand_computation_and_the_member_penalties()
+    public void ValueMatchesAHandComputationAndTheMemberPenalties()
     {
         using var theta = new TorchSharp.Modules.Parameter(tensor(new double[] { 1, 2, 3, 4 }, [2, 2], ScalarType.Float64));
         using var anchor = tensor(new double[] { 0, 0, 1, 1 }, [2, 2], ScalarType.Float64);
@@ -39,7 +39,7 @@ public sealed class AnchoredRegularizerTests
     }
 
     [Fact]
-    public void Prior_weights_follow_pearce_lambda_and_fan_in_scaling()
+    public void PriorWeightsFollowPearceLambdaAndFanInScaling()
     {
         var net = new EnsembleMlp(10, 50, [50], 3, dtype: ScalarType.Float64);
         var prior = GaussianPrior.FanInScaled(net, 2.0);
@@ -52,7 +52,7 @@ public sealed class AnchoredRegularizerTests
     }
 
     [Fact]
-    public void Initialisation_and_anchors_are_independent_draws_and_seeded()
+    public void InitialisationAndAnchorsAreIndependentDrawsAndSeeded()
     {
         var a = new EnsembleMlp(2, 2, [4], 2, dtype: ScalarType.Float64);
         var b = new EnsembleMlp(2, 2, [4], 2, dtype: ScalarType.Float64);
@@ -64,7 +64,7 @@ public sealed class AnchoredRegularizerTests
     }
 
     [Fact]
-    public void Misuse_fails_with_messages_that_name_the_cause()
+    public void MisuseFailsWithMessagesThatNameTheCause()
     {
         var net = new EnsembleMlp(3, 2, [4], 2, dtype: ScalarType.Float64);
         using var wrong = zeros(2, 2, ScalarType.Float64);

@@ -8,7 +8,7 @@ public sealed class EnsembleNeuralOdeTests
     const int M = 4, B = 5, N = 2;
 
     [Fact]
-    public void Batched_rates_equal_each_member_run_separately()
+    public void BatchedRatesEqualEachMemberRunSeparately()
     {
         var ode = EnsembleTestModels.Ensemble(M, N, [8, 8], seed: 3);
         using var y = EnsembleTestModels.Random(11, M * B, N);    // each member gets its own B rows
@@ -25,7 +25,7 @@ public sealed class EnsembleNeuralOdeTests
     }
 
     [Fact]
-    public void One_batched_rk4_solve_equals_solving_each_member_alone()
+    public void OneBatchedRk4SolveEqualsSolvingEachMemberAlone()
     {
         var ode = EnsembleTestModels.Ensemble(M, N, [16], seed: 5);
         double[] y0 = [1.0, -0.5];
@@ -43,7 +43,7 @@ public sealed class EnsembleNeuralOdeTests
     }
 
     [Fact]
-    public void Adaptive_solve_with_per_trajectory_norm_gives_each_member_its_own_steps()
+    public void AdaptiveSolveWithPerTrajectoryNormGivesEachMemberItsOwnSteps()
     {
         // With ErrorNorm.PerTrajectory every row accepts/rejects on its own error, so a member's solution does not
         // depend on the others (a shared batch norm would couple their step sizes).
@@ -62,7 +62,7 @@ public sealed class EnsembleNeuralOdeTests
     }
 
     [Fact]
-    public void Rows_that_are_not_members_times_batch_are_rejected_with_the_remedy()
+    public void RowsThatAreNotMembersTimesBatchAreRejectedWithTheRemedy()
     {
         var ode = EnsembleTestModels.Ensemble(M, N, [4], seed: 1);
         using var y = zeros(M * B + 1, N, ScalarType.Float64);
@@ -73,7 +73,7 @@ public sealed class EnsembleNeuralOdeTests
     }
 
     [Fact]
-    public void Replicate_and_split_use_member_major_rows()
+    public void ReplicateAndSplitUseMemberMajorRows()
     {
         using var rows = tensor(new double[] { 1, 2, 3, 4 }, [2, 2], ScalarType.Float64);
         using var stacked = EnsembleRows.Replicate(rows, 3);

@@ -33,7 +33,7 @@ public sealed class EnsembleTrainingTests
     };
 
     [Fact]
-    public void Each_member_of_a_batched_ensemble_trains_exactly_as_it_would_alone()
+    public void EachMemberOfABatchedEnsembleTrainsExactlyAsItWouldAlone()
     {
         var data = Spiral();
         int count = 21 * 2;
@@ -65,7 +65,7 @@ public sealed class EnsembleTrainingTests
     }
 
     [Fact]
-    public void The_penalty_pulls_towards_the_anchors_not_towards_zero()
+    public void ThePenaltyPullsTowardsTheAnchorsNotTowardsZero()
     {
         var data = Spiral();
         var ensemble = EnsembleTestModels.Ensemble(M, 2, [8], seed: 31);
@@ -79,7 +79,7 @@ public sealed class EnsembleTrainingTests
     }
 
     [Fact]
-    public void Replicas_below_one_are_rejected()
+    public void ReplicasBelowOneAreRejected()
     {
         var ensemble = EnsembleTestModels.Ensemble(1, 2, [4], seed: 1);
         var e = Assert.Throws<ArgumentException>(() => new Trainer(ensemble, new TrainerOptions { Solver = NodeDsl.Runtime.Solvers.Rk4, Replicas = 0 }));

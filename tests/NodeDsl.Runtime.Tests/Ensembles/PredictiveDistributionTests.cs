@@ -12,7 +12,7 @@ public sealed class PredictiveDistributionTests
     };
 
     [Fact]
-    public void Mean_and_variance_follow_pearce_algorithm_1()
+    public void MeanAndVarianceFollowPearceAlgorithm1()
     {
         var d = PredictiveDistribution.FromMembers(Members, noiseVariance: 0.25);
         Assert.Equal(2.0, d.Mean[0, 0]);
@@ -23,7 +23,7 @@ public sealed class PredictiveDistributionTests
     }
 
     [Fact]
-    public void A_single_member_has_only_the_noise_variance()
+    public void ASingleMemberHasOnlyTheNoiseVariance()
     {
         var d = PredictiveDistribution.FromMembers(Members, noiseVariance: 0.25, count: 1);
         Assert.Equal(1.0, d.Mean[0, 0]);
@@ -31,7 +31,7 @@ public sealed class PredictiveDistributionTests
     }
 
     [Fact]
-    public void Coverage_counts_observations_inside_two_sigma_per_state_and_skips_missing_ones()
+    public void CoverageCountsObservationsInsideTwoSigmaPerStateAndSkipsMissingOnes()
     {
         var d = PredictiveDistribution.FromMembers(Members, noiseVariance: 0.25);
         // State 0: σ = 1.5 at both times, mean 2 and 1 → band ±3. State 1: σ = 0.5, band ±1 around 10 and 5.
@@ -47,7 +47,7 @@ public sealed class PredictiveDistributionTests
     }
 
     [Fact]
-    public void Misuse_fails_clearly()
+    public void MisuseFailsClearly()
     {
         var d = PredictiveDistribution.FromMembers(Members, 0.1);
         Assert.Throws<ArgumentException>(() => d.Coverage(new double[3, 2]));

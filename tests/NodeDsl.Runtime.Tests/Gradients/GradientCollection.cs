@@ -3,7 +3,7 @@ namespace NodeDsl.Runtime.Tests.Gradients;
 /// <summary>
 /// The gradient tests run one at a time, after the parallel tests: the memory test measures process-wide native heap,
 /// and TorchSharp 0.107's implicit double → Scalar temporaries can be freed by a GC that another test thread triggers
-/// in the middle of a native call (../shared/notes/torchsharp-scalar-gc-race.md); the solvers use them in every step.
+/// in the middle of a native call (docs/notes/torchsharp-scalar-gc-race.md); the solvers use them in every step.
 /// </summary>
 [CollectionDefinition(nameof(GradientCollection), DisableParallelization = true)]
 public sealed class GradientCollection;

@@ -10,7 +10,7 @@ namespace NodeDsl.Runtime.Tests.Plotting;
 public sealed class LogAxisTests
 {
     [Fact]
-    public void Every_decade_in_range_is_labelled_and_minor_ticks_sit_at_2_to_9_times_it()
+    public void EveryDecadeInRangeIsLabelledAndMinorTicksSitAt2To9TimesIt()
     {
         var ticks = DecadeTickGenerator.Generate(-3.3, 0.2, maxLabels: 12);
         var majors = ticks.Where(t => t.IsMajor).ToArray();
@@ -25,7 +25,7 @@ public sealed class LogAxisTests
     }
 
     [Fact]
-    public void Many_decades_label_every_kth_and_keep_the_others_as_minor_ticks()
+    public void ManyDecadesLabelEveryKthAndKeepTheOthersAsMinorTicks()
     {
         var ticks = DecadeTickGenerator.Generate(-12, 0, maxLabels: 5);
         // 13 decades, at most 5 labels: every 3rd decade (ceil(13 / 5) = 3), aligned to multiples of 3.
@@ -37,11 +37,11 @@ public sealed class LogAxisTests
     [InlineData(0, "10⁰")]
     [InlineData(7, "10⁷")]
     [InlineData(-12, "10⁻¹²")]
-    public void Decade_labels_are_powers_of_ten_with_superscript_exponents(int exponent, string label)
+    public void DecadeLabelsArePowersOfTenWithSuperscriptExponents(int exponent, string label)
         => Assert.Equal(label, DecadeTickGenerator.Label(exponent));
 
     [Fact]
-    public void A_log_line_chart_spans_whole_decades_and_labels_only_decades()
+    public void ALogLineChartSpansWholeDecadesAndLabelsOnlyDecades()
     {
         // A loss curve from 10^0.2 down to 10^-3.3: the axis must run from 10⁻⁴ to 10¹ with a label at each decade.
         double[] epochs = [.. Enumerable.Range(1, 50).Select(i => (double)i)];
@@ -58,7 +58,7 @@ public sealed class LogAxisTests
     }
 
     [Fact]
-    public void Chart_legends_are_drawn_outside_the_data_area()
+    public void ChartLegendsAreDrawnOutsideTheDataArea()
     {
         double[] x = [0, 1, 2];
         var plot = Charts.Lines("energy", "t", "H", [new Series("true", x, [1, 1, 1]), new Series("HNN", x, [1, 1.1, 1.2])]);

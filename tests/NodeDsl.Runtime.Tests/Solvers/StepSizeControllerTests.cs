@@ -40,13 +40,40 @@ public class StepSizeControllerTests
     }
 
     [Fact]
+    public void StartupPhaseIsTheElementaryController()
+    {
+        var controller = Controller with { StartupErrorNorm = 0.1 };
+        // While every error is below 0.1: P = 0, I = 1, h · 0.9 · err^(−1/k) whatever the previous error (as scipy, torchdiffeq).
+        var falling = new ControllerMemory { PreviousErrorNorm = 0.09 };
+        var rising = new ControllerMemory { PreviousErrorNorm = 0.01 };
+        double elementary = 0.1 * 0.9 * Math.Pow(0.05, -0.2);
+        Assert.Equal(elementary, controller.Decide(0.1, 0.05, 4, ref falling).NextStepMagnitude, 15);
+        Assert.Equal(elementary, controller.Decide(0.1, 0.05, 4, ref rising).NextStepMagnitude, 15);
+        Assert.False(rising.PastStartup);
+        // The first error ≥ 0.1 ends the start-up for good: PI.3.4 from then on.
+        var memory = default(ControllerMemory);
+        controller.Decide(0.1, 0.9, 4, ref memory);
+        Assert.True(memory.PastStartup);
+        double pi34 = 0.1 * 0.9 * Math.Pow(0.05, -0.14) * Math.Pow(0.9, 0.08);
+        Assert.Equal(pi34, controller.Decide(0.1, 0.05, 4, ref memory).NextStepMagnitude, 15);
+        // So does a rejection.
+        var rejected = default(ControllerMemory);
+        Assert.False(controller.Decide(0.1, double.NaN, 4, ref rejected).Accept);
+        Assert.True(rejected.PastStartup);
+        // The default (0) is PI.3.4 from the first step.
+        var fresh = new ControllerMemory { PreviousErrorNorm = 0.9 };
+        Assert.Equal(pi34, Controller.Decide(0.1, 0.05, 4, ref fresh).NextStepMagnitude, 15);
+    }
+
+    [Fact]
     public void ProportionalTermRewardsFallingErrors()
     {
         // Same current error; a larger previous error means the error is falling, so the PI controller grows more.
+        var pi = Controller;
         var falling = new ControllerMemory { PreviousErrorNorm = 0.9 };
         var rising = new ControllerMemory { PreviousErrorNorm = 0.01 };
-        double hFalling = Controller.Decide(0.1, 0.1, 4, ref falling).NextStepMagnitude;
-        double hRising = Controller.Decide(0.1, 0.1, 4, ref rising).NextStepMagnitude;
+        double hFalling = pi.Decide(0.1, 0.1, 4, ref falling).NextStepMagnitude;
+        double hRising = pi.Decide(0.1, 0.1, 4, ref rising).NextStepMagnitude;
         Assert.True(hFalling > hRising);
         // Gustafsson PI.3.4 with k = 5: 0.9 · 0.1^(−0.7/5) · 0.9^(0.4/5).
         Assert.Equal(0.1 * 0.9 * Math.Pow(0.1, -0.14) * Math.Pow(0.9, 0.08), hFalling, 12);

@@ -159,14 +159,7 @@ public sealed class Esdirk : OneStepMethod
     }
 
     /// <summary>A rejected attempt; with fixed steps there is no smaller step to retry with, so it throws.</summary>
-    StepAttempt Failure(StepPoint step, Tensor y0)
-    {
-        if (!_adaptive)
-            throw step.IsPerTrajectory
-                ? new NewtonConvergenceException(step.RowTimes[0], step.RowSteps[0])
-                : new NewtonConvergenceException(step.SharedTime, step.SharedStep);
-        return new StepAttempt(y0.alias()) { Failed = true };
-    }
+    StepAttempt Failure(StepPoint step, Tensor y0) => _adaptive ? StepAttempt.Rejected(y0) : throw NewtonConvergenceException.At(step);
 
     /// <summary><c>Σ wⱼ kⱼ</c> (no <c>h</c>) over the stages with non-zero weight: Newton start values and the error.</summary>
     static Tensor Combination(Tensor[] k, IReadOnlyList<double> weights)

@@ -13,4 +13,8 @@ public sealed class NewtonConvergenceException(double t, double stepSize)
     public double Time { get; } = t;
     /// <summary>The fixed step.</summary>
     public double StepSize { get; } = stepSize;
+
+    /// <summary>The failure at the start of <paramref name="step"/> (its first row's time and step in per-trajectory mode).</summary>
+    internal static NewtonConvergenceException At(StepPoint step)
+        => step.IsPerTrajectory ? new(step.RowTimes[0], step.RowSteps[0]) : new(step.SharedTime, step.SharedStep);
 }

@@ -91,12 +91,5 @@ public sealed class Radau5 : OneStepMethod
     public override void Accepted(StepPoint step, StepAttempt attempt, Tensor? acceptedRows) => _stepper?.Accepted(acceptedRows);
 
     /// <summary>A rejected attempt; with fixed steps there is no smaller step to retry with, so it throws.</summary>
-    StepAttempt Failure(StepPoint step, Tensor y0)
-    {
-        if (!_adaptive)
-            throw step.IsPerTrajectory
-                ? new NewtonConvergenceException(step.RowTimes[0], step.RowSteps[0])
-                : new NewtonConvergenceException(step.SharedTime, step.SharedStep);
-        return new StepAttempt(y0.alias()) { Failed = true };
-    }
+    StepAttempt Failure(StepPoint step, Tensor y0) => _adaptive ? StepAttempt.Rejected(y0) : throw NewtonConvergenceException.At(step);
 }

@@ -142,7 +142,7 @@ public sealed class Rosenbrock : OneStepMethod
             throw new OdeSolverException(
                 $"'{Name}': the matrix I − hγJ is singular or not finite at t = {(step.IsPerTrajectory ? step.RowTimes[0] : step.SharedTime):R}. " +
                 "Use a smaller SolverOptions.StepSize or the adaptive method, which shrinks the step instead.");
-        return new StepAttempt(y0.alias()) { Failed = true };
+        return StepAttempt.Rejected(y0);
     }
 
     /// <summary>Solves with <c>I − hγJ</c>: factorised once without a graph, or differentiably (the matrix has a graph).</summary>

@@ -9,23 +9,35 @@ namespace NodeDsl.Runtime;
 /// the tolerances (<see cref="Tolerance"/>), the first and largest step, safety and factors. After a rejection it uses the
 /// integral part only and never grows the step (Hairer, Nørsett &amp; Wanner I, II.4).
 /// </summary>
-/// <remarks>Each property is checked as it is set (an <see cref="OdeArgumentException"/> naming it): NaN, a safety outside
-/// (0, 1], a shrink factor outside (0, 1) or a growth factor below 1 would make the controller loop without progress.</remarks>
+/// <remarks>
+/// <para>By default the coefficients are Gustafsson's PI.3.4 from the first step. With <see cref="StartupErrorNorm"/> &gt; 0
+/// the controller is the elementary I controller (P = 0, I = 1: <c>h · 0.9 · e^(−1/k)</c>, as scipy's RK45, torchdiffeq
+/// and diffrax's default) during the start-up phase, while every error norm so far is below it, and uses the
+/// coefficients from the first step whose error reaches it or is rejected: far below the tolerance PI.3.4 has no
+/// oscillation to damp and its smaller exponent only brakes growth, which costs short solves (training windows) up to
+/// twice the evaluations (bench/README.md, docs/solvers.md "Step-size control").</para>
+/// <para>Each property is checked as it is set (an <see cref="OdeArgumentException"/> naming it): NaN, a safety outside
+/// (0, 1], a shrink factor outside (0, 1) or a growth factor below 1 would make the controller loop without progress.</para>
+/// </remarks>
 public sealed record PIController : IStepSizeController
 {
-    // Floor for the previous error, as in Hairer's DOPRI5 (facold ≥ 1e-4), so one tiny error does not explode the step.
-    const double MinPreviousError = 1e-4;
-
     /// <summary>Proportional coefficient P; 0.4 with <see cref="IntegralCoefficient"/> 0.3 is Gustafsson's PI.3.4.</summary>
-    public double ProportionalCoefficient { get; init => field = Checked(value, Finite(value), "PIController.ProportionalCoefficient"); } = 0.4;
+    public double ProportionalCoefficient { get; init => field = Checked(value, Finite(value), "PIController.ProportionalCoefficient"); } = NodeDsl.Prediction.PIStepControl.DefaultProportional;
     /// <summary>Integral coefficient I (P = 0, I = 1 is the classic I controller).</summary>
-    public double IntegralCoefficient { get; init => field = Checked(value, Finite(value), "PIController.IntegralCoefficient"); } = 0.3;
+    public double IntegralCoefficient { get; init => field = Checked(value, Finite(value), "PIController.IntegralCoefficient"); } = NodeDsl.Prediction.PIStepControl.DefaultIntegral;
+    /// <summary>
+    /// Error norm that ends the start-up phase: until a step's error norm reaches it (or a step is rejected) the controller
+    /// decides as the elementary I controller (P = 0, I = 1), from then on with <see cref="ProportionalCoefficient"/> and
+    /// <see cref="IntegralCoefficient"/>. 0 (the default) uses the coefficients from the first step; 0.1 keeps the I
+    /// controller while the solve stays far below its tolerance.
+    /// </summary>
+    public double StartupErrorNorm { get; init => field = Checked(value, FiniteNonNegative(value), "PIController.StartupErrorNorm"); }
     /// <summary>Safety factor applied to every proposal.</summary>
-    public double Safety { get; init => field = Checked(value, OptionRules.Safety(value), "PIController.Safety"); } = 0.9;
+    public double Safety { get; init => field = Checked(value, OptionRules.Safety(value), "PIController.Safety"); } = NodeDsl.Prediction.PIStepControl.DefaultSafety;
     /// <summary>Smallest factor by which a step may shrink.</summary>
-    public double MinFactor { get; init => field = Checked(value, ShrinkFactor(value), "PIController.MinFactor"); } = 0.2;
+    public double MinFactor { get; init => field = Checked(value, ShrinkFactor(value), "PIController.MinFactor"); } = NodeDsl.Prediction.PIStepControl.DefaultMinFactor;
     /// <summary>Largest factor by which a step may grow.</summary>
-    public double MaxFactor { get; init => field = Checked(value, GrowthFactor(value), "PIController.MaxFactor"); } = 10.0;
+    public double MaxFactor { get; init => field = Checked(value, GrowthFactor(value), "PIController.MaxFactor"); } = NodeDsl.Prediction.PIStepControl.DefaultMaxFactor;
     /// <summary>Largest step magnitude; it also caps <see cref="FirstStep"/>.</summary>
     public double MaxStep { get; init => field = Checked(value, StepBound(value), "PIController.MaxStep"); } = double.PositiveInfinity;
     /// <summary>Tolerances of the error weights (rtol 1e-6, atol 1e-8 by default).</summary>
@@ -55,26 +67,12 @@ public sealed record PIController : IStepSizeController
     {
         if (errorOrder is not { } order)
             throw new InvalidOperationException("PIController needs a method with an error estimate; fixed-step methods use ConstantStepController.");
-        if (!double.IsFinite(errorNorm))
-        {
-            memory.PreviousRejected = true;
-            return new(false, stepMagnitude * MinFactor);
-        }
-        double k = order + 1;
-        bool accept = errorNorm <= 1;
-        double factor;
-        if (errorNorm == 0) factor = MaxFactor;
-        else if (accept && !memory.PreviousRejected)
-        {
-            double previous = Math.Max(memory.PreviousErrorNorm, MinPreviousError);
-            factor = Safety * Math.Pow(errorNorm, -(ProportionalCoefficient + IntegralCoefficient) / k)
-                            * Math.Pow(previous, ProportionalCoefficient / k);
-        }
-        else factor = Safety * Math.Pow(errorNorm, -1 / k);
-        if (!accept || memory.PreviousRejected) factor = Math.Min(factor, 1);
-        factor = Math.Clamp(factor, MinFactor, MaxFactor);
-        if (accept) memory.PreviousErrorNorm = errorNorm;
-        memory.PreviousRejected = !accept;
-        return new(accept, Math.Min(stepMagnitude * factor, MaxStep));
+        // The start-up phase only chooses the coefficients (elementary I controller until it ends, see StartupErrorNorm).
+        memory.PastStartup |= !double.IsFinite(errorNorm) || errorNorm >= StartupErrorNorm || errorNorm > 1;
+        bool elementary = !memory.PastStartup;
+        // The formula lives with the native prediction path (NodeDsl.Prediction), so both take the same steps.
+        bool accept = NodeDsl.Prediction.PIStepControl.Decide(elementary ? 0 : ProportionalCoefficient, elementary ? 1 : IntegralCoefficient,
+            Safety, MinFactor, MaxFactor, MaxStep, stepMagnitude, errorNorm, order, ref memory.PreviousErrorNorm, ref memory.PreviousRejected, out double next);
+        return new(accept, next);
     }
 }

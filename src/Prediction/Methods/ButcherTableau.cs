@@ -119,6 +119,14 @@ public sealed class ButcherTableau
         if (Math.Abs(sum) > Tolerance) throw Invalid($"{name} (b − b̂) sum to {sum:R}, not 0");
     }
 
+    /// <summary>
+    /// The coefficients as the native integrator reads them, or null for a method it does not run (DOP853's extra dense
+    /// stages and combined two-estimate norm).
+    /// </summary>
+    internal NodeDsl.Numerics.RungeKuttaTableau? Plain() => DenseC.Count > 0 || SecondErrorWeights is not null
+        ? null
+        : new([.. C], [.. A.Select(r => r.ToArray())], [.. B], ErrorWeights?.ToArray(), ErrorOrder, Dense?.Select(r => r.ToArray()).ToArray());
+
     static ArgumentException Invalid(string what) => new($"Invalid Butcher tableau: {what}.");
 
     /// <summary>

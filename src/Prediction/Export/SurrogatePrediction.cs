@@ -2,7 +2,7 @@ namespace NodeDsl.Runtime.Export;
 
 /// <summary>
 /// The observed states a surrogate predicted: one series per state component (names from the model's
-/// <see cref="ModelLayout.ComponentNames"/>) and trajectory, at the requested times.
+/// <c>ComponentNames</c>) and trajectory, at the requested times.
 /// </summary>
 public sealed class SurrogatePrediction
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using NodeDsl.Runtime.Training;
+using NodeDsl.Runtime.Export;
 
-namespace NodeDsl.Runtime.Export;
+namespace NodeDsl.Prediction.Format;
 
 /// <summary>
 /// Reads a weight file as untrusted input, in one pass and in two steps: <see cref="Open(string)"/> checks the header
@@ -16,7 +16,7 @@ namespace NodeDsl.Runtime.Export;
 /// </remarks>
 internal sealed class WeightFileReader : IDisposable
 {
-    const string ReExport = "Export the weights again (model.SaveWeights) or restore the file from version control.";
+    internal const string ReExport = "Export the weights again (model.SaveWeights) or restore the file from version control.";
     // The JSON metadata of a model with thousands of parameters is a few hundred KB; this bounds a corrupt length field.
     const int MaxMetadataBytes = 64 << 20;
 
@@ -34,7 +34,7 @@ internal sealed class WeightFileReader : IDisposable
     /// <summary>The validated metadata.</summary>
     public WeightMetadata Metadata { get; private set; } = null!;
 
-    /// <summary>Opens a weight file, removing stale temporary files of interrupted writes next to it first.</summary>
+    /// <summary>Opens a weight file (the runtime first removes stale temporary files of interrupted writes next to it).</summary>
     /// <exception cref="WeightFileException">Missing, not a weight file, truncated, a newer format, or unreadable metadata.</exception>
     public static WeightFileReader Open(string path)
     {
@@ -42,7 +42,6 @@ internal sealed class WeightFileReader : IDisposable
         string what = $"Weight file '{path}'";
         if (!File.Exists(path))
             throw new WeightFileException($"{what} does not exist. Check the path, or export the weights first with model.SaveWeights(path, metadata).");
-        AtomicFile.RemoveStaleTemporaries(path);
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         try { return Open(stream, ownsStream: true, what, stream.Length); }
         catch
@@ -68,24 +67,24 @@ internal sealed class WeightFileReader : IDisposable
 
     static WeightFileReader Open(Stream stream, bool ownsStream, string what, long? size)
     {
-        var header = new byte[WeightFile.HeaderSize];
+        var header = new byte[WeightFormat.HeaderSize];
         int got = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        int prefix = Math.Min(got, WeightFile.Magic.Length);
-        if (!header.AsSpan(0, prefix).SequenceEqual(WeightFile.Magic[..prefix]))
+        int prefix = Math.Min(got, WeightFormat.Magic.Length);
+        if (!header.AsSpan(0, prefix).SequenceEqual(WeightFormat.Magic[..prefix]))
         {
             string hint = header.AsSpan(0, prefix).SequenceEqual("NODEDSLC"u8[..prefix])
                 ? " It is a training checkpoint: load it with TrainingCheckpoint.Load, or export the trained model with model.SaveWeights(path, metadata)."
                 : " Pass a file written by model.SaveWeights (extension .nodew).";
             throw new WeightFileException($"{what} is not a NodeDsl weight file: its first bytes are not 'NODEDSLW'.{hint}");
         }
-        const int minimum = WeightFile.HeaderSize + WeightFile.ChecksumSize;
+        const int minimum = WeightFormat.HeaderSize + WeightFormat.ChecksumSize;
         if (got < header.Length || size < minimum)
             throw new WeightFileException($"{what} is truncated: {size ?? got} bytes, shorter than the {minimum}-byte header and checksum. {ReExport}");
         int version = BitConverter.ToInt32(header, 8);
-        if (version > WeightFile.FormatVersion)
+        if (version > WeightFormat.Version)
             throw new WeightFileException(
-                $"{what} has format version {version}, newer than this build of NodeDsl.Runtime reads (up to {WeightFile.FormatVersion}). " +
-                "Update NodeDsl.Runtime to the version that wrote it, or export the weights again with this version.");
+                $"{what} has format version {version}, newer than this build of NodeDsl reads (up to {WeightFormat.Version}). " +
+                "Update NodeDsl.Runtime (or NodeDsl.Prediction) to the version that wrote it, or export the weights again with this version.");
         if (version < 1)
             throw new WeightFileException($"{what} has an invalid format version {version}; the header is corrupt. {ReExport}");
         long length = BitConverter.ToInt64(header, 12);
@@ -120,7 +119,7 @@ internal sealed class WeightFileReader : IDisposable
             if (jsonLength < 0 || jsonLength > MaxMetadataBytes)
                 throw new InvalidDataException($"the metadata length {jsonLength} is impossible (at most {MaxMetadataBytes} bytes)");
             var json = body.ReadBytes(jsonLength, "the metadata");
-            var metadata = JsonSerializer.Deserialize<WeightMetadata>(json, WeightFile.Json) ?? throw new InvalidDataException("the metadata is null");
+            var metadata = JsonSerializer.Deserialize<WeightMetadata>(json, WeightFormat.Json) ?? throw new InvalidDataException("the metadata is null");
             if (WeightMetadataRules.Problem(metadata) is { } problem) throw new InvalidDataException($"its metadata field {problem}");
             return metadata;
         }
@@ -138,15 +137,15 @@ internal sealed class WeightFileReader : IDisposable
 
     /// <summary>
     /// Reads the tensors, which must be exactly those <see cref="Metadata"/> lists, then the checksum; with
-    /// <paramref name="keep"/> false they are only hashed (the result has no tensors).
+    /// <paramref name="keep"/> false they are only hashed (the result is empty).
     /// </summary>
     /// <exception cref="WeightFileException">Malformed tensors, a checksum mismatch, or bytes after the checksum.</exception>
-    public WeightFile Finish(bool keep = true)
+    public StoredTensor[] Finish(bool keep = true)
     {
-        IReadOnlyList<TensorRecord>? tensors;
+        StoredTensor[]? tensors;
         try
         {
-            tensors = NamedTensors.Read(body, WeightMetadataRules.Specs(Metadata), keep);
+            tensors = StoredTensors.Read(body, WeightMetadataRules.Specs(Metadata), keep);
             if (body.Remaining != 0) throw new InvalidDataException($"{body.Remaining} bytes follow the last tensor");
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
@@ -157,7 +156,7 @@ internal sealed class WeightFileReader : IDisposable
         // A stream without a length: the announced end must be the real one.
         if (!body.LengthVerified && stream.ReadByte() != -1)
             throw new WeightFileException($"{What} has unexpected trailing bytes after the {announced} bytes its header announces; it was altered after writing. {ReExport}");
-        return new WeightFile(Metadata, tensors ?? []);
+        return tensors ?? [];
     }
 
     /// <inheritdoc />
@@ -196,13 +195,23 @@ internal sealed class WeightFileReader : IDisposable
 
     bool ChecksumMatches()
     {
-        var stored = new byte[WeightFile.ChecksumSize];
+        var stored = new byte[WeightFormat.ChecksumSize];
         try { stream.ReadExactly(stored); }
         catch (EndOfStreamException e)
         {
             throw new WeightFileException($"{What} is truncated: the stream ends before its checksum, {announced} bytes in. {ReExport}", e);
         }
         return body.Checksum().AsSpan().SequenceEqual(stored);
+    }
+
+    /// <summary>The exception for an assembly without the embedded weight file <paramref name="name"/>: its resources and the fix.</summary>
+    public static WeightFileException MissingResource(System.Reflection.Assembly assembly, string name)
+    {
+        var available = assembly.GetManifestResourceNames();
+        return new WeightFileException(
+            $"The assembly {assembly.GetName().Name} has no embedded resource '{name}' (it has: {(available.Length == 0 ? "none" : string.Join(", ", available))}). " +
+            "Add the weight file as <EmbeddedResource Include=\"Weights/….nodew\" LogicalName=\"" + name + "\" /> to the library's project, " +
+            "and export it first if it does not exist yet.");
     }
 
     WeightFileException Corrupt() => new($"{What} is corrupt: its SHA-256 checksum does not match its contents. {ReExport}");

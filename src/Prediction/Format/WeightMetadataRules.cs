@@ -1,8 +1,9 @@
-using NodeDsl.Runtime.Training;
+using NodeDsl.Numerics;
+using NodeDsl.Runtime;
+using NodeDsl.Runtime.Export;
 using static NodeDsl.Runtime.OptionRules;
-using static TorchSharp.torch;
 
-namespace NodeDsl.Runtime.Export;
+namespace NodeDsl.Prediction.Format;
 
 /// <summary>
 /// What a <see cref="WeightMetadata"/> must satisfy, checked when a weight file is written and when it is read: no null
@@ -28,7 +29,8 @@ internal static class WeightMetadataRules
             if (StepLength(h) is { } step) return $"'stepSize' {step}";
             // A prediction over the trained time range must fit the default step budget, or every Predict would run
             // MaxSteps steps before failing (stepSize 1e-12 over [0, 2] took a minute per call).
-            int budget = new SolverOptions().MaxSteps;
+            // (The runtime's SolverOptions.MaxSteps has the same default; a runtime test checks it.)
+            int budget = new IntegrationSettings().MaxSteps;
             if (m.Time is { } range && (range.Max - range.Min) / h is var steps && steps > budget)
                 return $"'stepSize' is {Show(h)}, which needs {steps:G3} steps to cover the trained time range [{Show(range.Min)}, {Show(range.Max)}], " +
                        $"more than the {budget} steps a prediction allows";
@@ -39,7 +41,7 @@ internal static class WeightMetadataRules
     }
 
     /// <summary>The parameters as tensor specs; call after <see cref="Problem"/> returned null.</summary>
-    public static TensorSpec[] Specs(WeightMetadata m) => m.Parameters.Select(p => new TensorSpec(p.Name, Enum.Parse<ScalarType>(p.DType), p.Shape)).ToArray();
+    public static TensorSpec[] Specs(WeightMetadata m) => m.Parameters.Select(p => new TensorSpec(p.Name, TensorSpec.Parse(p.DType)!.Value, p.Shape)).ToArray();
 
     static string? ParametersProblem(IReadOnlyList<ParameterDescription>? parameters)
     {
@@ -53,8 +55,7 @@ internal static class WeightMetadataRules
             if (string.IsNullOrEmpty(p.Name)) return $"{field} has no name";
             if (!names.Add(p.Name)) return $"{field} repeats the name '{p.Name}'";
             if (p.Shape is null) return $"{field} ('{p.Name}') has no shape";
-            // Names only: Enum.TryParse would also take numbers ("6").
-            if (p.DType is null || !Enum.TryParse<ScalarType>(p.DType, out var dtype) || dtype.ToString() != p.DType || TensorSpec.ElementSize(dtype) is null)
+            if (TensorSpec.Parse(p.DType) is not { } dtype)
                 return $"{field} ('{p.Name}') has the unknown dtype '{p.DType}'";
             if (new TensorSpec(p.Name, dtype, p.Shape).ByteCount is null)
                 return $"{field} ('{p.Name}') has the impossible shape {p.ShapeText}";

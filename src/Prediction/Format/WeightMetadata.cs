@@ -25,9 +25,9 @@ public sealed record ValueRange(string Name, double Min, double Max)
 
 /// <summary>
 /// What a weight file says about its model: stored as JSON in the file, readable without loading the tensors
-/// (<see cref="WeightFile.ReadMetadata(string)"/>). <see cref="WeightFileExtensions.SaveWeights"/> fills in
+/// (NodeDsl.Runtime's <c>WeightFile.ReadMetadata</c>). The runtime's <c>model.SaveWeights</c> fills in
 /// <see cref="ModelType"/>, <see cref="Parameters"/>, <see cref="NodeDslVersion"/> and (when null) <see cref="Created"/>;
-/// <see cref="FromTraining"/> fills in the ranges, solver, tolerances and gradient method.
+/// its <c>WeightMetadata.FromTraining</c> fills in the ranges, solver, tolerances and gradient method.
 /// </summary>
 public sealed record WeightMetadata
 {
@@ -41,7 +41,7 @@ public sealed record WeightMetadata
     public IReadOnlyList<ValueRange> Inputs { get; init; } = [];
     /// <summary>Range of the training data's observation times, or null when unknown.</summary>
     public ValueRange? Time { get; init; }
-    /// <summary>Registry name of the solver the model was trained with (<see cref="Solvers.ByName"/>), e.g. <c>rk4</c>.</summary>
+    /// <summary>Registry name of the solver the model was trained with (NodeDsl.Runtime's <c>Solvers.ByName</c>), e.g. <c>rk4</c>.</summary>
     public string Solver { get; init; } = "dopri5";
     /// <summary>Relative tolerance of the training solves (adaptive solvers).</summary>
     public double RelativeTolerance { get; init; } = 1e-6;
@@ -57,35 +57,4 @@ public sealed record WeightMetadata
     public DateTimeOffset? Created { get; init; }
     /// <summary>Free text from the user (data source, training run, caveats).</summary>
     public string? Notes { get; init; }
-
-    /// <summary>Solver options that reproduce the training solves: tolerances and step size.</summary>
-    public SolverOptions SolverOptions() => new()
-    {
-        RelativeTolerance = RelativeTolerance, AbsoluteTolerance = AbsoluteTolerance, StepSize = StepSize,
-    };
-
-    /// <summary>
-    /// Metadata describing a training run: per-component ranges of <paramref name="data"/> (states and inputs, NaN
-    /// entries skipped) and of its times, and the solver, tolerances and gradient method of <paramref name="options"/>.
-    /// </summary>
-    public static WeightMetadata FromTraining(Data.TrajectoryDataset data, Training.TrainerOptions options, string? notes = null)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(options);
-        var solverOptions = options.SolverOptions ?? new SolverOptions();
-        // The tolerances the training solves used: the step-size controller's (the options' shorthand when it has none).
-        var tolerance = StepControl.Tolerance(solverOptions);
-        return new WeightMetadata
-        {
-            States = TrainingRanges.States(data),
-            Inputs = TrainingRanges.Inputs(data),
-            Time = TrainingRanges.Time(data),
-            Solver = options.Solver.Name,
-            RelativeTolerance = tolerance.Relative,
-            AbsoluteTolerance = tolerance.Absolute,
-            StepSize = solverOptions.StepSize,
-            GradientMethod = options.Gradient?.Name ?? "autograd",
-            Notes = notes,
-        };
-    }
 }

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace NodeDsl.Runtime.Training;
+namespace NodeDsl.Prediction.Format;
 
 /// <summary>
 /// Reads the region of a checkpoint or weight file that its SHA-256 checksum covers, treating every field as untrusted:

@@ -3,7 +3,7 @@ namespace NodeDsl.Runtime.Export;
 /// <summary>What a surrogate does when asked to predict outside the range of its training data.</summary>
 public enum RangePolicy
 {
-    /// <summary>Predict anyway and raise <see cref="Surrogate{TModel}.RangeWarning"/> (written to standard error when nobody listens).</summary>
+    /// <summary>Predict anyway and raise the surrogate's <c>RangeWarning</c> event (written to standard error when nobody listens).</summary>
     Warn,
     /// <summary>Throw a <see cref="SurrogateRangeException"/> before solving.</summary>
     Throw,
@@ -45,7 +45,7 @@ public sealed class SurrogateRangeException : Exception
     }
 }
 
-/// <summary>Arguments of <see cref="Surrogate{TModel}.RangeWarning"/>.</summary>
+/// <summary>Arguments of a surrogate's <c>RangeWarning</c> event.</summary>
 public sealed class SurrogateRangeEventArgs(IReadOnlyList<RangeViolation> violations) : EventArgs
 {
     /// <summary>Every value outside the trained range.</summary>
@@ -55,9 +55,60 @@ public sealed class SurrogateRangeEventArgs(IReadOnlyList<RangeViolation> violat
     public string Message { get; } = SurrogateRangeException.Describe(violations);
 }
 
-/// <summary>Compares a prediction request with the training ranges of <see cref="WeightMetadata"/>.</summary>
+/// <summary>
+/// Compares a prediction request with the training ranges of <see cref="WeightMetadata"/> and applies the
+/// <see cref="RangePolicy"/>: one implementation for the TorchSharp surrogate and the native one.
+/// </summary>
 internal static class RangeChecks
 {
+    /// <summary>
+    /// The violations of a request (none under <see cref="RangePolicy.Ignore"/>); under <see cref="RangePolicy.Throw"/> a
+    /// <see cref="SurrogateRangeException"/> when there are any; under <see cref="RangePolicy.Warn"/> they go to
+    /// <paramref name="warn"/>, or to standard error when it is null.
+    /// </summary>
+    public static IReadOnlyList<RangeViolation> Enforce(RangePolicy policy, WeightMetadata metadata, IReadOnlyList<double[]> initialStates,
+                                                        IReadOnlyList<double[]>? inputs, IReadOnlyList<double> times, Action<SurrogateRangeEventArgs>? warn)
+    {
+        if (policy == RangePolicy.Ignore) return [];
+        var violations = Find(metadata, initialStates, inputs, times);
+        if (violations.Count == 0) return violations;
+        if (policy == RangePolicy.Throw) throw new SurrogateRangeException(violations);
+        var args = new SurrogateRangeEventArgs(violations);
+        if (warn is null) Console.Error.WriteLine($"warning: {args.Message}");
+        else warn(args);
+        return violations;
+    }
+
+    /// <summary>
+    /// Checks the shape of a request against a model with <paramref name="stateNames"/> (observed components) and
+    /// <paramref name="inputNames"/>; <paramref name="inputs"/> becomes null for a model without inputs.
+    /// </summary>
+    /// <exception cref="ArgumentException">A row of the wrong length, a missing or extra input row (the message names the components).</exception>
+    public static void CheckArguments(string model, IReadOnlyList<string> stateNames, IReadOnlyList<string> inputNames,
+                                      IReadOnlyList<double[]> initialStates, ref IReadOnlyList<double[]>? inputs)
+    {
+        int observed = stateNames.Count, inputSize = inputNames.Count;
+        if (initialStates.Count == 0) throw new ArgumentException("Give at least one initial state.", nameof(initialStates));
+        foreach (var s in initialStates)
+            if (s is null || s.Length != observed)
+                throw new ArgumentException(
+                    $"Each initial state needs {observed} values ({string.Join(", ", stateNames)}) but one has {s?.Length ?? 0}.", nameof(initialStates));
+        if (inputSize == 0)
+        {
+            if (inputs is not null && inputs.Any(i => i is { Length: > 0 }))
+                throw new ArgumentException($"{model} has no [Input] fields; pass null inputs.", nameof(inputs));
+            inputs = null;
+            return;
+        }
+        if (inputs is null || inputs.Count != initialStates.Count)
+            throw new ArgumentException(
+                $"{model} needs one input row ({string.Join(", ", inputNames)}) per initial state: {initialStates.Count} rows, " +
+                $"got {inputs?.Count ?? 0}.", nameof(inputs));
+        foreach (var i in inputs)
+            if (i is null || i.Length != inputSize)
+                throw new ArgumentException($"Each input row needs {inputSize} values ({string.Join(", ", inputNames)}) but one has {i?.Length ?? 0}.", nameof(inputs));
+    }
+
     public static List<RangeViolation> Find(WeightMetadata metadata, IReadOnlyList<double[]> initialStates,
                                             IReadOnlyList<double[]>? inputs, IReadOnlyList<double> times)
     {
