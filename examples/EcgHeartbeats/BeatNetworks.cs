@@ -8,7 +8,7 @@ namespace EcgHeartbeats;
 
 /// <summary>
 /// The Zurlo–Facci networks for 187-sample beats, layer for layer as printed in their deck: a 1-D downsampling stem
-/// (1×187 → 64×46), then six residual blocks (ResNet) or one ODE block (ODE-Net: Dormand–Prince with the adjoint), then
+/// (1×187 → 64×46), then six residual blocks (ResNet) or one ODE block (ODE-Net: Dormand–Prince with the checkpointed adjoint), then
 /// group norm, ReLU, average pooling and a linear layer to the five classes.
 /// </summary>
 public static class BeatNetworks
@@ -23,7 +23,7 @@ public static class BeatNetworks
         return Assemble(seed, nn.Sequential(blocks.Select(b => ((string, nn.Module<Tensor, Tensor>))(b.GetName(), b))), device);
     }
 
-    /// <summary>The ODE-Net: one ODE block (<see cref="BeatFlow"/>) on t ∈ [0, 1], differentiated by <paramref name="gradient"/>.</summary>
+    /// <summary>The ODE-Net: one ODE block (<see cref="BeatFlow"/>) on t ∈ [0, 1], differentiated by <paramref name="gradient"/> (default: the checkpointed adjoint).</summary>
     public static Sequential OdeNet(long seed, Device device, double tolerance, GradientMethod? gradient = null)
     {
         var flow = new BeatFlow(new ModelOptions { DType = ScalarType.Float32, Device = device, Seed = seed });
@@ -31,7 +31,9 @@ public static class BeatNetworks
         {
             Solver = Solvers.Dopri5,
             SolverOptions = new SolverOptions { RelativeTolerance = tolerance, AbsoluteTolerance = tolerance },
-            Gradient = gradient ?? GradientMethod.Backsolve(),
+            // Checkpointed, not backsolve: the ReLU field's backsolve gradient does not converge at the solver's tolerance
+            // (docs/odenet-images.md, "Which adjoint"); the checkpointed one is the exact gradient of the discrete solve.
+            Gradient = gradient ?? GradientMethod.Checkpointed(),
         });
         return Assemble(seed, block, device);
     }

@@ -59,7 +59,7 @@ public static class ImageExperiment
         {
             Train(Networks.ResNet(options.Seed, device), "backprop", train, test, training, options),
             Train(Networks.RkNet(options.Seed, device, options.Tolerance), "direct (through Dopri5)", train, test, training, options),
-            Train(Networks.OdeNet(options.Seed, device, options.Tolerance), "backsolve adjoint", train, test, training, options),
+            Train(Networks.OdeNet(options.Seed, device, options.Tolerance), "checkpointed adjoint", train, test, training, options),
         };
         return new ImageResult(folder, isSample, train.Count, test.Count, runs, train.ClassNames);
     }

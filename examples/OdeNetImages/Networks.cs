@@ -15,7 +15,10 @@ namespace OdeNetImages;
 /// <item><b>ResNet</b>: the middle is <see cref="ResNetBlocks"/> residual blocks <c>h + f_k(h)</c>, each with its own weights.</item>
 /// <item><b>RK-Net</b>: one ODE block (<see cref="FeatureFlow"/>, Dormand–Prince) whose gradient is backpropagated through
 /// the solver's steps (<see cref="GradientMethod.Direct"/>): memory grows with the number of evaluations L̃.</item>
-/// <item><b>ODE-Net</b>: the same ODE block, differentiated by the backsolve adjoint: memory independent of L̃.</item>
+/// <item><b>ODE-Net</b>: the same ODE block, differentiated by an adjoint method: by default the checkpointed adjoint (exact
+/// for the discrete solve, memory ∝ √L̃ instead of L̃: ANODE, Gholami et al. 2019); Chen et al.'s backsolve adjoint (memory
+/// independent of L̃) on request. On this ReLU field the backsolve gradient does not converge at the solver's tolerance
+/// (docs/odenet-images.md, "Which adjoint").</item>
 /// </list>
 /// Equal seeds give the RK-Net and the ODE-Net identical initial weights, so they differ only in the gradient method.
 /// </remarks>
@@ -35,9 +38,12 @@ public static class Networks
     public static ImageClassifier RkNet(long seed, Device device, double tolerance, ScalarType dtype = ScalarType.Float32)
         => Assemble("RK-Net", seed, Block(seed, device, dtype, tolerance, GradientMethod.Direct), device, dtype);
 
-    /// <summary>The ODE block differentiated by the backsolve adjoint (Chen et al.'s ODE-Net); float64 for gradient checks.</summary>
-    public static ImageClassifier OdeNet(long seed, Device device, double tolerance, ScalarType dtype = ScalarType.Float32)
-        => Assemble("ODE-Net", seed, Block(seed, device, dtype, tolerance, GradientMethod.Backsolve()), device, dtype);
+    /// <summary>
+    /// The ODE block differentiated by an adjoint method (Chen et al.'s ODE-Net): <paramref name="gradient"/>, by default
+    /// <see cref="GradientMethod.Checkpointed"/> (see the remarks above); float64 for gradient checks.
+    /// </summary>
+    public static ImageClassifier OdeNet(long seed, Device device, double tolerance, ScalarType dtype = ScalarType.Float32, GradientMethod? gradient = null)
+        => Assemble("ODE-Net", seed, Block(seed, device, dtype, tolerance, gradient ?? GradientMethod.Checkpointed()), device, dtype);
 
     /// <summary>Trainable parameters (elements) of <paramref name="module"/>.</summary>
     public static long ParameterCount(nn.Module module) => module.parameters().Sum(p => p.numel());

@@ -27,7 +27,7 @@ public sealed class EcgHeartbeatsTests
     }
 
     [Fact]
-    public void The_limit_cycle_is_the_unit_circle_with_period_RR()
+    public void TheLimitCycleIsTheUnitCircleWithPeriodRR()
     {
         const double rr = 0.8;
         // On the circle α = 1 − r = 0, so (x, y) rotates at ω = 2π/RR: back at the start after exactly RR, opposite after RR/2.
@@ -42,7 +42,7 @@ public sealed class EcgHeartbeatsTests
     }
 
     [Fact]
-    public void The_waves_peak_at_their_configured_angles()
+    public void TheWavesPeakAtTheirConfiguredAngles()
     {
         // After 12 s the transient of z has decayed by e^{−12}; in the last cycle, each wave's extremum must sit at its θᵢ.
         // Bounds: the relaxation −(z − z₀) delays a wave by ~ its width in time (bᵢ/ω) times the relaxation rate — measured
@@ -69,7 +69,7 @@ public sealed class EcgHeartbeatsTests
     }
 
     [Fact]
-    public void Tensor_rates_equal_the_models_own_scalar_rates()
+    public void TensorRatesEqualTheModelsOwnScalarRates()
     {
         // The generated batched TorchSharp code against the [Rates] body run as plain C# (float64; same formulas, so
         // agreement to a few ulps of the largest term: 1e-12 relative).
@@ -91,7 +91,7 @@ public sealed class EcgHeartbeatsTests
     }
 
     [Fact]
-    public void Synthetic_beats_follow_the_heartbeat_layout_and_round_trip_through_the_csv()
+    public void SyntheticBeatsFollowTheHeartbeatLayoutAndRoundTripThroughTheCsv()
     {
         using var beats = SyntheticBeats.Generate(20, seed: 4, noise: 0);
         Assert.Equal([20L, 1, SyntheticBeats.Samples], beats.Inputs.shape);
@@ -125,7 +125,7 @@ public sealed class EcgHeartbeatsTests
     }
 
     [Fact]
-    public void Networks_have_the_decks_parameter_counts()
+    public void NetworksHaveTheDecksParameterCounts()
     {
         // Zurlo–Facci: "ResNet: 182853, ODENet: 59333" tunable parameters; the same layers give the same counts.
         using var resnet = BeatNetworks.ResNet(1, CPU);
@@ -140,7 +140,7 @@ public sealed class EcgHeartbeatsTests
     }
 
     [Fact]
-    public void Quick_run_steps_downhill_counts_nfe_and_writes_its_results()
+    public void QuickRunStepsDownhillCountsNfeAndWritesItsResults()
     {
         // The folder does not exist yet: the run must create it (it once failed here, before writing results.csv).
         var dir = Path.Combine(Path.GetTempPath(), "nodedsl-ecg-" + Guid.NewGuid().ToString("N"));

@@ -19,7 +19,12 @@ public sealed record OdeBlockOptions
     public IOdeSolver Solver { get; init; } = Solvers.Dopri5;
     /// <summary>Tolerances and step sizes of the solve.</summary>
     public SolverOptions SolverOptions { get; init; } = new() { RelativeTolerance = 1e-3, AbsoluteTolerance = 1e-3 };
-    /// <summary>How gradients flow through the solve when the block is trained.</summary>
+    /// <summary>
+    /// How gradients flow through the solve when the block is trained. The backsolve default is accurate for smooth fields
+    /// (tanh, softplus); for a field with ReLU kinks its gradient converges to backprop's only at a low order and its
+    /// backward solve takes many small steps — use <see cref="GradientMethod.Checkpointed"/> there (exact for the discrete
+    /// solve, memory ∝ √steps; docs/odenet-images.md, "Which adjoint").
+    /// </summary>
     public GradientMethod Gradient { get; init; } = GradientMethod.Backsolve();
 
     /// <summary>Throws with a remedy when the interval is empty or not finite.</summary>

@@ -47,7 +47,7 @@ public sealed class ClassifierTrainerTests
     }
 
     [Fact]
-    public void Learns_separable_blobs_and_counts_the_blocks_evaluations()
+    public void LearnsSeparableBlobsAndCountsTheBlocksEvaluations()
     {
         using var train = Blobs(64, 1);
         using var test = Blobs(40, 2);
@@ -65,7 +65,7 @@ public sealed class ClassifierTrainerTests
     }
 
     [Fact]
-    public void The_same_seed_gives_the_same_run()
+    public void TheSameSeedGivesTheSameRun()
     {
         using var train = Blobs(24, 1);
         using var test = Blobs(4, 2);
@@ -77,7 +77,7 @@ public sealed class ClassifierTrainerTests
     }
 
     [Fact]
-    public void A_network_that_does_not_return_one_score_per_class_is_named()
+    public void ANetworkThatDoesNotReturnOneScorePerClassIsNamed()
     {
         using var train = Blobs(8, 1);
         using var network = nn.Sequential(nn.Linear(2, 3, dtype: ScalarType.Float64));

@@ -14,7 +14,7 @@ public sealed class ConfusionMatrixTests
     static readonly long[] Predicted = [0, 0, 0, 1, 0, 1, 1, 2, 2, 2];
 
     [Fact]
-    public void Counts_and_metrics_match_the_hand_computed_table()
+    public void CountsAndMetricsMatchTheHandComputedTable()
     {
         var m = ConfusionMatrix.From(Truth, Predicted, 3);
         Assert.Equal(10, m.Total);
@@ -41,7 +41,7 @@ public sealed class ConfusionMatrixTests
     }
 
     [Fact]
-    public void Classes_never_predicted_or_absent_follow_the_zero_division_convention()
+    public void ClassesNeverPredictedOrAbsentFollowTheZeroDivisionConvention()
     {
         // Class 2 is present but never predicted (precision 0, F1 0); class 3 is neither (F1 undefined, left out of the macro mean).
         var m = ConfusionMatrix.From([0, 1, 2], [0, 1, 1], 4);
@@ -55,7 +55,7 @@ public sealed class ConfusionMatrixTests
     }
 
     [Fact]
-    public void Bad_labels_and_lengths_are_refused_with_their_values()
+    public void BadLabelsAndLengthsAreRefusedWithTheirValues()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => ConfusionMatrix.From([0, 5], [0, 1], 3));
         Assert.Contains("[0, 3)", e.Message);

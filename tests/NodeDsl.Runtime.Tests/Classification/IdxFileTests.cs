@@ -19,7 +19,7 @@ public sealed class IdxFileTests : IDisposable
     ];
 
     [Fact]
-    public void Reads_a_hand_made_file_plain_and_gzipped()
+    public void ReadsAHandMadeFilePlainAndGzipped()
     {
         string plain = Path.Combine(folder, "a-idx3-ubyte");
         File.WriteAllBytes(plain, HandMade);
@@ -35,7 +35,7 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void Write_then_read_returns_the_array()
+    public void WriteThenReadReturnsTheArray()
     {
         var array = new IdxArray([3, 5], Enumerable.Range(0, 15).Select(i => (byte)(i * 17)).ToArray());
         foreach (var name in new[] { "b-idx2-ubyte", "b-idx2-ubyte.gz" })
@@ -53,7 +53,7 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void Truncated_and_foreign_files_get_messages_that_say_what_is_wrong()
+    public void TruncatedAndForeignFilesGetMessagesThatSayWhatIsWrong()
     {
         string truncated = Path.Combine(folder, "t");
         File.WriteAllBytes(truncated, HandMade[..20]);

@@ -22,7 +22,7 @@ public sealed class MnistFilesTests : IDisposable
     }
 
     [Fact]
-    public void Loads_images_as_N_1_rows_cols_scaled_to_the_unit_interval()
+    public void LoadsImagesAsN1RowsColsScaledToTheUnitInterval()
     {
         WriteSplit(MnistSplit.Train, 12, gzip: true);
         WriteSplit(MnistSplit.Test, 4, gzip: false);
@@ -39,7 +39,7 @@ public sealed class MnistFilesTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_file_is_named_with_the_layout_expected()
+    public void AMissingFileIsNamedWithTheLayoutExpected()
     {
         WriteSplit(MnistSplit.Train, 3, gzip: false);
         Assert.False(MnistFiles.Contains(folder));
@@ -49,7 +49,7 @@ public sealed class MnistFilesTests : IDisposable
     }
 
     [Fact]
-    public void Labels_beyond_the_class_names_and_mismatched_counts_are_refused()
+    public void LabelsBeyondTheClassNamesAndMismatchedCountsAreRefused()
     {
         var (images, labels) = MnistFiles.FileNames(MnistSplit.Train);
         IdxFile.Write(Path.Combine(folder, images), new IdxArray([2, 1, 1], [0, 0]));
@@ -60,7 +60,7 @@ public sealed class MnistFilesTests : IDisposable
     }
 
     [Fact]
-    public void Classification_data_checks_labels_and_takes_batches()
+    public void ClassificationDataChecksLabelsAndTakesBatches()
     {
         var e = Assert.Throws<ArgumentException>(() => new ClassificationData(zeros(3, 2), [0, 1, 2], ["a", "b"]));
         Assert.Contains("Label 2 of example 2", e.Message);

@@ -38,7 +38,7 @@ public sealed class OdeBlockTests
     };
 
     [Fact]
-    public void Output_is_the_final_state_of_the_solve_in_the_inputs_shape()
+    public void OutputIsTheFinalStateOfTheSolveInTheInputsShape()
     {
         using var scope = NewDisposeScope();
         var field = new TanhField(6, seed: 3);
@@ -59,7 +59,7 @@ public sealed class OdeBlockTests
     [InlineData("direct")]
     [InlineData("backsolve")]
     [InlineData("checkpointed")]
-    public void Gradients_match_central_finite_differences(string method)
+    public void GradientsMatchCentralFiniteDifferences(string method)
     {
         var gradient = method switch
         {
@@ -100,7 +100,7 @@ public sealed class OdeBlockTests
     }
 
     [Fact]
-    public void Counts_report_forward_and_adjoint_evaluations_once()
+    public void CountsReportForwardAndAdjointEvaluationsOnce()
     {
         using var scope = NewDisposeScope();
         var field = new TanhField(3, seed: 7);
@@ -122,7 +122,7 @@ public sealed class OdeBlockTests
     }
 
     [Fact]
-    public void Misuse_is_refused_with_a_remedy()
+    public void MisuseIsRefusedWithARemedy()
     {
         var field = new TanhField(3, seed: 1);
         using var block = new OdeBlock("ode", field);
@@ -139,7 +139,7 @@ public sealed class OdeBlockTests
 public sealed class NormalizationTests
 {
     [Fact]
-    public void A_fresh_group_norm_standardises_each_group_of_each_example()
+    public void AFreshGroupNormStandardisesEachGroupOfEachExample()
     {
         using var scope = NewDisposeScope();
         var norm = Normalization.GroupNorm(2, 4, ScalarType.Float64);
