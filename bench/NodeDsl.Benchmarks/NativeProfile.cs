@@ -13,7 +13,8 @@ namespace NodeDsl.Benchmarks;
 /// Stopwatch on one thread: the whole iteration as bench/SideBySide times it (zero_grad, <c>Ode.Solve</c>, L1 loss,
 /// backward, RMSprop step, <c>loss.item()</c>); the same without the optimizer step; the torch side alone (loss, backward and
 /// RMSprop on a leaf standing in for the solution); the native solve without a graph; the numerics alone (integrator,
-/// tape and discrete adjoint on spans, no tensors); and the kernel calls alone (the iteration's 37 rates and 36 VJPs).
+/// tape and discrete adjoint on spans, no tensors); and the kernel calls alone (the iteration's rates, its VJPs as rates + VJP,
+/// and its VJPs from the forward's records, as the direct gradient's sweep now runs them).
 /// </summary>
 public static class NativeProfile
 {
@@ -170,7 +171,7 @@ public static class NativeProfile
         var tableau = ((IStepLoopSolver)solver).PlainTableau!;
         var field = new KernelField<T>(native.CreateKernel<T>(), Batch, theta, [], null);
         var integrator = new RungeKuttaIntegrator<T>(tableau, field.Length);
-        var tape = new StepTape<T>(field.Length, tableau.Stages, storeStages: true);
+        var tape = new StepTape<T>(field.Length, tableau.Stages, storeStages: true, field.RecordLength);
         var sweep = new DiscreteAdjoint<T>(tableau, field.Length);
         var hostY0 = start.Select(T.CreateTruncating).ToArray();
         var times = Enumerable.Range(0, Points).Select(i => 0.225 * i / (Points - 1)).ToArray();
@@ -198,6 +199,12 @@ public static class NativeProfile
         Report($"kernels alone: {vjps} rates+VJP", () =>
         {
             for (int i = 0; i < vjps; i++) field.Vjp(0.1, hostY0, gradY0, vjp);
+        });
+        var record = new T[field.RecordLength];
+        field.RecordRates(0.1, hostY0, f, record);
+        Report($"kernels alone: {vjps} VJP from a record", () =>
+        {
+            for (int i = 0; i < vjps; i++) field.VjpFromRecord(0.1, hostY0, gradY0, record, vjp);
         });
     }
 

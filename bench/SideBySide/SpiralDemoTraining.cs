@@ -31,14 +31,16 @@ public static class SpiralDemoTraining
             ? new SolverOptions { RelativeTolerance = config.RelativeTolerance, AbsoluteTolerance = config.AbsoluteTolerance, Backend = backend }
             : new SolverOptions { StepSize = spacing, Backend = backend };
         // "default": the options' shorthand (NodeDsl's default controller, PI.3.4); "pi": PI.3.4 given explicitly; "startup":
-        // the I controller until the first error norm ≥ 0.1, PI.3.4 after it; "i": the elementary controller throughout, as
-        // torchdiffeq's (safety 0.9, factors 0.2–10).
-        var controller = !solver.IsAdaptive || config.Controller == "default" ? null : config.Controller switch
+        // the I controller until the first error norm ≥ 0.1 (or the norm after "startup:"), PI.3.4 after it; "i": the
+        // elementary controller throughout, as torchdiffeq's (safety 0.9, factors 0.2–10).
+        var (kind, startupNorm) = config.Controller.Split(':') is [var k, var v]
+            ? (k, double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)) : (config.Controller, 0.1);
+        var controller = !solver.IsAdaptive || kind == "default" ? null : kind switch
         {
             "pi" => PIController.FromOptions(options),
-            "startup" => PIController.FromOptions(options) with { StartupErrorNorm = 0.1 },
+            "startup" => PIController.FromOptions(options) with { StartupErrorNorm = startupNorm },
             "i" => PIController.FromOptions(options) with { ProportionalCoefficient = 0, IntegralCoefficient = 1 },
-            _ => throw new ArgumentException($"Unknown controller '{config.Controller}': use default, pi, startup or i."),
+            _ => throw new ArgumentException($"Unknown controller '{config.Controller}': use default, pi, startup[:norm] or i."),
         };
         // The controller owns the tolerances (PIController.FromOptions copied them), so the shorthand goes back to its default.
         if (controller is not null) options = new SolverOptions { StepSizeController = controller, Backend = backend };

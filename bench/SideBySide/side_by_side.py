@@ -234,9 +234,9 @@ def main():
     parser.add_argument("--dtypes", default="float32,float64")
     parser.add_argument("--rtol", type=float, default=1e-7, help="dopri5 rtol (the demo's default, odeint's default)")
     parser.add_argument("--atol", type=float, default=1e-9, help="dopri5 atol (the demo's default)")
-    parser.add_argument("--controller", default="default", choices=["default", "pi", "startup", "i"],
+    parser.add_argument("--controller", default="default",
                         help="NodeDsl's step-size controller for dopri5: its default (PI.3.4), PI.3.4 given explicitly, "
-                             "the I controller until the first error norm >= 0.1 then PI.3.4 (StartupErrorNorm 0.1), or "
+                             "the I controller until the first error norm >= 0.1 then PI.3.4 (StartupErrorNorm 0.1; startup:X for X), or "
                              "the I controller throughout as torchdiffeq's (a --driver built before 2026-11-30 knows only "
                              "pi and i)")
     parser.add_argument("--trace-steps", action="store_true", help="print the step decisions of each side's first solve")

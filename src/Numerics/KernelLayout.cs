@@ -20,15 +20,20 @@ public sealed record ParameterBlock(string Name, int Offset, IReadOnlyList<int> 
 public sealed class KernelLayout
 {
     /// <summary>Creates a layout (the generator emits one per eligible model).</summary>
-    public KernelLayout(string model, int stateSize, int inputSize, IReadOnlyList<ParameterBlock> parameters, bool dependsOnTime, int workspacePerRow)
+    public KernelLayout(string model, int stateSize, int inputSize, IReadOnlyList<ParameterBlock> parameters, bool dependsOnTime, int workspacePerRow,
+                        int recordPerRow = 0)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentOutOfRangeException.ThrowIfNegative(recordPerRow);
+        // The workspace holds one record for the calls that are not given one (Rates, and Vjp that records its own point).
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(recordPerRow, workspacePerRow);
         Model = model;
         StateSize = stateSize;
         InputSize = inputSize;
         Parameters = parameters;
         DependsOnTime = dependsOnTime;
         WorkspacePerRow = workspacePerRow;
+        RecordPerRow = recordPerRow;
         int next = 0;
         foreach (var p in parameters)
         {
@@ -59,4 +64,11 @@ public sealed class KernelLayout
 
     /// <summary>Scratch values per batch row that a <see cref="KernelWorkspace{T}"/> provides.</summary>
     public int WorkspacePerRow { get; }
+
+    /// <summary>
+    /// Values per batch row of a record (<see cref="RatesKernel{T}.RecordRates"/>): what the VJP at the same point reads
+    /// instead of evaluating the networks again — each network call's input and output and each hidden layer's
+    /// pre-activation and activation. 0 for a model without networks.
+    /// </summary>
+    public int RecordPerRow { get; }
 }

@@ -29,12 +29,30 @@ public abstract class RatesKernel<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>A workspace for batches of up to <paramref name="rows"/> rows (allocate once, reuse for every call).</summary>
     public KernelWorkspace<T> CreateWorkspace(int rows) => new(rows, Layout.WorkspacePerRow);
 
+    /// <summary>Values of a record for a batch of <paramref name="batch"/> rows (<see cref="RecordRates"/>).</summary>
+    public int RecordLength(int batch) => batch * Layout.RecordPerRow;
+
     /// <summary>The rates: <c>f = f(t, y; θ, inputs)</c>, overwriting <paramref name="f"/>.</summary>
     public void Rates(ReadOnlySpan<T> t, ReadOnlySpan<T> y, ReadOnlySpan<T> theta, ReadOnlySpan<T> inputs, Span<T> f, KernelWorkspace<T> workspace)
     {
         int batch = CheckCommon(t, y, theta, inputs, workspace);
         CheckSame(f.Length, y.Length, nameof(f), "y");
-        RatesCore(batch, t, y, theta, inputs, f, workspace.For(batch));
+        var scratch = workspace.For(batch);
+        RatesCore(batch, t, y, theta, inputs, f, scratch[..RecordLength(batch)], scratch);
+    }
+
+    /// <summary>
+    /// The rates, keeping in <paramref name="record"/> (<see cref="RecordLength"/> values) what <see cref="VjpFromRecord"/>
+    /// at the same point reads instead of evaluating the networks again: each network call's input and output and each
+    /// hidden layer's pre-activation and activation.
+    /// </summary>
+    public void RecordRates(ReadOnlySpan<T> t, ReadOnlySpan<T> y, ReadOnlySpan<T> theta, ReadOnlySpan<T> inputs, Span<T> f, Span<T> record,
+                            KernelWorkspace<T> workspace)
+    {
+        int batch = CheckCommon(t, y, theta, inputs, workspace);
+        CheckSame(f.Length, y.Length, nameof(f), "y");
+        CheckSame(record.Length, RecordLength(batch), nameof(record), "RecordLength(batch)");
+        RatesCore(batch, t, y, theta, inputs, f, record, workspace.For(batch));
     }
 
     /// <summary>
@@ -48,9 +66,47 @@ public abstract class RatesKernel<T> where T : unmanaged, IFloatingPointIeee754<
     public void Vjp(ReadOnlySpan<T> t, ReadOnlySpan<T> y, ReadOnlySpan<T> a, ReadOnlySpan<T> theta, ReadOnlySpan<T> inputs,
                     Span<T> f, Span<T> vjpY, Span<T> vjpTheta, Span<T> vjpInputs, Span<T> vjpT, KernelWorkspace<T> workspace)
     {
+        CheckSame(f.Length, y.Length, nameof(f), "y");
+        int batch = CheckVjp(t, y, a, theta, inputs, vjpY, vjpTheta, vjpInputs, vjpT, workspace);
+        var scratch = workspace.For(batch);
+        var record = scratch[..RecordLength(batch)];
+        RatesCore(batch, t, y, theta, inputs, f, record, scratch);
+        VjpCore(batch, t, y, a, theta, inputs, record, vjpY, vjpTheta, vjpInputs, vjpT, scratch);
+    }
+
+    /// <summary>
+    /// The vector–Jacobian products at a point whose rates <see cref="RecordRates"/> evaluated into <paramref name="record"/>
+    /// (with the same t, y, θ and inputs), without evaluating the networks again; the same results as <see cref="Vjp"/>
+    /// (which records its own point first) except that f is not produced.
+    /// </summary>
+    public void VjpFromRecord(ReadOnlySpan<T> t, ReadOnlySpan<T> y, ReadOnlySpan<T> a, ReadOnlySpan<T> theta, ReadOnlySpan<T> inputs,
+                              ReadOnlySpan<T> record, Span<T> vjpY, Span<T> vjpTheta, Span<T> vjpInputs, Span<T> vjpT, KernelWorkspace<T> workspace)
+    {
+        int batch = CheckVjp(t, y, a, theta, inputs, vjpY, vjpTheta, vjpInputs, vjpT, workspace);
+        CheckSame(record.Length, RecordLength(batch), nameof(record), "RecordLength(batch)");
+        VjpCore(batch, t, y, a, theta, inputs, record, vjpY, vjpTheta, vjpInputs, vjpT, workspace.For(batch));
+    }
+
+    /// <summary>
+    /// The generated rates; arguments are checked. <paramref name="record"/> receives the network inputs, outputs and
+    /// hidden activations (it is the first <c>batch · RecordPerRow</c> values of <paramref name="scratch"/> or a span of its own).
+    /// </summary>
+    protected abstract void RatesCore(int batch, ReadOnlySpan<T> t, ReadOnlySpan<T> y, ReadOnlySpan<T> theta, ReadOnlySpan<T> inputs,
+                                      Span<T> f, Span<T> record, Span<T> scratch);
+
+    /// <summary>
+    /// The generated VJP from a record of the same point; arguments are checked, <c>vjpInputs</c> and <c>vjpT</c> are
+    /// cleared. Writes only past the first <c>batch · RecordPerRow</c> values of <paramref name="scratch"/>.
+    /// </summary>
+    protected abstract void VjpCore(int batch, ReadOnlySpan<T> t, ReadOnlySpan<T> y, ReadOnlySpan<T> a, ReadOnlySpan<T> theta,
+                                    ReadOnlySpan<T> inputs, ReadOnlySpan<T> record, Span<T> vjpY, Span<T> vjpTheta, Span<T> vjpInputs,
+                                    Span<T> vjpT, Span<T> scratch);
+
+    int CheckVjp(ReadOnlySpan<T> t, ReadOnlySpan<T> y, ReadOnlySpan<T> a, ReadOnlySpan<T> theta, ReadOnlySpan<T> inputs, Span<T> vjpY,
+                 Span<T> vjpTheta, Span<T> vjpInputs, Span<T> vjpT, KernelWorkspace<T> workspace)
+    {
         int batch = CheckCommon(t, y, theta, inputs, workspace);
         CheckSame(a.Length, y.Length, nameof(a), "y");
-        CheckSame(f.Length, y.Length, nameof(f), "y");
         CheckSame(vjpY.Length, y.Length, nameof(vjpY), "y");
         CheckSame(vjpTheta.Length, theta.Length, nameof(vjpTheta), "theta");
         if (!vjpInputs.IsEmpty) CheckSame(vjpInputs.Length, inputs.Length, nameof(vjpInputs), "inputs");
@@ -58,17 +114,8 @@ public abstract class RatesKernel<T> where T : unmanaged, IFloatingPointIeee754<
             throw new ArgumentException($"vjpT must be empty (not wanted), hold 1 value (summed over the batch) or one per row ({batch}), but has {vjpT.Length}.", nameof(vjpT));
         vjpInputs.Clear();
         vjpT.Clear();
-        VjpCore(batch, t, y, a, theta, inputs, f, vjpY, vjpTheta, vjpInputs, vjpT, workspace.For(batch));
+        return batch;
     }
-
-    /// <summary>The generated rates; arguments are checked.</summary>
-    protected abstract void RatesCore(int batch, ReadOnlySpan<T> t, ReadOnlySpan<T> y, ReadOnlySpan<T> theta, ReadOnlySpan<T> inputs,
-                                      Span<T> f, Span<T> scratch);
-
-    /// <summary>The generated VJP; arguments are checked, <c>vjpInputs</c> and <c>vjpT</c> are cleared.</summary>
-    protected abstract void VjpCore(int batch, ReadOnlySpan<T> t, ReadOnlySpan<T> y, ReadOnlySpan<T> a, ReadOnlySpan<T> theta,
-                                    ReadOnlySpan<T> inputs, Span<T> f, Span<T> vjpY, Span<T> vjpTheta, Span<T> vjpInputs,
-                                    Span<T> vjpT, Span<T> scratch);
 
     int CheckCommon(ReadOnlySpan<T> t, ReadOnlySpan<T> y, ReadOnlySpan<T> theta, ReadOnlySpan<T> inputs, KernelWorkspace<T> workspace)
     {

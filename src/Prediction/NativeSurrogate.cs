@@ -18,7 +18,7 @@ namespace NodeDsl.Prediction;
 /// </code>
 /// </summary>
 /// <remarks>Each prediction allocates its own buffers, so one instance may be shared by threads (as long as nobody changes its settings meanwhile).</remarks>
-public abstract class NativeSurrogate<TModel> where TModel : IPredictionModel
+public abstract class NativeSurrogate<TModel> : Surrogate where TModel : IPredictionModel
 {
     readonly double[] theta;
     readonly bool float32;
@@ -60,20 +60,17 @@ public abstract class NativeSurrogate<TModel> where TModel : IPredictionModel
     /// <summary>The model, with the trained parameters loaded (<see cref="IPredictionModel.LoadParameters"/>).</summary>
     public TModel Model { get; }
 
-    /// <summary>What the weight file says: ranges, solver, tolerances, versions, notes.</summary>
-    public WeightMetadata Metadata { get; }
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> StateNames => Model.PredictionLayout.StateNames;
 
-    /// <summary>Names of the predicted (observed) state components.</summary>
-    public IReadOnlyList<string> StateNames => Model.PredictionLayout.StateNames;
-
-    /// <summary>Names of the input components.</summary>
-    public IReadOnlyList<string> InputNames => Model.PredictionLayout.InputNames;
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> InputNames => Model.PredictionLayout.InputNames;
 
     /// <summary>True when predictions run in float32 (the weights were saved in float32), else float64.</summary>
     public bool IsFloat32 => float32;
 
     /// <summary>
-    /// Registry name of the solver of predictions (<see cref="NativeSolvers.Names"/>); by default the one in <see cref="Metadata"/>.
+    /// Registry name of the solver of predictions (<see cref="NativeSolvers.Names"/>); by default the one in <see cref="Surrogate.Metadata"/>.
     /// </summary>
     /// <exception cref="NativeSolverUnavailableException">The solver has no native form.</exception>
     public string Solver
@@ -87,40 +84,17 @@ public abstract class NativeSurrogate<TModel> where TModel : IPredictionModel
         }
     }
 
-    /// <summary>Tolerances, step size and step limit of predictions; by default those of <see cref="Metadata"/> (fixed-step solvers need a <c>StepSize</c>).</summary>
+    /// <summary>Tolerances, step size and step limit of predictions; by default those of <see cref="Surrogate.Metadata"/> (fixed-step solvers need a <c>StepSize</c>).</summary>
     public IntegrationSettings Settings { get; set; }
 
-    /// <summary>What happens when a prediction leaves the trained range.</summary>
-    public RangePolicy RangePolicy { get; set; }
+    private protected override string ModelName => typeof(TModel).Name;
 
-    /// <summary>Raised under <see cref="RangePolicy.Warn"/> when a prediction leaves the trained range (before solving).</summary>
-    public event EventHandler<SurrogateRangeEventArgs>? RangeWarning;
+    private protected override void CheckSettings() => CheckedSettings();
 
-    /// <summary>Predicts one trajectory from <paramref name="initialState"/> (observed components) with <paramref name="inputs"/> at <paramref name="times"/>.</summary>
-    /// <param name="initialState">One value per observed state component (<see cref="StateNames"/>), at <c>times[0]</c>.</param>
-    /// <param name="inputs">One value per input component (<see cref="InputNames"/>); null or empty for a model without inputs.</param>
-    /// <param name="times">Output times, at least two, strictly monotonic; the solve starts at <c>times[0]</c>.</param>
-    /// <exception cref="SurrogateRangeException">Under <see cref="RangePolicy.Throw"/>, a value lies outside the trained range.</exception>
-    /// <exception cref="IntegrationFailureException">The solve failed: non-finite state, step-size underflow or too many steps.</exception>
-    public SurrogatePrediction Predict(double[] initialState, double[]? inputs, double[] times)
+    private protected override double[] Solve(IReadOnlyList<double[]> initialStates, IReadOnlyList<double[]>? inputs, double[] times)
     {
-        ArgumentNullException.ThrowIfNull(initialState);
-        return Predict([initialState], inputs is null ? null : [inputs], times);
-    }
-
-    /// <summary>Predicts a batch of trajectories in one solve: one initial state and one input row per trajectory.</summary>
-    /// <inheritdoc cref="Predict(double[], double[], double[])"/>
-    public SurrogatePrediction Predict(IReadOnlyList<double[]> initialStates, IReadOnlyList<double[]>? inputs, double[] times)
-    {
-        ArgumentNullException.ThrowIfNull(initialStates);
-        ArgumentNullException.ThrowIfNull(times);
-        RangeChecks.CheckArguments(typeof(TModel).Name, StateNames, InputNames, initialStates, ref inputs);
-        if (times.Length < 2) throw new ArgumentException($"Give at least two output times (the first is the initial time); got {times.Length}.", nameof(times));
-        TimeRules.Check(times, nameof(times));
         var settings = CheckedSettings();
-        var violations = RangeChecks.Enforce(RangePolicy, Metadata, initialStates, inputs, times, RangeWarning is { } handler ? args => handler(this, args) : null);
-        var flat = float32 ? Solve<float>(initialStates, inputs, times, settings) : Solve<double>(initialStates, inputs, times, settings);
-        return new SurrogatePrediction((double[])times.Clone(), StateNames, initialStates.Count, flat, violations);
+        return float32 ? Solve<float>(initialStates, inputs, times, settings) : Solve<double>(initialStates, inputs, times, settings);
     }
 
     // The settings by the rules of the runtime's SolverOptions (OptionRules), so a bad value fails here, naming it.
@@ -156,7 +130,10 @@ public abstract class NativeSurrogate<TModel> where TModel : IPredictionModel
         for (int i = 0; i < theta.Length; i++) parameters[i] = T.CreateTruncating(theta[i]);
         var field = new KernelField<T>(kernel, batch, parameters, inputValues, null);
         var integrator = new RungeKuttaIntegrator<T>(tableau, batch * n);
-        IStepControl control = tableau.IsAdaptive ? new PIStepControl(tableau.ErrorOrder!.Value) : new FixedStep();
+        // The runtime's default controller of explicit methods: an I-controller start-up unless the first step is given.
+        IStepControl control = tableau.IsAdaptive
+            ? new PIStepControl(tableau.ErrorOrder!.Value, settings.FirstStep is null ? PIStepControl.DefaultStartupErrorNorm : 0)
+            : new FixedStep();
         var outputs = new T[times.Length * batch * n];
         integrator.Solve(field, y0, times, settings, control, outputs);
         var flat = new double[times.Length * batch * observed];

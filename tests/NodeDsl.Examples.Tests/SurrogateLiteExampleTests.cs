@@ -90,7 +90,7 @@ public sealed class SurrogateLiteExampleTests : IDisposable
     [Fact]
     public void ThePublishedLibtorchFreeConsumerHoldsNoTorchSharpAndPredicts()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryPaths.Root;
         var output = Path.Combine(folder, "publish");
         var publish = Run("dotnet", $"publish \"{Path.Combine(root, "examples", "SurrogateLiteConsumer")}\" -c Release -o \"{output}\" --nologo", root);
         Assert.True(publish.Code == 0, publish.Output);
@@ -111,13 +111,6 @@ public sealed class SurrogateLiteExampleTests : IDisposable
         double scale = expected.Max(Math.Abs);
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - actual[i]) <= relative * scale, $"value {i}: {expected[i]:R} vs {actual[i]:R} (scale {scale:R})");
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "NodeDsl.sln"))) return dir.FullName;
-        throw new InvalidOperationException("NodeDsl.sln not found above " + AppContext.BaseDirectory);
     }
 
     static (int Code, string Output) Run(string file, string arguments, string directory)

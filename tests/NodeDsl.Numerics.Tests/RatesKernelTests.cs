@@ -12,21 +12,20 @@ public class RatesKernelTests
     sealed class Decay() : RatesKernel<double>(new KernelLayout("Decay", 2, 1, [new ParameterBlock("k", 0, [])], false, 0))
     {
         protected override void RatesCore(int batch, ReadOnlySpan<double> t, ReadOnlySpan<double> y, ReadOnlySpan<double> theta,
-                                          ReadOnlySpan<double> inputs, Span<double> f, Span<double> scratch)
+                                          ReadOnlySpan<double> inputs, Span<double> f, Span<double> record, Span<double> scratch)
         {
             int stride = inputs.Length == 1 ? 0 : 1;
             for (int i = 0; i < y.Length; i++) f[i] = -theta[0] * inputs[i / 2 * stride] * y[i];
         }
 
         protected override void VjpCore(int batch, ReadOnlySpan<double> t, ReadOnlySpan<double> y, ReadOnlySpan<double> a,
-                                        ReadOnlySpan<double> theta, ReadOnlySpan<double> inputs, Span<double> f, Span<double> vjpY,
+                                        ReadOnlySpan<double> theta, ReadOnlySpan<double> inputs, ReadOnlySpan<double> record, Span<double> vjpY,
                                         Span<double> vjpTheta, Span<double> vjpInputs, Span<double> vjpT, Span<double> scratch)
         {
             int stride = inputs.Length == 1 ? 0 : 1;
             for (int i = 0; i < y.Length; i++)
             {
                 double c = inputs[i / 2 * stride];
-                f[i] = -theta[0] * c * y[i];
                 vjpY[i] = -theta[0] * c * a[i];
                 vjpTheta[0] += -c * a[i] * y[i];
                 if (!vjpInputs.IsEmpty) vjpInputs[i / 2 * stride] += -theta[0] * a[i] * y[i];

@@ -14,7 +14,7 @@ public sealed class PackageFeed : IDisposable
 
     public PackageFeed()
     {
-        RepositoryRoot = FindRepositoryRoot();
+        RepositoryRoot = RepositoryPaths.Root;
         Root = Directory.CreateTempSubdirectory("nodedsl-packages-").FullName;
         Feed = Directory.CreateDirectory(Path.Combine(Root, "feed")).FullName;
         Workspace = Directory.CreateDirectory(Path.Combine(Root, "work")).FullName;
@@ -77,13 +77,6 @@ public sealed class PackageFeed : IDisposable
             {fallback}
             </configuration>
             """);
-    }
-
-    static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "NodeDsl.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No NodeDsl.sln above {AppContext.BaseDirectory}: run these tests from a build of the repository.");
     }
 
     public void Dispose()

@@ -126,9 +126,9 @@ public static class StiffProblems
 public sealed class StiffUde : IRowIndependentRates
 {
     const int Hidden = 16;
-    static readonly double[] W1 = [.. Enumerable.Range(0, Hidden).SelectMany(i => new[] { System.Math.Sin(1 + i), System.Math.Sin(4 + i) })];
-    static readonly double[] B1 = [.. Enumerable.Range(0, Hidden).Select(i => System.Math.Cos(i) / 2)];
-    static readonly double[] W2 = [.. Enumerable.Range(0, Hidden).Select(i => 50 * System.Math.Sin(2 + 5 * i) / Hidden)];
+    internal static readonly double[] W1 = [.. Enumerable.Range(0, Hidden).SelectMany(i => new[] { System.Math.Sin(1 + i), System.Math.Sin(4 + i) })];
+    internal static readonly double[] B1 = [.. Enumerable.Range(0, Hidden).Select(i => System.Math.Cos(i) / 2)];
+    internal static readonly double[] W2 = [.. Enumerable.Range(0, Hidden).Select(i => 50 * System.Math.Sin(2 + 5 * i) / Hidden)];
 
     /// <inheritdoc />
     public Tensor Rates(Tensor t, Tensor y)

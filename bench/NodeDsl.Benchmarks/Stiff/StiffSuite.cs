@@ -12,7 +12,10 @@ namespace NodeDsl.Benchmarks.Stiff;
 /// tolerance one timed solve (Stopwatch, one thread, float64, batch 1), its counters and its error against the reference
 /// solution in <c>bench/stiff/reference.json</c> (written by <c>scipy_stiff.py --reference</c>). Prints one CSV line per run.
 /// <c>NodeDsl.Benchmarks stiff [--problems a,b] [--solvers radau5,...] [--rtols 1e-4,1e-6] [--reference path] [--repeat k] [--end T]
-/// [--controller default|pi|i]</c> (the default step-size controller, PI.3.4 given explicitly, or the elementary I controller).
+/// [--controller default|pi|i] [--backend hand|torch|native] [--states path]</c> (the default step-size controller, PI.3.4 given explicitly, or the
+/// elementary I controller; the hand-written tensor fields of <see cref="StiffProblems"/>, or the DSL models of
+/// <see cref="StiffModels"/> on the generated TorchSharp code or on the native kernels; <c>--states</c> writes the last run's
+/// states at the output times as JSON, in reference.json's form, to make a reference where scipy's is too slow).
 /// </summary>
 public static class StiffSuite
 {
@@ -30,15 +33,17 @@ public static class StiffSuite
         var rtols = Arg("--rtols", "1e-4,1e-6,1e-8").Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         int repeat = int.Parse(Arg("--repeat", "1"), CultureInfo.InvariantCulture);
         var controller = Arg("--controller", "default");
+        var backend = Arg("--backend", "hand");
+        if (backend is not ("hand" or "torch" or "native")) throw new ArgumentException($"Unknown backend '{backend}': use hand, torch or native.");
         var reference = LoadReference(Arg("--reference", Path.Combine("bench", "stiff", "reference.json")));
 
         // JIT and libtorch warm-up on a short, cheap solve with every solver.
-        foreach (var solver in solvers) Solve(StiffProblems.ByName("orego") with { Times = [0, 1] }, Runtime.Solvers.ByName(solver), 1e-4, controller);
+        foreach (var solver in solvers) Solve(On(StiffProblems.ByName("orego"), backend) with { Times = [0, 1] }, Runtime.Solvers.ByName(solver), 1e-4, controller, backend);
 
         Console.WriteLine("problem,solver,rtol,atol,seconds,cpu_seconds,nfe,jacobians,factorizations,accepted,rejected,error");
         foreach (var name in problems)
         {
-            var problem = StiffProblems.ByName(name);
+            var problem = On(StiffProblems.ByName(name), backend);
             // --profile: time spent inside the vector field, reported on stderr.
             var timed = args.Contains("--profile") && problem.System is IRowIndependentRates ? new TimedSystem(problem.System) : null;
             if (timed is not null) problem = problem with { System = timed };
@@ -62,7 +67,7 @@ public static class StiffSuite
                         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                         var watch = Stopwatch.StartNew();
                         OdeSolution solution;
-                        try { solution = Solve(problem, solver, rtol, controller); }
+                        try { solution = Solve(problem, solver, rtol, controller, backend); }
                         catch (OdeSolverException e)
                         {
                             Console.WriteLine($"{name},{solverName},{rtol:E0},{problem.AtolFactor * rtol:E0},failed: {e.Message.Split('.')[0]}");
@@ -72,6 +77,7 @@ public static class StiffSuite
                         cpuTimes.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
                         stats = solution.Stats;
                         error = reference.TryGetValue(name, out var states) && states.Length == problem.Times.Length ? Error(solution.Ys, states) : double.NaN;
+                        if (Arg("--states", "") is { Length: > 0 } statesPath) WriteStates(statesPath, problem, solverName, rtol, solution.Ys);
                     }
                     if (stats is null) continue;
                     if (timed is not null)
@@ -87,17 +93,25 @@ public static class StiffSuite
         }
     }
 
-    static OdeSolution Solve(StiffProblem problem, IOdeSolver solver, double rtol, string controller)
+    // The problem with its DSL model as the system (backends torch and native) or its hand-written tensor field (hand).
+    static StiffProblem On(StiffProblem problem, string backend) => backend == "hand" ? problem : problem with { System = StiffModels.For(problem.Name) };
+
+    static OdeSolution Solve(StiffProblem problem, IOdeSolver solver, double rtol, string controller, string backend)
     {
         var y0 = torch.tensor(problem.Y0, [1, problem.Y0.Length], ScalarType.Float64);
         var ts = torch.tensor(problem.Times, ScalarType.Float64);
         using var noGrad = torch.no_grad();
-        var options = new SolverOptions { RelativeTolerance = rtol, AbsoluteTolerance = problem.AtolFactor * rtol, MaxSteps = 50_000_000 };
+        var options = new SolverOptions
+        {
+            RelativeTolerance = rtol, AbsoluteTolerance = problem.AtolFactor * rtol, MaxSteps = 50_000_000,
+            Backend = backend == "native" ? Backend.Native : Backend.Torch,
+        };
         // The controller owns the tolerances (FromOptions copies them), so the shorthand goes back to its default.
         if (controller != "default")
             options = new SolverOptions
             {
                 MaxSteps = options.MaxSteps,
+                Backend = options.Backend,
                 StepSizeController = controller switch
                 {
                     "pi" => PIController.FromOptions(options),
@@ -120,6 +134,16 @@ public static class StiffSuite
             worst = System.Math.Max(worst, diff / size);
         }
         return worst;
+    }
+
+    static void WriteStates(string path, StiffProblem problem, string solver, double rtol, Tensor ys)
+    {
+        var states = Enumerable.Range(0, problem.Times.Length).Select(i => ys[i, 0].data<double>().ToArray()).ToArray();
+        var json = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["times"] = problem.Times, ["states"] = states, ["method"] = $"NodeDsl {solver}", ["rtol"] = rtol,
+        });
+        File.WriteAllText(path, json);
     }
 
     static Dictionary<string, double[][]> LoadReference(string path)

@@ -94,12 +94,7 @@ internal static class LagrangianEmitter
 
     static void EmitVjp(SourceWriter w, ModelSpec m)
     {
-        w.Member("θ of the VJP: <c>parameters()</c> in registration order, then <c>Inputs</c> when it requires grad.",
-            $"global::System.Collections.Generic.IReadOnlyList<{Names.Tensor}> {Names.IRatesVjp}.Parameters => VjpParameters();");
-        w.WriteLine("/// <summary>Vector–Jacobian product of <see cref=\"Rates\"/> by autograd through the mass-matrix solve (see docs/dsl.md).</summary>");
-        w.WriteLine(Names.GeneratedCode);
-        w.OpenBlock($"public {Names.RatesVjpResult} Vjp({Names.Tensor} __t, {Names.Tensor} __y, {Names.Tensor} __a, bool __withTime = false)");
-        w.WriteLine("CheckCotangent(__a, __y);");
+        VjpEmitter.OpenVjp(w, "Vector–Jacobian product of <see cref=\"Rates\"/> by autograd through the mass-matrix solve (see docs/dsl.md).");
         w.WriteLine($"return new {Names.Runtime}.AutogradRatesVjp(this, VjpParameters()).Vjp(__t, __y, __a, __withTime);");
         w.CloseBlock();
         w.WriteLine();
@@ -125,9 +120,7 @@ internal static class LagrangianEmitter
             EmitVectorScalarRates(w, m);
             return;
         }
-        ModelEmitter.OpenScalarMethod(w, "The Euler–Lagrange rates of one state in plain C# from the symbolic derivatives of the Lagrangian (the test oracle).",
-            "public override double[] ScalarRates" + ModelEmitter.ScalarSignature);
-        var emitter = ModelEmitter.BindScalarLeaves(w, m);
+        var emitter = OpenSymbolicScalarRates(w, m);
         var mass = l.Mass.Select(emitter.Emit).ToList();
         var rhs = new List<string>();
         for (int i = 0; i < n; i++)
@@ -151,9 +144,7 @@ internal static class LagrangianEmitter
     static void EmitVectorScalarRates(SourceWriter w, ModelSpec m)
     {
         var l = m.Lagrangian!;
-        ModelEmitter.OpenScalarMethod(w, "The Euler–Lagrange rates of one state in plain C# from the symbolic derivatives of the Lagrangian (the test oracle).",
-            "public override double[] ScalarRates" + ModelEmitter.ScalarSignature);
-        var emitter = ModelEmitter.BindScalarLeaves(w, m);
+        var emitter = OpenSymbolicScalarRates(w, m);
         string Flat(IEnumerable<Expr> parts) => $"{Names.Vec}.Concat({string.Join(", ", parts.Select(p => "(object)" + emitter.Emit(p)))}).ToArray()";
         string Leaves(IEnumerable<string> names) => Flat(names.Select(n => (Expr)m.State(n).Leaf));
         w.WriteLine($"var __mass = {Flat(l.Mass)};");
@@ -169,6 +160,14 @@ internal static class LagrangianEmitter
         w.WriteLine("return __result;");
         w.CloseBlock();
         w.WriteLine();
+    }
+
+    // The oracle's ScalarRates method, opened, with the state and field leaves bound to locals.
+    static ScalarExpressionEmitter OpenSymbolicScalarRates(SourceWriter w, ModelSpec m)
+    {
+        ModelEmitter.OpenScalarMethod(w, "The Euler–Lagrange rates of one state in plain C# from the symbolic derivatives of the Lagrangian (the test oracle).",
+            "public override double[] ScalarRates" + ModelEmitter.ScalarSignature);
+        return ModelEmitter.BindScalarLeaves(w, m);
     }
 
     static void EmitScalarLagrangian(SourceWriter w, ModelSpec m)

@@ -260,12 +260,7 @@ internal static class ModelEmitter
             ? $"new double[] {{ {string.Join(", ", n.Parameters.Select(p => p.Name))} }}"
             : $"{Names.ModuleOps}.Row({string.Join(", ", n.Parameters.Select(p => p.IsVector ? p.Name + ".ToArray()" : $"new double[] {{ {p.Name} }}"))})";
         w.WriteLine($"var __o = {NetworkCode.For(n).EvaluateScalar(row)};");
-        w.WriteLine(n.Return switch
-        {
-            NetworkReturn.Double => "return __o[0];",
-            NetworkReturn.Vector => $"return new {Names.Vec}(__o);",
-            _ => "return (" + string.Join(", ", Enumerable.Range(0, n.OutputSize).Select(k => $"__o[{Literals.Int(k)}]")) + ");",
-        });
+        w.WriteLine(NeuralSignature.Return(n, "__o"));
         w.CloseBlock();
         w.WriteLine();
     }

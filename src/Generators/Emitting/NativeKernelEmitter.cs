@@ -8,10 +8,12 @@ namespace NodeDsl.Generators.Emitting;
 /// <remarks>
 /// Network calls split the rates into stages: stage s computes, row by row, what depends only on network outputs of
 /// stages before it (the inputs of the next networks, and at the last stage the rates); the perceptrons then run over the
-/// whole batch (<c>Perceptron.Forward</c>/<c>Record</c>). The VJP records the forward stages, then walks them backwards:
-/// the last stage's rows recompute their values, seed the adjoints from <c>a</c> and sweep (<see cref="RowAdjointEmitter"/>);
-/// each perceptron's layer backward turns its output cotangent into its input cotangent, which seeds the stage before.
-/// Buffers live in the caller's workspace at offsets fixed here (values per row × batch).
+/// whole batch (<c>Perceptron.Record</c>), keeping each call's input, output and hidden activations in the record. The VJP
+/// starts from a record of its point (made by the rates, during the forward solve or just before) and walks the stages
+/// backwards: the last stage's rows recompute their values, seed the adjoints from <c>a</c> and sweep
+/// (<see cref="RowAdjointEmitter"/>); each perceptron's layer backward turns its output cotangent into its input cotangent,
+/// which seeds the stage before. Record and workspace regions sit at offsets fixed here (values per row × batch); the
+/// workspace starts with room for one record.
 /// </remarks>
 internal sealed class NativeKernelEmitter
 {
@@ -24,28 +26,36 @@ internal sealed class NativeKernelEmitter
     readonly Dictionary<Expr, int> levels = new();
     readonly Dictionary<NeuralCall, CallBuffers> buffers = new();
     readonly int lastStage;
+    readonly int recordPerRow;
     readonly int scratchOffset;
     readonly int workspacePerRow;
 
-    // Per-row offsets (× batch) of one network call's buffers in the workspace.
+    // Per-row offsets (× batch) of one network call's buffers: input, output and tape in the record; the cotangents in the workspace.
     sealed record CallBuffers(int Index, int Input, int Output, int Tape, int GradOutput, int GradInput);
 
     NativeKernelEmitter(ModelSpec model)
     {
         this.model = model;
         foreach (var root in model.RateExpressions) lastStage = System.Math.Max(lastStage, Level(root));
-        int offset = 0, scratch = 0;
+        int record = 0, scratch = 0;
+        foreach (var call in calls)
+        {
+            var n = Network(call.Network);
+            record += n.InputSize + n.OutputSize + TapeWidth(n);
+            scratch = System.Math.Max(scratch, 2 * n.Perceptron.HiddenSizes.Concat(new[] { n.OutputSize }).Max());
+        }
+        int offset = 0, gradients = record;
         for (int i = 0; i < calls.Count; i++)
         {
             var n = Network(calls[i].Network);
-            int input = n.InputSize, output = n.OutputSize, tape = TapeWidth(n);
-            buffers[calls[i]] = new CallBuffers(i, offset, offset + input, offset + input + output,
-                offset + input + output + tape, offset + input + 2 * output + tape);
-            offset += 2 * input + 2 * output + tape;
-            scratch = System.Math.Max(scratch, 2 * n.Perceptron.HiddenSizes.Concat(new[] { n.OutputSize }).Max());
+            int input = n.InputSize, output = n.OutputSize;
+            buffers[calls[i]] = new CallBuffers(i, offset, offset + input, offset + input + output, gradients, gradients + output);
+            offset += input + output + TapeWidth(n);
+            gradients += output + input;
         }
-        scratchOffset = offset;
-        workspacePerRow = offset + scratch;
+        recordPerRow = record;
+        scratchOffset = gradients;
+        workspacePerRow = gradients + scratch;
     }
 
     /// <summary>Hint name of the kernels' file, next to the model's own.</summary>
@@ -154,15 +164,16 @@ internal sealed class NativeKernelEmitter
             w.Unindent();
             w.WriteLine("},");
         }
-        w.WriteLine($"{(time ? "true" : "false")}, {Literals.Int(workspacePerRow)});");
+        w.WriteLine($"{(time ? "true" : "false")}, {Literals.Int(workspacePerRow)}, {Literals.Int(recordPerRow)});");
         w.Unindent();
         w.WriteLine();
     }
 
     // ---- Rates -------------------------------------------------------------------------------------------------------
 
-    // The stages before the last: row loops that fill each stage's network inputs, then the perceptrons over the batch.
-    void NetworkStages(SourceWriter body, KernelPrologue prologue, System.Func<NeuralCall, string> perceptronCall)
+    // The stages before the last: row loops that fill each stage's network inputs, then the perceptrons over the batch,
+    // recording their hidden activations.
+    void NetworkStages(SourceWriter body, KernelPrologue prologue)
     {
         for (int stage = 0; stage < lastStage; stage++)
         {
@@ -171,7 +182,7 @@ internal sealed class NativeKernelEmitter
                 foreach (var call in CallsAt(stage + 1)) WriteNetworkInput(row, leaves, call);
             });
             foreach (var call in CallsAt(stage + 1))
-                body.WriteLine($"{PerceptronField(Network(call.Network))}.{perceptronCall(call)};");
+                body.WriteLine($"{PerceptronField(Network(call.Network))}.Record<T>({ThetaSlice(call)}, {BufferName("__x", call)}, {BufferName("__o", call)}, __batch, {BufferName("__tape", call)});");
         }
     }
 
@@ -179,11 +190,11 @@ internal sealed class NativeKernelEmitter
     {
         var prologue = new KernelPrologue();
         var body = new SourceWriter();
-        NetworkStages(body, prologue, call => $"Forward<T>({ThetaSlice(call)}, {BufferName("__x", call)}, {BufferName("__o", call)}, __batch, __ws)");
+        NetworkStages(body, prologue);
         RowLoop(body, prologue, (row, leaves) => WriteRates(row, leaves));
         DeclareBuffers(prologue, vjp: false);
         w.WriteLine(Names.GeneratedCode);
-        w.OpenBlock($"protected override void RatesCore(int __batch, {ReadOnlySpan} __t, {ReadOnlySpan} __y, {ReadOnlySpan} __theta, {ReadOnlySpan} __inputs, {Span} __f, {Span} __scratch)");
+        w.OpenBlock($"protected override void RatesCore(int __batch, {ReadOnlySpan} __t, {ReadOnlySpan} __y, {ReadOnlySpan} __theta, {ReadOnlySpan} __inputs, {Span} __f, {Span} __record, {Span} __scratch)");
         WriteMethodBody(w, prologue, body);
         w.CloseBlock();
         return prologue.UsesOwner;
@@ -195,14 +206,13 @@ internal sealed class NativeKernelEmitter
     {
         var prologue = new KernelPrologue();
         var body = new SourceWriter();
-        NetworkStages(body, prologue, call => $"Record<T>({ThetaSlice(call)}, {BufferName("__x", call)}, {BufferName("__o", call)}, __batch, {BufferName("__tape", call)})");
         foreach (var call in calls) body.WriteLine($"{BufferName("__go", call)}.Clear();");
         for (int k = 0; k < model.Learnables.Count; k++) body.WriteLine($"var {LearnableGradient(k)} = T.Zero;");
 
-        // The last stage: rates, seeds from the cotangent, sweep.
+        // The last stage: seeds from the cotangent, sweep (the network values come from the record).
         RowLoop(body, prologue, (row, leaves) =>
         {
-            var adjoint = WriteRates(row, leaves, prologue);
+            var adjoint = SeedFromCotangent(row, prologue);
             WriteLeafAdjoints(row, adjoint, leaves, first: true);
         });
         for (int stage = lastStage - 1; stage >= 0; stage--)
@@ -228,7 +238,7 @@ internal sealed class NativeKernelEmitter
         DeclareBuffers(prologue, vjp: true);
         w.WriteLine(Names.GeneratedCode);
         w.OpenBlock($"protected override void VjpCore(int __batch, {ReadOnlySpan} __t, {ReadOnlySpan} __y, {ReadOnlySpan} __a, {ReadOnlySpan} __theta, " +
-                    $"{ReadOnlySpan} __inputs, {Span} __f, {Span} __vjpY, {Span} __vjpTheta, {Span} __vjpInputs, {Span} __vjpT, {Span} __scratch)");
+                    $"{ReadOnlySpan} __inputs, {ReadOnlySpan} __record, {Span} __vjpY, {Span} __vjpTheta, {Span} __vjpInputs, {Span} __vjpT, {Span} __scratch)");
         WriteMethodBody(w, prologue, body);
         w.CloseBlock();
         return prologue.UsesOwner;
@@ -240,8 +250,8 @@ internal sealed class NativeKernelEmitter
         Append(w, body.ToString());
     }
 
-    // Writes f for this row; with a prologue (the VJP), also seeds the adjoints from a and sweeps.
-    RowAdjointEmitter? WriteRates(Row row, RowLeaves leaves, KernelPrologue? prologue = null)
+    // Writes f for this row.
+    void WriteRates(Row row, RowLeaves leaves)
     {
         int offset = 0;
         foreach (var root in model.RateExpressions)
@@ -251,9 +261,16 @@ internal sealed class NativeKernelEmitter
             offset += root.Width;
         }
         leaves.UsesRowOffset = true;
-        if (prologue is null) return null;
+    }
+
+    // Seeds this row's adjoints of the rates from a and sweeps (binding the rates' values first: the sweep walks what is bound;
+    // values the derivatives do not read are dead code that the JIT drops).
+    RowAdjointEmitter SeedFromCotangent(Row row, KernelPrologue prologue)
+    {
+        foreach (var root in model.RateExpressions)
+            for (int j = 0; j < root.Width; j++) row.Emitter.Component(root, j);
         var adjoint = new RowAdjointEmitter(row.Writer, row.Emitter, prologue);
-        offset = 0;
+        int offset = 0;
         foreach (var root in model.RateExpressions)
         {
             for (int j = 0; j < root.Width; j++) adjoint.Contribute(root, j, $"__a[__yo + {Literals.Int(offset + j)}]");
@@ -367,7 +384,8 @@ internal sealed class NativeKernelEmitter
         }
     }
 
-    // Declares the workspace regions the method uses (Rates: inputs, outputs, scratch; VJP: also tapes and cotangents).
+    // Declares the regions the method uses: each call's input, output and tape in the record (written by the rates, read by
+    // the VJP); the VJP's cotangents and the perceptrons' scratch in the workspace.
     void DeclareBuffers(KernelPrologue prologue, bool vjp)
     {
         if (calls.Count == 0) return;
@@ -375,18 +393,18 @@ internal sealed class NativeKernelEmitter
         {
             var b = buffers[call];
             var n = Network(call.Network);
-            Region(prologue, BufferName("__x", call), b.Input, n.InputSize);
-            Region(prologue, BufferName("__o", call), b.Output, n.OutputSize);
+            Region(prologue, BufferName("__x", call), "__record", b.Input, n.InputSize);
+            Region(prologue, BufferName("__o", call), "__record", b.Output, n.OutputSize);
+            Region(prologue, BufferName("__tape", call), "__record", b.Tape, TapeWidth(n));
             if (!vjp) continue;
-            Region(prologue, BufferName("__tape", call), b.Tape, TapeWidth(n));
-            Region(prologue, BufferName("__go", call), b.GradOutput, n.OutputSize);
-            Region(prologue, BufferName("__gx", call), b.GradInput, n.InputSize);
+            Region(prologue, BufferName("__go", call), "__scratch", b.GradOutput, n.OutputSize);
+            Region(prologue, BufferName("__gx", call), "__scratch", b.GradInput, n.InputSize);
         }
-        Region(prologue, "__ws", scratchOffset, workspacePerRow - scratchOffset);
+        if (vjp) Region(prologue, "__ws", "__scratch", scratchOffset, workspacePerRow - scratchOffset);
     }
 
-    static void Region(KernelPrologue prologue, string name, int offset, int width)
-        => prologue.Need(name, $"var {name} = __scratch.Slice({Literals.Int(offset)} * __batch, {Literals.Int(width)} * __batch);");
+    static void Region(KernelPrologue prologue, string name, string source, int offset, int width)
+        => prologue.Need(name, $"var {name} = {source}.Slice({Literals.Int(offset)} * __batch, {Literals.Int(width)} * __batch);");
 
     string BufferName(string prefix, NeuralCall call) => prefix + Literals.Int(buffers[call].Index);
 

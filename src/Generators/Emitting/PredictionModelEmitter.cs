@@ -100,12 +100,7 @@ internal static class PredictionModelEmitter
             w.WriteLine(p.IsVector ? $"foreach (var __v in {p.Name}.ToArray()) __x[__i++] = __v;" : $"__x[__i++] = {p.Name};");
         w.WriteLine($"var __o = new double[{Literals.Int(n.OutputSize)}];");
         w.WriteLine($"{perceptron}.Forward<double>(new global::System.ReadOnlySpan<double>(__theta, {Literals.Int(offset)}, {Literals.Int(ParameterCount(widths))}), __x, __o, 1, new double[{perceptron}.ScratchWidth]);");
-        w.WriteLine(n.Return switch
-        {
-            NetworkReturn.Double => "return __o[0];",
-            NetworkReturn.Vector => $"return new {Names.Vec}(__o);",
-            _ => "return (" + string.Join(", ", Enumerable.Range(0, n.OutputSize).Select(k => $"__o[{Literals.Int(k)}]")) + ");",
-        });
+        w.WriteLine(NeuralSignature.Return(n, "__o"));
         w.CloseBlock();
         w.WriteLine();
     }

@@ -31,14 +31,23 @@ internal sealed class VjpEmitter
         this.forward = forward;
     }
 
-    public static void Emit(SourceWriter w, ModelSpec m)
+    /// <summary>
+    /// The VJP's θ list and the opening of its <c>Vjp</c> method, up to the cotangent check; the caller writes the body
+    /// and closes the block.
+    /// </summary>
+    public static void OpenVjp(SourceWriter w, string summary)
     {
         w.Member("θ of the VJP: <c>parameters()</c> in registration order, then <c>Inputs</c> when it requires grad.",
             $"global::System.Collections.Generic.IReadOnlyList<{Names.Tensor}> {Names.IRatesVjp}.Parameters => VjpParameters();");
-        w.WriteLine("/// <summary>Analytic batched vector–Jacobian product of <see cref=\"Rates\"/> (reverse mode over the rate expressions; see docs/dsl.md).</summary>");
+        w.WriteLine($"/// <summary>{summary}</summary>");
         w.WriteLine(Names.GeneratedCode);
         w.OpenBlock($"public {Names.RatesVjpResult} Vjp({Names.Tensor} __t, {Names.Tensor} __y, {Names.Tensor} __a, bool __withTime = false)");
         w.WriteLine("CheckCotangent(__a, __y);");
+    }
+
+    public static void Emit(SourceWriter w, ModelSpec m)
+    {
+        OpenVjp(w, "Analytic batched vector–Jacobian product of <see cref=\"Rates\"/> (reverse mode over the rate expressions; see docs/dsl.md).");
         w.WriteLine($"using var __scope = {Names.Torch}.NewDisposeScope();");
         w.WriteLine($"using var __noGrad = {Names.Torch}.no_grad();");
         var forward = ModelEmitter.OpenTensorBody(w, m, m.RateExpressions, recordTapes: true);

@@ -112,17 +112,20 @@ internal sealed partial class Parser
 
     static string TypeName(Shape shape) => shape.IsVector ? "Vec" : "double";
 
+    /// <summary>The values a rates-like method returns: a tuple's elements, one expression, or none.</summary>
+    static IReadOnlyList<Expr> ReturnedValues(Value value) => value switch
+    {
+        TupleValue t => t.Elements,
+        ExprValue e => new[] { e.Expr },
+        _ => Array.Empty<Expr>(),
+    };
+
     /// <summary>The translated rates in state order, each checked against its state's shape.</summary>
     (RatesSpec?, Expr?[]) MatchRates(RatesDeclaration rates, Value value, List<StateSpec> layout)
     {
         var empty = new Expr?[layout.Count];
         var location = rates.Method.Locations.FirstOrDefault();
-        IReadOnlyList<Expr> results = value switch
-        {
-            TupleValue t => t.Elements,
-            ExprValue e => new[] { e.Expr },
-            _ => Array.Empty<Expr>(),
-        };
+        var results = ReturnedValues(value);
         if (results.Count != rates.Names.Count)
         {
             diagnostics.Add(DiagnosticDescriptors.RatesMismatch, location, rates.Method.Name, $"the body returns {results.Count} value(s) for {rates.Names.Count} states");

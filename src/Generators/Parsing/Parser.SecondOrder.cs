@@ -170,12 +170,7 @@ internal sealed partial class Parser
     {
         var empty = new Expr?[layout.Count];
         var location = declaration.Method.Locations.FirstOrDefault();
-        IReadOnlyList<Expr> results = value switch
-        {
-            TupleValue t => t.Elements,
-            ExprValue e => new[] { e.Expr },
-            _ => Array.Empty<Expr>(),
-        };
+        var results = ReturnedValues(value);
         if (results.Count != declaration.Positions.Count)
         {
             diagnostics.Add(DiagnosticDescriptors.AccelerationsMismatch, location, declaration.Method.Name,

@@ -9,20 +9,7 @@ internal static class Derivative
 {
     /// <summary>d<paramref name="e"/>/d<paramref name="variable"/>, or null with <paramref name="reason"/> set.</summary>
     public static Expr? Of(Expr e, Ref variable, out string reason)
-    {
-        reason = "";
-        try
-        {
-            return D(e, variable);
-        }
-        catch (NotDifferentiableException ex)
-        {
-            reason = ex.Message;
-            return null;
-        }
-    }
-
-    sealed class NotDifferentiableException(string message) : System.Exception(message);
+        => NotDifferentiableException.Catch(() => D(e, variable), out reason);
 
     static Expr D(Expr e, Ref v)
     {

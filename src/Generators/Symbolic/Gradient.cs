@@ -15,20 +15,7 @@ internal static class Gradient
 {
     /// <summary>∂<paramref name="e"/>/∂<paramref name="variable"/> with <paramref name="variable"/>'s shape, or null with <paramref name="reason"/> set.</summary>
     public static Expr? Of(Expr e, Ref variable, out string reason)
-    {
-        reason = "";
-        try
-        {
-            return Compute(e, variable);
-        }
-        catch (NotDifferentiableException ex)
-        {
-            reason = ex.Message;
-            return null;
-        }
-    }
-
-    sealed class NotDifferentiableException(string message) : System.Exception(message);
+        => NotDifferentiableException.Catch(() => Compute(e, variable), out reason);
 
     static Expr Compute(Expr root, Ref v)
     {

@@ -6,9 +6,10 @@ namespace NodeDsl.Numerics;
 /// A model's <see cref="RatesKernel{T}"/> as a vector field for the native integrator: the batch's state is one flat span,
 /// θ and the inputs are fixed for the solve, row <c>r</c> is evaluated at <c>t + TimeOffsets[r]</c> when offsets are given
 /// (training windows on a relative grid), and the vector–Jacobian products accumulate <c>aᵀ∂f/∂θ</c> into
-/// <see cref="GradTheta"/> and <c>aᵀ∂f/∂inputs</c> into <see cref="GradInputs"/>.
+/// <see cref="GradTheta"/> and <c>aᵀ∂f/∂inputs</c> into <see cref="GradInputs"/>. Evaluations can be recorded
+/// (<see cref="RatesKernel{T}.RecordRates"/>) so that a VJP at the same point skips the networks' forward pass.
 /// </summary>
-public sealed class KernelField<T> : IVectorFieldVjp<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class KernelField<T> : IRecordingVectorField<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly RatesKernel<T> kernel;
     readonly T[] theta, inputs, f, inputScratch, time;
@@ -62,12 +63,27 @@ public sealed class KernelField<T> : IVectorFieldVjp<T> where T : unmanaged, IFl
     }
 
     /// <inheritdoc />
+    public int RecordLength => kernel.RecordLength(Rows);
+
+    /// <inheritdoc />
     public void Rates(double t, ReadOnlySpan<T> y, Span<T> f) => kernel.Rates(Times(t), y, theta, inputs, f, workspace);
+
+    /// <inheritdoc />
+    public void RecordRates(double t, ReadOnlySpan<T> y, Span<T> f, Span<T> record) => kernel.RecordRates(Times(t), y, theta, inputs, f, record, workspace);
 
     /// <inheritdoc />
     public void Vjp(double t, ReadOnlySpan<T> y, ReadOnlySpan<T> a, Span<T> vjpY)
     {
-        kernel.Vjp(Times(t), y, a, theta, inputs, f, vjpY, GradTheta, inputScratch, default, workspace);
+        // Without networks the record is empty: the VJP needs no rates evaluation first (f is not wanted here).
+        if (RecordLength == 0) kernel.VjpFromRecord(Times(t), y, a, theta, inputs, default, vjpY, GradTheta, inputScratch, default, workspace);
+        else kernel.Vjp(Times(t), y, a, theta, inputs, f, vjpY, GradTheta, inputScratch, default, workspace);
+        for (int i = 0; i < inputScratch.Length; i++) GradInputs[i] += inputScratch[i];
+    }
+
+    /// <inheritdoc />
+    public void VjpFromRecord(double t, ReadOnlySpan<T> y, ReadOnlySpan<T> a, ReadOnlySpan<T> record, Span<T> vjpY)
+    {
+        kernel.VjpFromRecord(Times(t), y, a, theta, inputs, record, vjpY, GradTheta, inputScratch, default, workspace);
         for (int i = 0; i < inputScratch.Length; i++) GradInputs[i] += inputScratch[i];
     }
 

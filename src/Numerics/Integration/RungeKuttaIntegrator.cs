@@ -33,6 +33,9 @@ public sealed class RungeKuttaIntegrator<T> where T : unmanaged, IFloatingPointI
     T[] y, y1, fNext;
     readonly T[] error, scale;
     readonly double[] weights;
+    // During a solve that records its evaluations on a tape: the field and the tape.
+    IRecordingVectorField<T>? recorder;
+    StepTape<T>? recordTape;
 
     /// <summary>An integrator of <paramref name="tableau"/> for states of <paramref name="length"/> values.</summary>
     public RungeKuttaIntegrator(RungeKuttaTableau tableau, int length)
@@ -86,16 +89,33 @@ public sealed class RungeKuttaIntegrator<T> where T : unmanaged, IFloatingPointI
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(control);
-        int n = Length, count = times.Length, s = Tableau.Stages;
+        int n = Length, count = times.Length;
         if (field.Length != n || y0.Length != n || outputs.Length != count * n)
             throw new ArgumentException($"The field, y0 ({y0.Length}) and outputs ({outputs.Length}) must fit states of {n} values and {count} output times.");
         Evaluations = AcceptedSteps = RejectedSteps = 0;
-        tape?.Clear();
+        // Records go on the tape when it keeps them and the field makes them (of the tape's length).
+        recorder = tape is { RecordLength: > 0 } && field is IRecordingVectorField<T> r && r.RecordLength == tape.RecordLength ? r : null;
+        recordTape = recorder is null ? null : tape;
+        tape?.Clear(record: recorder is not null);
+        try
+        {
+            Integrate(field, y0, times, settings, control, outputs, tape, jump);
+        }
+        finally
+        {
+            (recorder, recordTape) = (null, null);
+        }
+    }
+
+    void Integrate(IVectorField<T> field, ReadOnlySpan<T> y0, ReadOnlySpan<double> times, IntegrationSettings settings, IStepControl control,
+                   Span<T> outputs, StepTape<T>? tape, IOutputJump<T>? jump)
+    {
+        int n = Length, count = times.Length, s = Tableau.Stages;
         bool adaptive = Tableau.IsAdaptive, fsal = Tableau.IsFsal;
         double tEnd = times[^1], direction = Math.Sign(tEnd - times[0]), t = times[0];
         y0.CopyTo(y);
         y0.CopyTo(outputs[..n]);
-        Rates(field, t, y, k[0]);
+        Rates(field, t, y, k[0], 0, 0);
         double hMagnitude = adaptive
             ? settings.FirstStep is { } given ? Math.Min(given, settings.MaxStep) : InitialStep(field, t, direction, Math.Abs(tEnd - t), settings)
             : settings.StepSize ?? throw new ArgumentException("A fixed-step method needs IntegrationSettings.StepSize.", nameof(settings));
@@ -140,7 +160,7 @@ public sealed class RungeKuttaIntegrator<T> where T : unmanaged, IFloatingPointI
                     else if (Tableau.Dense is not null) DenseOutput(theta, h, output);
                     else
                     {
-                        if (!haveF1) { Rates(field, t1, y1, fNext); haveF1 = true; }
+                        if (!haveF1) { Rates(field, t1, y1, fNext, AcceptedSteps + 1, 0); haveF1 = true; }
                         Hermite(theta, h, fsal ? k[s - 1] : fNext, output);
                     }
                     tape?.Output(next, theta);
@@ -149,9 +169,9 @@ public sealed class RungeKuttaIntegrator<T> where T : unmanaged, IFloatingPointI
                 if (jumps)
                 {
                     jump!.Jump(next - 1, y1);
-                    Rates(field, t1, y1, f1);
+                    Rates(field, t1, y1, f1, AcceptedSteps + 1, 0);
                 }
-                else if (!haveF1) Rates(field, t1, y1, f1);
+                else if (!haveF1) Rates(field, t1, y1, f1, AcceptedSteps + 1, 0);
                 tape?.Accepted(t, h, y, stageStates);
                 (y, y1) = (y1, y);
                 if (fsal) (k[0], k[s - 1]) = (k[s - 1], k[0]);
@@ -163,7 +183,11 @@ public sealed class RungeKuttaIntegrator<T> where T : unmanaged, IFloatingPointI
             hMagnitude = proposal;
         }
         NextStep = hMagnitude;
-        if (tape is not null) y.CopyTo(tape.Final, 0);
+        if (tape is not null)
+        {
+            y.CopyTo(tape.Final, 0);
+            tape.FinalTime = t;
+        }
     }
 
     static bool Fixed(double h, out double next)
@@ -183,7 +207,7 @@ public sealed class RungeKuttaIntegrator<T> where T : unmanaged, IFloatingPointI
         for (int i = 1; i < s; i++)
         {
             Combine(y, tab.A[i], i, h, stageStates[i]);
-            Rates(field, t + tab.C[i] * h, stageStates[i], k[i]);
+            Rates(field, t + tab.C[i] * h, stageStates[i], k[i], AcceptedSteps, i);
         }
         Combine(y, tab.B, s, h, y1);
         if (estimate) ErrorCombination(tab.ErrorWeights!, h);
@@ -320,6 +344,18 @@ public sealed class RungeKuttaIntegrator<T> where T : unmanaged, IFloatingPointI
     {
         Evaluations++;
         field.Rates(t, state, f);
+    }
+
+    // An evaluation at stage `stage` of step `step` (the step's index on the tape), recorded there when the solve records.
+    void Rates(IVectorField<T> field, double t, ReadOnlySpan<T> state, Span<T> f, int step, int stage)
+    {
+        var record = recordTape is null ? default : recordTape.RecordSlot(step, stage);
+        if (record.IsEmpty) Rates(field, t, state, f);
+        else
+        {
+            Evaluations++;
+            recorder!.RecordRates(t, state, f, record);
+        }
     }
 
     static T Sum(ReadOnlySpan<T> x)

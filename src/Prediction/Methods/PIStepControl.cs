@@ -20,26 +20,43 @@ public sealed class PIStepControl : IStepControl
     public const double DefaultMinFactor = 0.2;
     /// <summary>Default largest growth factor.</summary>
     public const double DefaultMaxFactor = 10.0;
+    /// <summary>
+    /// The error norm that ends the start-up phase of the runtime's default controller of explicit Runge–Kutta methods: the
+    /// elementary I controller until a step's error norm reaches it (that step included), PI after it.
+    /// </summary>
+    public const double DefaultStartupErrorNorm = 0.1;
 
     // Floor for the previous error, as in Hairer's DOPRI5 (facold ≥ 1e-4), so one tiny error does not explode the step.
     const double MinPreviousError = 1e-4;
 
     readonly int errorOrder;
+    readonly double startupErrorNorm;
     double previousErrorNorm;
-    bool previousRejected;
+    bool previousRejected, pastStartup;
 
     /// <summary>A controller with the default coefficients for a method whose embedded solution has order <paramref name="errorOrder"/>.</summary>
-    public PIStepControl(int errorOrder)
+    public PIStepControl(int errorOrder) : this(errorOrder, 0) { }
+
+    /// <summary>
+    /// As <see cref="PIStepControl(int)"/>, with the elementary I controller until a step's error norm reaches
+    /// <paramref name="startupErrorNorm"/> (0: PI from the first step), as the runtime's <c>PIController.StartupErrorNorm</c>.
+    /// </summary>
+    public PIStepControl(int errorOrder, double startupErrorNorm)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(errorOrder);
+        ArgumentOutOfRangeException.ThrowIfNegative(startupErrorNorm);
         this.errorOrder = errorOrder;
+        this.startupErrorNorm = startupErrorNorm;
     }
 
     /// <inheritdoc />
     public bool Decide(double stepMagnitude, double errorNorm, out double nextStepMagnitude)
     {
-        bool accept = Decide(DefaultProportional, DefaultIntegral, DefaultSafety, DefaultMinFactor, DefaultMaxFactor, double.PositiveInfinity,
-                             stepMagnitude, errorNorm, errorOrder, ref previousErrorNorm, ref previousRejected, out nextStepMagnitude);
+        // The step whose error ends the start-up phase is still decided by the I controller (as PIController.Decide).
+        bool elementary = startupErrorNorm > 0 && !pastStartup;
+        pastStartup |= !double.IsFinite(errorNorm) || errorNorm >= startupErrorNorm || errorNorm > 1;
+        bool accept = Decide(elementary ? 0 : DefaultProportional, elementary ? 1 : DefaultIntegral, DefaultSafety, DefaultMinFactor, DefaultMaxFactor,
+                             double.PositiveInfinity, stepMagnitude, errorNorm, errorOrder, ref previousErrorNorm, ref previousRejected, out nextStepMagnitude);
         return accept;
     }
 

@@ -32,7 +32,7 @@ public sealed class NonFiniteStateException(double t, IReadOnlyList<long> rows)
         => rows.Count <= 10 ? string.Join(", ", rows) : string.Join(", ", rows.Take(10)) + $", … ({rows.Count} rows)";
 }
 
-/// <summary>The solver took <see cref="SolverOptions.MaxSteps"/> steps without reaching the last output time.</summary>
+/// <summary>The solver took <c>SolverOptions.MaxSteps</c> steps without reaching the last output time.</summary>
 public sealed class MaxStepsExceededException(double t, int maxSteps, double tEnd)
     : OdeSolverException(
         $"Maximum number of steps ({maxSteps}) exceeded at t = {t:R} before reaching t = {tEnd:R}. " +

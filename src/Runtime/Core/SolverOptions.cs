@@ -19,36 +19,24 @@ public enum ErrorNorm
 
 /// <summary>Options of a solve. All are optional; defaults suit float64 work on smooth problems.</summary>
 /// <remarks>Step control belongs to the step-size controller (<see cref="IStepSizeController"/>). The tolerances, first and
-/// max step, safety and factors here are a shorthand for the default <see cref="PIController"/>; when
+/// max step, safety and factors here are a shorthand for the default <see cref="PIController"/> (for explicit Runge–Kutta
+/// methods with the I-controller start-up, <see cref="PIController.DefaultStartupErrorNorm"/>); when
 /// <see cref="StepSizeController"/> is set, they must stay at their defaults (set them on the controller), or the solve
 /// fails with an <see cref="OdeArgumentException"/> naming the setting that would be ignored.</remarks>
 /// <remarks><see cref="Ode.Solve(IOdeSystem, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, IOdeSolver, SolverOptions?)"/> checks every value
 /// before the first step and names an invalid one in an <see cref="OdeArgumentException"/> (allowed values: docs/solvers.md,
 /// "Checked before the first step").</remarks>
-public sealed record SolverOptions
+/// <remarks>The tolerances, step bounds and step limit are <see cref="NodeDsl.Numerics.IntegrationSettings"/>'s, shared with
+/// the native kernels and the libtorch-free surrogate; a solve that needs more than <see cref="NodeDsl.Numerics.IntegrationSettings.MaxSteps"/>
+/// steps fails with <see cref="MaxStepsExceededException"/>.</remarks>
+public sealed record SolverOptions : NodeDsl.Numerics.IntegrationSettings
 {
-    /// <summary>Relative tolerance of adaptive methods.</summary>
-    public double RelativeTolerance { get; init; } = 1e-6;
-    /// <summary>Absolute tolerance of adaptive methods.</summary>
-    public double AbsoluteTolerance { get; init; } = 1e-8;
-    /// <summary>Per-component relative tolerances (length n); overrides <see cref="RelativeTolerance"/>.</summary>
-    public double[]? RelativeTolerances { get; init; }
-    /// <summary>Per-component absolute tolerances (length n); overrides <see cref="AbsoluteTolerance"/>.</summary>
-    public double[]? AbsoluteTolerances { get; init; }
-    /// <summary>Step size of fixed-step methods; required for them. Must be positive (the sign follows the time direction).</summary>
-    public double? StepSize { get; init; }
-    /// <summary>First step of adaptive methods; when null it is chosen by Hairer's algorithm.</summary>
-    public double? FirstStep { get; init; }
-    /// <summary>Largest step magnitude adaptive methods may take.</summary>
-    public double MaxStep { get; init; } = double.PositiveInfinity;
     /// <summary>Safety factor of the step-size controller.</summary>
     public double Safety { get; init; } = NodeDsl.Prediction.PIStepControl.DefaultSafety;
     /// <summary>Smallest factor by which a step may shrink.</summary>
     public double MinFactor { get; init; } = NodeDsl.Prediction.PIStepControl.DefaultMinFactor;
     /// <summary>Largest factor by which a step may grow.</summary>
     public double MaxFactor { get; init; } = NodeDsl.Prediction.PIStepControl.DefaultMaxFactor;
-    /// <summary>Maximum number of steps (accepted + rejected) before <see cref="MaxStepsExceededException"/>.</summary>
-    public int MaxSteps { get; init; } = 100_000;
     /// <summary>How the error estimate is reduced; see <see cref="ErrorNorm"/>.</summary>
     public ErrorNorm Norm { get; init; } = ErrorNorm.Batch;
     /// <summary>

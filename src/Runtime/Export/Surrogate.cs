@@ -15,14 +15,14 @@ public sealed record SurrogateOptions
 
 /// <summary>
 /// A trained model shipped as a library: builds <typeparamref name="TModel"/>, loads its weights (by default from an
-/// embedded resource of the derived class's assembly), exposes the <see cref="Metadata"/> and predicts named states,
+/// embedded resource of the derived class's assembly), exposes the <see cref="Surrogate.Metadata"/> and predicts named states,
 /// solving with the solver and tolerances the model was trained with. Derive a typed class in the library:
 /// <code>
 /// public sealed class DampedOscillatorSurrogate() : Surrogate&lt;DampedOscillator&gt;(o =&gt; new DampedOscillator(o), "SurrogateLibrary.Weights.damped-oscillator.nodew");
 /// </code>
 /// </summary>
 /// <remarks>Predictions are serialised with a lock (the model's inputs are per call state), so one instance may be shared by threads.</remarks>
-public abstract class Surrogate<TModel> : IDisposable where TModel : OdeModel
+public abstract class Surrogate<TModel> : Surrogate, IDisposable where TModel : OdeModel
 {
     readonly Lock gate = new();
     readonly string[] stateNames;
@@ -57,48 +57,23 @@ public abstract class Surrogate<TModel> : IDisposable where TModel : OdeModel
     /// <summary>The model with the trained weights (in evaluation mode).</summary>
     public TModel Model { get; }
 
-    /// <summary>What the weight file says: ranges, solver, tolerances, versions, notes.</summary>
-    public WeightMetadata Metadata { get; }
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> StateNames => stateNames;
 
-    /// <summary>Names of the predicted (observed) state components, from the model's layout.</summary>
-    public IReadOnlyList<string> StateNames => stateNames;
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> InputNames => [.. Model.Layout.Inputs.SelectMany(i => i.Size == 1 ? [i.Name] : Enumerable.Range(0, i.Size).Select(k => $"{i.Name}[{k}]"))];
 
-    /// <summary>Names of the input components (<c>mu</c>, or <c>c[0]</c>, <c>c[1]</c> for a vector input).</summary>
-    public IReadOnlyList<string> InputNames => [.. Model.Layout.Inputs.SelectMany(i => i.Size == 1 ? [i.Name] : Enumerable.Range(0, i.Size).Select(k => $"{i.Name}[{k}]"))];
-
-    /// <summary>The solver of predictions; by default the one named in <see cref="Metadata"/>.</summary>
+    /// <summary>The solver of predictions; by default the one named in <see cref="Surrogate.Metadata"/>.</summary>
     public IOdeSolver Solver { get; set; }
 
-    /// <summary>Tolerances and step size of predictions; by default those of <see cref="Metadata"/>.</summary>
+    /// <summary>Tolerances and step size of predictions; by default those of <see cref="Surrogate.Metadata"/>.</summary>
     public SolverOptions SolverOptions { get; set; }
 
-    /// <summary>What happens when a prediction leaves the trained range.</summary>
-    public RangePolicy RangePolicy { get; set; }
+    private protected override string ModelName => typeof(TModel).Name;
 
-    /// <summary>Raised under <see cref="RangePolicy.Warn"/> when a prediction leaves the trained range (before solving).</summary>
-    public event EventHandler<SurrogateRangeEventArgs>? RangeWarning;
-
-    /// <summary>Predicts one trajectory from <paramref name="initialState"/> (observed components) with <paramref name="inputs"/> at <paramref name="times"/>.</summary>
-    /// <param name="initialState">One value per observed state component (<see cref="StateNames"/>), at <c>times[0]</c>.</param>
-    /// <param name="inputs">One value per input component (<see cref="InputNames"/>); null or empty for a model without inputs.</param>
-    /// <param name="times">Output times, at least two, strictly monotonic; the solve starts at <c>times[0]</c>.</param>
-    /// <exception cref="SurrogateRangeException">Under <see cref="RangePolicy.Throw"/>, a value lies outside the trained range.</exception>
-    public SurrogatePrediction Predict(double[] initialState, double[]? inputs, double[] times)
+    private protected override double[] Solve(IReadOnlyList<double[]> initialStates, IReadOnlyList<double[]>? inputs, double[] times)
     {
-        ArgumentNullException.ThrowIfNull(initialState);
-        return Predict([initialState], inputs is null ? null : [inputs], times);
-    }
-
-    /// <summary>Predicts a batch of trajectories in one solve: one initial state and one input row per trajectory.</summary>
-    /// <inheritdoc cref="Predict(double[], double[], double[])"/>
-    public SurrogatePrediction Predict(IReadOnlyList<double[]> initialStates, IReadOnlyList<double[]>? inputs, double[] times)
-    {
-        ArgumentNullException.ThrowIfNull(initialStates);
-        ArgumentNullException.ThrowIfNull(times);
         var layout = Model.Layout;
-        RangeChecks.CheckArguments(typeof(TModel).Name, stateNames, InputNames, initialStates, ref inputs);
-        var violations = RangeChecks.Enforce(RangePolicy, Metadata, initialStates, inputs, times, RangeWarning is { } handler ? args => handler(this, args) : null);
-
         int batch = initialStates.Count, observed = layout.ObservedSize;
         double[] flat;
         lock (gate)
@@ -116,7 +91,7 @@ public abstract class Surrogate<TModel> : IDisposable where TModel : OdeModel
             }
             finally { Model.Inputs = null; }
         }
-        return new SurrogatePrediction((double[])times.Clone(), stateNames, batch, flat, violations);
+        return flat;
     }
 
     /// <summary>Frees the model's tensors.</summary>

@@ -7,11 +7,11 @@ public sealed record AdjointOptions
 {
     /// <summary>Solver of the backward (augmented) solve; the forward solver when null.</summary>
     public IOdeSolver? Solver { get; init; }
-    /// <summary>Relative tolerance of the backward solve; the forward <see cref="SolverOptions.RelativeTolerance"/> when null.</summary>
+    /// <summary>Relative tolerance of the backward solve; the forward <c>SolverOptions.RelativeTolerance</c> when null.</summary>
     public double? RelativeTolerance { get; init; }
-    /// <summary>Absolute tolerance of the backward solve; the forward <see cref="SolverOptions.AbsoluteTolerance"/> when null.</summary>
+    /// <summary>Absolute tolerance of the backward solve; the forward <c>SolverOptions.AbsoluteTolerance</c> when null.</summary>
     public double? AbsoluteTolerance { get; init; }
-    /// <summary>Step of a fixed-step backward solver; the forward <see cref="SolverOptions.StepSize"/> when null.</summary>
+    /// <summary>Step of a fixed-step backward solver; the forward <c>SolverOptions.StepSize</c> when null.</summary>
     public double? StepSize { get; init; }
     /// <summary>Step limit of the backward solve (each segment between output times); the forward limit when null.</summary>
     public int? MaxSteps { get; init; }

@@ -47,17 +47,21 @@ internal static class OutputTimeGradients
         return c.System.Rates(tensor(t, y.dtype, y.device), y);
     }
 
-    internal sealed class InitialTimeNode : autograd.MultiTensorFunction<InitialTimeNode>
+    /// <summary>
+    /// An identity node on a tensor <c>x</c> (input 2) whose backward passes ∂L/∂x through and returns ∂L/∂ts from
+    /// <see cref="TimeGradients"/>; its inputs are <c>(context, failure signal, x, ts)</c>.
+    /// </summary>
+    internal abstract class TimeNode<TSelf> : autograd.MultiTensorFunction<TSelf> where TSelf : TimeNode<TSelf>, new()
     {
-        public override string Name => nameof(InitialTimeNode);
+        public override string Name => typeof(TSelf).Name;
 
         public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
         {
-            var y0 = (Tensor)vars[2];
+            var x = (Tensor)vars[2];
             ctx.save_data("c", vars[0]);
             ((TimeContext)vars[0]).Site.Remember(vars);
-            ctx.save_for_backward([y0.detach()]);
-            return [y0.clone()];
+            ctx.save_for_backward([x.detach()]);
+            return [x.clone()];
         }
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
@@ -65,44 +69,37 @@ internal static class OutputTimeGradients
             var c = (TimeContext)ctx.get_data("c");
             return BackwardGuard.Run(c.Site, grads, () =>
             {
-                var y0 = ctx.get_saved_variables()[0];
-                var a = grads[0];
-                var dts = zeros(c.Times.Length, a.dtype, a.device);
-                using (var scope = NewDisposeScope())
-                    dts[0] = a.mul(RatesAt(c, c.Times[0], y0)).sum().neg();
-                return [null!, null!, a, dts];
+                var g = grads[0];
+                var dts = zeros(c.Times.Length, g.dtype, g.device);
+                TimeGradients(c, ctx.get_saved_variables()[0], g, dts);
+                return [null!, null!, g, dts];
             });
+        }
+
+        /// <summary>Writes ∂L/∂ts into <paramref name="dts"/> from the saved <paramref name="x"/> and its gradient <paramref name="g"/>.</summary>
+        protected abstract void TimeGradients(TimeContext c, Tensor x, Tensor g, Tensor dts);
+    }
+
+    /// <summary>On y₀: ∂L/∂t₀ = −a(t₀⁺)ᵀ f(t₀, y₀).</summary>
+    internal sealed class InitialTimeNode : TimeNode<InitialTimeNode>
+    {
+        protected override void TimeGradients(TimeContext c, Tensor y0, Tensor a, Tensor dts)
+        {
+            using var scope = NewDisposeScope();
+            dts[0] = a.mul(RatesAt(c, c.Times[0], y0)).sum().neg();
         }
     }
 
-    internal sealed class OutputTimesNode : autograd.MultiTensorFunction<OutputTimesNode>
+    /// <summary>On the trajectory: ∂L/∂t_i = g_iᵀ f(t_i, y(t_i)) for i ≥ 1.</summary>
+    internal sealed class OutputTimesNode : TimeNode<OutputTimesNode>
     {
-        public override string Name => nameof(OutputTimesNode);
-
-        public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
+        protected override void TimeGradients(TimeContext c, Tensor ys, Tensor g, Tensor dts)
         {
-            var ys = (Tensor)vars[2];
-            ctx.save_data("c", vars[0]);
-            ((TimeContext)vars[0]).Site.Remember(vars);
-            ctx.save_for_backward([ys.detach()]);
-            return [ys.clone()];
-        }
-
-        public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
-        {
-            var c = (TimeContext)ctx.get_data("c");
-            return BackwardGuard.Run(c.Site, grads, () =>
+            for (int i = 1; i < c.Times.Length; i++)
             {
-                var ys = ctx.get_saved_variables()[0];
-                var g = grads[0];
-                var dts = zeros(c.Times.Length, g.dtype, g.device);
-                for (int i = 1; i < c.Times.Length; i++)
-                {
-                    using var scope = NewDisposeScope();
-                    dts[i] = g[i].mul(RatesAt(c, c.Times[i], ys[i])).sum();
-                }
-                return [null!, null!, g, dts];
-            });
+                using var scope = NewDisposeScope();
+                dts[i] = g[i].mul(RatesAt(c, c.Times[i], ys[i])).sum();
+            }
         }
     }
 }

@@ -52,10 +52,15 @@ internal sealed class NativeBuffers<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>∂L/∂y0.</summary>
     public T[] GradY0 { get; }
 
-    /// <summary>The step tape (stages stored or not), cleared by the next solve that records on it; kept between solves.</summary>
+    /// <summary>
+    /// The step tape (stages stored or not), cleared by the next solve that records on it; kept between solves. With the
+    /// stages it also keeps every evaluation's record (the networks' activations, up to the tape's budget), so the direct
+    /// gradient's VJPs do not evaluate the networks again.
+    /// </summary>
     public StepTape<T> Tape(bool storeStages)
     {
-        if (tape is null || tape.StoresStages != storeStages) tape = new StepTape<T>(Field.Length, tableau.Stages, storeStages);
+        if (tape is null || tape.StoresStages != storeStages)
+            tape = new StepTape<T>(Field.Length, tableau.Stages, storeStages, storeStages ? Field.RecordLength : 0);
         return tape;
     }
 

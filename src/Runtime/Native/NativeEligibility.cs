@@ -15,7 +15,8 @@ internal static class NativeEligibility
         return NativeMethods.TableauOf(solver, out reason);
     }
 
-    static string? Reason(IOdeSystem system, Tensor y0, IOdeSolver solver, SolverOptions options, GradientMethod? gradient)
+    /// <summary>Why the kernels cannot run a solve of <paramref name="system"/> whatever the method, or null (shared with <see cref="StiffNativeSolve"/>).</summary>
+    internal static string? Reason(IOdeSystem system, Tensor y0, IOdeSolver solver, SolverOptions options, GradientMethod? gradient)
     {
         if (system is not (OdeModel model and INativeKernels native))
             return $"the system ({system.GetType().Name}) has no native kernels: only generated models built from DSL math and built-in " +

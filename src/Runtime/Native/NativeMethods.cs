@@ -13,12 +13,9 @@ internal static class NativeMethods
     {
         reason = null;
         if (solver is IStepLoopSolver { PlainTableau: { } tableau }) return tableau;
-        reason = $"the solver '{solver.Name}' has no native version (native: explicit Runge–Kutta methods with one error estimate and dense output from their stages: {string.Join(", ", Native)})";
+        reason = $"the solver '{solver.Name}' has no native version (native: explicit Runge–Kutta methods with one error estimate and dense output from their stages: {string.Join(", ", NodeDsl.Prediction.NativeSolvers.Names)})";
         return null;
     }
-
-    /// <summary>Registry names of the solvers with a native version.</summary>
-    public static IReadOnlyList<string> Native { get; } = ["euler", "midpoint", "heun", "rk4", "rk38", "bosh3", "dopri5", "tsit5"];
 
     /// <summary>The numerics' settings of <paramref name="options"/>.</summary>
     public static IntegrationSettings Settings(SolverOptions options)

@@ -20,13 +20,11 @@ internal static class NativeSolve
         if (!Enum.IsDefined(backend))
             throw new OdeArgumentException($"SolverOptions.Backend is {(int)backend}, which is not a Backend; use Backend.Auto, Backend.Torch or Backend.Native.", "SolverOptions.Backend");
         if (backend == Backend.Torch) return null;
+        if (StiffNativeSolve.Covers(solver)) return StiffNativeSolve.TrySolve(system, y0, ts, solver, options, gradient);
         var tableau = NativeEligibility.Check(system, y0, solver, options, gradient, out var reason);
         if (tableau is null)
         {
-            if (backend == Backend.Native)
-                throw new OdeArgumentException(
-                    $"SolverOptions.Backend is Native but {reason}. Use Backend.Auto (TorchSharp where native cannot run) or Backend.Torch; see docs/backends.md.",
-                    "SolverOptions.Backend");
+            if (backend == Backend.Native) throw Ineligible(reason);
             return null;
         }
         var model = (OdeModel)system;
@@ -34,6 +32,11 @@ internal static class NativeSolve
         if (backend == Backend.Auto && !NativeCrossover.PrefersNative(rows, ((INativeKernels)model).KernelLayout)) return null;
         return Run(model, tableau, y0, ts, solver, options, gradient, rows);
     }
+
+    /// <summary>The error for <see cref="Backend.Native"/> on a solve the kernels cannot run; <paramref name="reason"/> completes "… but …".</summary>
+    internal static OdeArgumentException Ineligible(string? reason)
+        => new($"SolverOptions.Backend is Native but {reason}. Use Backend.Auto (TorchSharp where native cannot run) or Backend.Torch; see docs/backends.md.",
+               "SolverOptions.Backend");
 
     static OdeSolution Run(OdeModel model, RungeKuttaTableau tableau, Tensor y0, Tensor ts, IOdeSolver solver, SolverOptions options,
                            GradientMethod? gradient, int rows)

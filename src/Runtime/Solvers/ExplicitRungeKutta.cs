@@ -47,6 +47,8 @@ public class ExplicitRungeKutta : OneStepMethod
     NodeDsl.Numerics.RungeKuttaTableau? plainTableau;
     bool plainTableauMade;
 
+    internal override bool StartsWithElementaryControl => true;
+
     /// <inheritdoc />
     public override int Order => Tableau.Order;
 

@@ -41,6 +41,14 @@ public abstract class OneStepMethod
     internal virtual NodeDsl.Numerics.RungeKuttaTableau? PlainTableau => null;
 
     /// <summary>
+    /// True when the method's default controller (the options' shorthand) starts with the elementary controller's start-up
+    /// phase (<see cref="PIController.DefaultStartupErrorNorm"/>): explicit Runge–Kutta methods, whose short solves (training
+    /// windows) it halves in evaluations. False (the default) keeps PI.3.4 from the first step, as the implicit methods
+    /// need (docs/solvers.md, "Step-size control").
+    /// </summary>
+    internal virtual bool StartsWithElementaryControl => false;
+
+    /// <summary>
     /// Attempts one step from <c>(t0, y0)</c> to <c>t0 + h</c> (both given by <paramref name="step"/>).
     /// </summary>
     /// <param name="f">The vector field. Evaluate it through <paramref name="counters"/> (<see cref="SolveCounters.Rates"/>) so evaluations are counted.</param>

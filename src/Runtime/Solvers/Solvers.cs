@@ -2,7 +2,7 @@ namespace NodeDsl.Runtime;
 
 /// <summary>
 /// The registry of ODE solvers: <c>Ode.Solve(f, y0, ts, Solvers.Dopri5)</c> or <c>Solvers.ByName("tsit5")</c>.
-/// Fixed-step methods need <see cref="SolverOptions.StepSize"/>.
+/// Fixed-step methods need <c>SolverOptions.StepSize</c>.
 /// </summary>
 public static class Solvers
 {

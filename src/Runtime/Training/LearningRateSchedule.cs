@@ -29,41 +29,26 @@ public abstract record LearningRateSchedule
         public override double Rate(double baseRate, int epoch) => baseRate;
     }
 
-    sealed record StepSchedule : LearningRateSchedule
+    // Parameters are checked where they are stored, so an invalid schedule fails when built, not at its first epoch.
+    static int AtLeastOne(int value, string name) => value >= 1 ? value : throw new ArgumentOutOfRangeException(name, "Must be at least 1.");
+
+    sealed record StepSchedule(int StepSize, double Gamma) : LearningRateSchedule
     {
-        public StepSchedule(int stepSize, double gamma)
-        {
-            if (stepSize < 1) throw new ArgumentOutOfRangeException(nameof(stepSize), "Must be at least 1.");
-            if (!(gamma > 0)) throw new ArgumentOutOfRangeException(nameof(gamma), "Must be positive.");
-            (StepSize, Gamma) = (stepSize, gamma);
-        }
-        public int StepSize { get; }
-        public double Gamma { get; }
+        public int StepSize { get; } = AtLeastOne(StepSize, "stepSize");
+        public double Gamma { get; } = Gamma > 0 ? Gamma : throw new ArgumentOutOfRangeException("gamma", "Must be positive.");
         public override double Rate(double baseRate, int epoch) => baseRate * Math.Pow(Gamma, epoch / StepSize);
     }
 
-    sealed record CosineSchedule : LearningRateSchedule
+    sealed record CosineSchedule(int Epochs, double MinRate) : LearningRateSchedule
     {
-        public CosineSchedule(int epochs, double minRate)
-        {
-            if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), "Must be at least 1.");
-            (Epochs, MinRate) = (epochs, minRate);
-        }
-        public int Epochs { get; }
-        public double MinRate { get; }
+        public int Epochs { get; } = AtLeastOne(Epochs, "epochs");
         public override double Rate(double baseRate, int epoch)
             => MinRate + 0.5 * (baseRate - MinRate) * (1 + Math.Cos(Math.PI * Math.Min(epoch, Epochs) / Epochs));
     }
 
-    sealed record WarmupSchedule : LearningRateSchedule
+    sealed record WarmupSchedule(int WarmupEpochs, LearningRateSchedule After) : LearningRateSchedule
     {
-        public WarmupSchedule(int warmupEpochs, LearningRateSchedule after)
-        {
-            if (warmupEpochs < 1) throw new ArgumentOutOfRangeException(nameof(warmupEpochs), "Must be at least 1.");
-            (WarmupEpochs, After) = (warmupEpochs, after);
-        }
-        public int WarmupEpochs { get; }
-        public LearningRateSchedule After { get; }
+        public int WarmupEpochs { get; } = AtLeastOne(WarmupEpochs, "warmupEpochs");
         public override double Rate(double baseRate, int epoch)
             => epoch < WarmupEpochs ? baseRate * (epoch + 1) / WarmupEpochs : After.Rate(baseRate, epoch - WarmupEpochs);
     }

@@ -2,7 +2,7 @@ namespace NodeDsl.Runtime.Training;
 
 /// <summary>
 /// Stops a run whose dynamics have run away (typically after too large a learning rate) before each solve spends
-/// <see cref="SolverOptions.MaxSteps"/> steps: every training and validation solve of a <see cref="Trainer.Fit"/> gets a
+/// <c>SolverOptions.MaxSteps</c> steps: every training and validation solve of a <see cref="Trainer.Fit"/> gets a
 /// budget of <see cref="StepFactor"/> times the most solver steps per unit of time that any earlier batch of the run
 /// needed (at least <see cref="MinimumSteps"/>, at most <c>MaxSteps</c>). A solve over budget ends training with a
 /// <see cref="TrainingDivergedException"/> of kind <see cref="DivergenceKind.RunawayDynamics"/>.

@@ -2,7 +2,7 @@ namespace NodeDsl.Runtime.Training;
 
 /// <summary>
 /// The per-solve step limit of <see cref="RunawayDetection"/>: a running maximum of solver steps per unit of time, turned
-/// into a <see cref="SolverOptions.MaxSteps"/> for the next solve of a given duration.
+/// into a <c>SolverOptions.MaxSteps</c> for the next solve of a given duration.
 /// </summary>
 internal sealed class StepBudget(RunawayDetection? detection, int maxSteps)
 {

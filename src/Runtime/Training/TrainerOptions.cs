@@ -15,7 +15,7 @@ public sealed record TrainerOptions
     public long Seed { get; init; }
     /// <summary>The ODE solver of the training solves, e.g. <c>Solvers.Rk4</c>.</summary>
     public required IOdeSolver Solver { get; init; }
-    /// <summary>Solver options (a fixed-step solver needs <see cref="SolverOptions.StepSize"/>).</summary>
+    /// <summary>Solver options (a fixed-step solver needs <c>SolverOptions.StepSize</c>).</summary>
     public SolverOptions? SolverOptions { get; init; }
     /// <summary>
     /// How gradients flow through the solves: <see cref="GradientMethod.Direct"/>, <see cref="GradientMethod.Backsolve"/>
@@ -34,7 +34,7 @@ public sealed record TrainerOptions
     public double? GradientClipNorm { get; init; }
     /// <summary>
     /// Ends a run whose dynamics run away (solves needing far more steps than before) early, with a
-    /// <see cref="TrainingDivergedException"/>, instead of letting each solve reach <see cref="SolverOptions.MaxSteps"/>; off when null.
+    /// <see cref="TrainingDivergedException"/>, instead of letting each solve reach <c>SolverOptions.MaxSteps</c>; off when null.
     /// </summary>
     public RunawayDetection? Runaway { get; init; } = new();
     /// <summary>Validate every this many epochs (and after the last); early-stopping patience then counts validations.</summary>

@@ -21,7 +21,7 @@ internal sealed class TrainingObjective
 
     public int StateSize { get; }
     public int ObservedSize { get; }
-    /// <summary>Step limit of the next solves (the runaway budget), or null for <see cref="SolverOptions.MaxSteps"/>.</summary>
+    /// <summary>Step limit of the next solves (the runaway budget), or null for <c>SolverOptions.MaxSteps</c>.</summary>
     public int? MaxSteps { get; set; }
 
     /// <summary>Total loss (data + weighted regularisers), its parts and the solve's counters.</summary>

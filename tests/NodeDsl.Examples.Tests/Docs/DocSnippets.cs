@@ -25,19 +25,12 @@ public static class DocSnippets
     }
 
     /// <summary>The folder holding NodeDsl.sln.</summary>
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => RepositoryPaths.Root;
 
     static string[] Normalize(string code)
     {
         var lines = code.Replace("\r", "").Split('\n').Where(l => l.Trim().Length > 0).ToArray();
         int indent = lines.Length == 0 ? 0 : lines.Min(l => l.Length - l.TrimStart().Length);
         return [.. lines.Select(l => l[indent..].TrimEnd())];
-    }
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "NodeDsl.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"NodeDsl.sln not found above {AppContext.BaseDirectory}.");
     }
 }

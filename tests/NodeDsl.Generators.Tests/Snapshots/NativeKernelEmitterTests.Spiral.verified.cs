@@ -17,7 +17,7 @@ namespace NodeDsl.Models.Tests.Models
                 new global::NodeDsl.Numerics.ParameterBlock("Net.layer1.weight", 150, new int[] { 2, 50 }),
                 new global::NodeDsl.Numerics.ParameterBlock("Net.layer1.bias", 250, new int[] { 2 }),
             },
-            false, 208);
+            false, 208, 104);
 
         [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
         private static readonly global::NodeDsl.Numerics.Perceptron __perceptron_Net = new global::NodeDsl.Numerics.Perceptron(new int[] { 2, 50, 2 }, global::NodeDsl.Activation.Tanh);
@@ -36,44 +36,11 @@ namespace NodeDsl.Models.Tests.Models
             public __NativeKernel() : base(__kernelLayout) { }
 
             [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
-            protected override void RatesCore(int __batch, global::System.ReadOnlySpan<T> __t, global::System.ReadOnlySpan<T> __y, global::System.ReadOnlySpan<T> __theta, global::System.ReadOnlySpan<T> __inputs, global::System.Span<T> __f, global::System.Span<T> __scratch)
+            protected override void RatesCore(int __batch, global::System.ReadOnlySpan<T> __t, global::System.ReadOnlySpan<T> __y, global::System.ReadOnlySpan<T> __theta, global::System.ReadOnlySpan<T> __inputs, global::System.Span<T> __f, global::System.Span<T> __record, global::System.Span<T> __scratch)
             {
-                var __x0 = __scratch.Slice(0 * __batch, 2 * __batch);
-                var __o0 = __scratch.Slice(2 * __batch, 2 * __batch);
-                var __ws = __scratch.Slice(108 * __batch, 100 * __batch);
-                for (int __r = 0; __r < __batch; __r++)
-                {
-                    int __yo = __r * 2;
-                    var __v0 = __y[__yo + 0];
-                    var __v1 = __v0 * __v0 * __v0;
-                    var __v2 = __v1;
-                    __x0[__r * 2 + 0] = __v2;
-                    var __v3 = __y[__yo + 1];
-                    var __v4 = __v3 * __v3 * __v3;
-                    var __v5 = __v4;
-                    __x0[__r * 2 + 1] = __v5;
-                }
-                __perceptron_Net.Forward<T>(__theta.Slice(0, 252), __x0, __o0, __batch, __ws);
-                for (int __r = 0; __r < __batch; __r++)
-                {
-                    int __yo = __r * 2;
-                    var __v6 = __o0[__r * 2 + 0];
-                    __f[__yo + 0] = __v6;
-                    var __v7 = __o0[__r * 2 + 1];
-                    __f[__yo + 1] = __v7;
-                }
-            }
-
-            [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
-            protected override void VjpCore(int __batch, global::System.ReadOnlySpan<T> __t, global::System.ReadOnlySpan<T> __y, global::System.ReadOnlySpan<T> __a, global::System.ReadOnlySpan<T> __theta, global::System.ReadOnlySpan<T> __inputs, global::System.Span<T> __f, global::System.Span<T> __vjpY, global::System.Span<T> __vjpTheta, global::System.Span<T> __vjpInputs, global::System.Span<T> __vjpT, global::System.Span<T> __scratch)
-            {
-                var __c0 = T.CreateTruncating(3.0);
-                var __x0 = __scratch.Slice(0 * __batch, 2 * __batch);
-                var __o0 = __scratch.Slice(2 * __batch, 2 * __batch);
-                var __tape0 = __scratch.Slice(4 * __batch, 100 * __batch);
-                var __go0 = __scratch.Slice(104 * __batch, 2 * __batch);
-                var __gx0 = __scratch.Slice(106 * __batch, 2 * __batch);
-                var __ws = __scratch.Slice(108 * __batch, 100 * __batch);
+                var __x0 = __record.Slice(0 * __batch, 2 * __batch);
+                var __o0 = __record.Slice(2 * __batch, 2 * __batch);
+                var __tape0 = __record.Slice(4 * __batch, 100 * __batch);
                 for (int __r = 0; __r < __batch; __r++)
                 {
                     int __yo = __r * 2;
@@ -87,7 +54,6 @@ namespace NodeDsl.Models.Tests.Models
                     __x0[__r * 2 + 1] = __v5;
                 }
                 __perceptron_Net.Record<T>(__theta.Slice(0, 252), __x0, __o0, __batch, __tape0);
-                __go0.Clear();
                 for (int __r = 0; __r < __batch; __r++)
                 {
                     int __yo = __r * 2;
@@ -95,6 +61,25 @@ namespace NodeDsl.Models.Tests.Models
                     __f[__yo + 0] = __v6;
                     var __v7 = __o0[__r * 2 + 1];
                     __f[__yo + 1] = __v7;
+                }
+            }
+
+            [global::System.CodeDom.Compiler.GeneratedCode("NodeDsl.Generators", "0.1.0")]
+            protected override void VjpCore(int __batch, global::System.ReadOnlySpan<T> __t, global::System.ReadOnlySpan<T> __y, global::System.ReadOnlySpan<T> __a, global::System.ReadOnlySpan<T> __theta, global::System.ReadOnlySpan<T> __inputs, global::System.ReadOnlySpan<T> __record, global::System.Span<T> __vjpY, global::System.Span<T> __vjpTheta, global::System.Span<T> __vjpInputs, global::System.Span<T> __vjpT, global::System.Span<T> __scratch)
+            {
+                var __c0 = T.CreateTruncating(3.0);
+                var __x0 = __record.Slice(0 * __batch, 2 * __batch);
+                var __o0 = __record.Slice(2 * __batch, 2 * __batch);
+                var __tape0 = __record.Slice(4 * __batch, 100 * __batch);
+                var __go0 = __scratch.Slice(104 * __batch, 2 * __batch);
+                var __gx0 = __scratch.Slice(106 * __batch, 2 * __batch);
+                var __ws = __scratch.Slice(108 * __batch, 100 * __batch);
+                __go0.Clear();
+                for (int __r = 0; __r < __batch; __r++)
+                {
+                    int __yo = __r * 2;
+                    var __v0 = __o0[__r * 2 + 0];
+                    var __v1 = __o0[__r * 2 + 1];
                     var __g0 = __a[__yo + 0];
                     var __g1 = __a[__yo + 1];
                     __vjpY[__yo + 0] = T.Zero;
@@ -106,22 +91,22 @@ namespace NodeDsl.Models.Tests.Models
                 for (int __r = 0; __r < __batch; __r++)
                 {
                     int __yo = __r * 2;
-                    var __v8 = __y[__yo + 0];
-                    var __v9 = __v8 * __v8 * __v8;
-                    var __v10 = __v9;
-                    var __v11 = __y[__yo + 1];
-                    var __v12 = __v11 * __v11 * __v11;
-                    var __v13 = __v12;
+                    var __v2 = __y[__yo + 0];
+                    var __v3 = __v2 * __v2 * __v2;
+                    var __v4 = __v3;
+                    var __v5 = __y[__yo + 1];
+                    var __v6 = __v5 * __v5 * __v5;
+                    var __v7 = __v6;
                     var __g2 = __gx0[__r * 2 + 0];
                     var __g3 = __gx0[__r * 2 + 1];
                     var __g4 = __g3;
-                    var __v14 = __v11 * __v11;
-                    var __v15 = __c0 * __v14;
-                    var __g5 = __g4 * __v15;
+                    var __v8 = __v5 * __v5;
+                    var __v9 = __c0 * __v8;
+                    var __g5 = __g4 * __v9;
                     var __g6 = __g2;
-                    var __v16 = __v8 * __v8;
-                    var __v17 = __c0 * __v16;
-                    var __g7 = __g6 * __v17;
+                    var __v10 = __v2 * __v2;
+                    var __v11 = __c0 * __v10;
+                    var __g7 = __g6 * __v11;
                     __vjpY[__yo + 0] += __g7;
                     __vjpY[__yo + 1] += __g5;
                 }

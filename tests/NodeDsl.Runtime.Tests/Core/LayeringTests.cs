@@ -75,7 +75,7 @@ public partial class LayeringTests
     // Folder → folder edges of src/Runtime, each with the type names (and files) that make it.
     static Dictionary<(string From, string To), List<string>> FolderDependencies()
     {
-        var root = Path.Combine(RepositoryRoot(), "src", "Runtime");
+        var root = Path.Combine(RepositoryPaths.Root, "src", "Runtime");
         var files = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}buildTransitive{Path.DirectorySeparatorChar}") &&
                         !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
@@ -106,13 +106,6 @@ public partial class LayeringTests
 
     // Comments (doc crefs may name any layer) and string literals are not dependencies.
     static string Strip(string source) => StringLiteral().Replace(LineComment().Replace(source, ""), "\"\"");
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "NodeDsl.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"NodeDsl.sln not found above {AppContext.BaseDirectory}.");
-    }
 
     [GeneratedRegex(@"\b(?:class|interface|record|struct|enum)\s+(\w+)")]
     private static partial Regex Declaration();

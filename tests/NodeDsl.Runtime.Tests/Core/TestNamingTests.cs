@@ -18,7 +18,7 @@ public partial class TestNamingTests
     [Fact]
     public void EveryTestMethodIsNamedInPascalCase()
     {
-        var tests = Path.Combine(LayeringTests.RepositoryRoot(), "tests");
+        var tests = Path.Combine(RepositoryPaths.Root, "tests");
         var offenders = Directory.EnumerateFiles(tests, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.EndsWith(".verified.cs", StringComparison.Ordinal))
             .SelectMany(f => TestMethod().Matches(File.ReadAllText(f)).Select(m => (File: Path.GetRelativePath(tests, f), Name: m.Groups["name"].Value)))

@@ -5,23 +5,28 @@ namespace NodeDsl.Runtime.Tests.Native;
 /// <summary>
 /// The native discrete adjoint (<see cref="DiscreteAdjoint{T}"/>) is the exact gradient of the discrete solution: against
 /// central finite differences of <c>L = Σ W∘y(t_i)</c> in float64 for fixed-step methods with each kind of dense output
-/// (Hermite, the tableau's own continuous extension, output times on step ends), with stored and with recomputed stages.
+/// (Hermite, the tableau's own continuous extension, output times on step ends), with stored and with recomputed stages,
+/// and with the evaluations' records kept on the tape (each VJP then starts from its point's record; the end rates of a
+/// step with Hermite or first-same-as-last outputs share the next step's stage-0 VJP).
 /// </summary>
 public class DiscreteAdjointTests
 {
     static readonly double[] Times = [0, 0.13, 0.4, 0.41, 0.9, 1.0];
 
-    public static TheoryData<string, bool> Cases => new()
+    public static TheoryData<string, bool, bool> Cases => new()
     {
-        { "rk4", true }, { "midpoint", true }, { "dopri5 as fixed step", true }, { "rk4", false }, { "dopri5 as fixed step", false },
+        { "rk4", true, false }, { "midpoint", true, false }, { "dopri5 as fixed step", true, false }, { "rk4", false, false },
+        { "dopri5 as fixed step", false, false },
+        // Records: Hermite output (rk4), first same as last with its continuous extension (dopri5) and with Hermite (bosh3).
+        { "rk4", true, true }, { "dopri5 as fixed step", true, true }, { "bosh3 as fixed step", true, true },
     };
 
     static RungeKuttaTableau Tableau(string name)
     {
-        if (name == "dopri5 as fixed step")
+        if (name.EndsWith(" as fixed step", StringComparison.Ordinal))
         {
-            // Dopri5's stages and continuous extension without its error estimate: a fixed-step method with tableau dense output.
-            var t = NativeMethods.TableauOf(NodeDsl.Runtime.Solvers.Dopri5, out _)!;
+            // The method's stages and dense output without its error estimate: a fixed-step method.
+            var t = NativeMethods.TableauOf(NodeDsl.Runtime.Solvers.ByName(name[..name.IndexOf(' ')]), out _)!;
             return t with { ErrorWeights = null, ErrorOrder = null };
         }
         return NativeMethods.TableauOf(NodeDsl.Runtime.Solvers.ByName(name), out _)!;
@@ -29,7 +34,7 @@ public class DiscreteAdjointTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void GradientsEqualCentralFiniteDifferences(string method, bool storeStages)
+    public void GradientsEqualCentralFiniteDifferences(string method, bool storeStages, bool records)
     {
         var tableau = Tableau(method);
         double[] theta = [0.9, 0.3, 0.5];
@@ -37,13 +42,17 @@ public class DiscreteAdjointTests
         var weights = Enumerable.Range(0, Times.Length * y0.Length).Select(i => Math.Sin(1.7 * i + 0.3)).ToArray();
         var settings = new IntegrationSettings { StepSize = 0.07 };
 
-        var field = new TestField(2, theta);
+        var recording = new RecordingTestField(2, theta);
+        IVectorFieldVjp<double> field = records ? recording : new TestField(2, theta);
         var integrator = new RungeKuttaIntegrator<double>(tableau, y0.Length);
         var outputs = new double[Times.Length * y0.Length];
-        var tape = new StepTape<double>(y0.Length, tableau.Stages, storeStages);
+        var tape = new StepTape<double>(y0.Length, tableau.Stages, storeStages, records ? recording.RecordLength : 0);
         integrator.Solve(field, y0, Times, settings, new KeepStep(), outputs, tape);
         var dy0 = new double[y0.Length];
-        new DiscreteAdjoint<double>(tableau, y0.Length).Backpropagate(field, tape, weights, dy0, storeStages ? null : integrator);
+        var sweep = new DiscreteAdjoint<double>(tableau, y0.Length);
+        sweep.Backpropagate(field, tape, weights, dy0, storeStages ? null : integrator);
+        var gradTheta = records ? recording.GradTheta : ((TestField)field).GradTheta;
+        if (records) Assert.Equal(sweep.VjpEvaluations, recording.VjpsFromRecords);   // every VJP started from a record
 
         double Loss(double[] start, double[] parameters)
         {
@@ -67,7 +76,7 @@ public class DiscreteAdjointTests
             var plus = (double[])theta.Clone(); plus[p] += eps;
             var minus = (double[])theta.Clone(); minus[p] -= eps;
             double fd = (Loss(y0, plus) - Loss(y0, minus)) / (2 * eps);
-            Assert.True(Math.Abs(fd - field.GradTheta[p]) <= tolerance, $"∂L/∂θ[{p}]: adjoint {field.GradTheta[p]:R}, finite differences {fd:R}");
+            Assert.True(Math.Abs(fd - gradTheta[p]) <= tolerance, $"∂L/∂θ[{p}]: adjoint {gradTheta[p]:R}, finite differences {fd:R}");
         }
     }
 

@@ -4,28 +4,29 @@ namespace NodeDsl.Runtime.Tests.Native;
 
 /// <summary>
 /// The native integrator, its step tape and the reverse sweep allocate nothing per step: once their buffers exist (the tape
-/// keeps its capacity between solves), a solve of 10N steps allocates no more managed memory than a solve of N steps.
+/// keeps its capacity between solves, records included), a solve of 10N steps allocates no more managed memory than a solve of N steps.
 /// Not a timing test: it counts bytes with <see cref="GC.GetAllocatedBytesForCurrentThread"/>.
 /// </summary>
 public class NativeAllocationTests
 {
     const int Steps = 100;
 
-    public static TheoryData<string, bool> Cases => new()
+    public static TheoryData<string, bool, bool> Cases => new()
     {
-        { "rk4", true }, { "rk4", false }, { "dopri5", true }, { "dopri5", false },
+        { "rk4", true, false }, { "rk4", false, false }, { "dopri5", true, false }, { "dopri5", false, false },
+        { "rk4", true, true }, { "dopri5", true, true },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ForwardAndReverseSweepAllocateNothingPerStep(string method, bool storeStages)
+    public void ForwardAndReverseSweepAllocateNothingPerStep(string method, bool storeStages, bool records)
     {
         var tableau = NativeMethods.TableauOf(NodeDsl.Runtime.Solvers.ByName(method), out _)!;
         double[] y0 = [0.7, -0.2, 0.1, 0.5];
         double[] times = [0, 0.3, 0.55, 1.0];
-        var field = new TestField(2, [0.9, 0.3, 0.5]);
+        IVectorFieldVjp<double> field = records ? new RecordingTestField(2, [0.9, 0.3, 0.5]) : new TestField(2, [0.9, 0.3, 0.5]);
         var integrator = new RungeKuttaIntegrator<double>(tableau, y0.Length);
-        var tape = new StepTape<double>(y0.Length, tableau.Stages, storeStages);
+        var tape = new StepTape<double>(y0.Length, tableau.Stages, storeStages, records ? y0.Length : 0);
         var sweep = new DiscreteAdjoint<double>(tableau, y0.Length);
         var outputs = new double[times.Length * y0.Length];
         var gradOutputs = Enumerable.Range(0, outputs.Length).Select(i => Math.Cos(i)).ToArray();
@@ -50,10 +51,11 @@ public class NativeAllocationTests
         Solve(few);
         long allocatedFew = Solve(few), allocatedMany = Solve(many);
         Assert.Equal(10 * Steps, integrator.AcceptedSteps);
+        if (records) Assert.True(tape.RecordedValues > 0, "the tape kept no records");
         // One allocation per step of even the smallest object (24 bytes) would add ≥ 9N·24 = 21 600 bytes for the 9N extra
         // steps; 256 bytes leaves room for incidental runtime allocations that do not scale with the steps (none measured).
         Assert.True(allocatedMany - allocatedFew <= 256,
-            $"{method} (stages {(storeStages ? "stored" : "recomputed")}): {allocatedFew} bytes for {Steps} steps, {allocatedMany} for {10 * Steps}.");
+            $"{method} (stages {(storeStages ? "stored" : "recomputed")}, records {records}): {allocatedFew} bytes for {Steps} steps, {allocatedMany} for {10 * Steps}.");
     }
 
     [Fact]

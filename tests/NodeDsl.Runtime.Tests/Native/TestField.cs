@@ -39,3 +39,44 @@ internal sealed class KeepStep : IStepControl
         return true;
     }
 }
+
+/// <summary>
+/// <see cref="TestField"/> with records: an evaluation keeps y_i² (the part of its VJP that depends on the point), and the VJP
+/// from a record reads y_i² from it. A record taken at another point gives a different gradient, so finite-difference checks
+/// catch a record read from the wrong slot.
+/// </summary>
+internal sealed class RecordingTestField(int rows, double[] theta) : IRecordingVectorField<double>
+{
+    readonly TestField plain = new(rows, theta);
+
+    public int Rows => rows;
+    public int Length => 2 * rows;
+    public double[] GradTheta => plain.GradTheta;
+    public int RecordLength => Length;
+
+    /// <summary>VJPs that started from a record.</summary>
+    public int VjpsFromRecords { get; private set; }
+
+    public void Rates(double t, ReadOnlySpan<double> y, Span<double> f) => plain.Rates(t, y, f);
+
+    public void Vjp(double t, ReadOnlySpan<double> y, ReadOnlySpan<double> a, Span<double> vjpY) => plain.Vjp(t, y, a, vjpY);
+
+    public void RecordRates(double t, ReadOnlySpan<double> y, Span<double> f, Span<double> record)
+    {
+        plain.Rates(t, y, f);
+        for (int i = 0; i < y.Length; i++) record[i] = y[i] * y[i];
+    }
+
+    public void VjpFromRecord(double t, ReadOnlySpan<double> y, ReadOnlySpan<double> a, ReadOnlySpan<double> record, Span<double> vjpY)
+    {
+        VjpsFromRecords++;
+        var theta = plain.Theta;
+        for (int j = 0; j < y.Length; j++)
+        {
+            vjpY[j] = a[j ^ 1] * theta[0] - 3 * theta[1] * record[j] * a[j];
+            GradTheta[0] += a[j] * y[j ^ 1];
+            GradTheta[1] -= a[j] * record[j] * y[j];
+            GradTheta[2] += a[j] * Math.Sin(t);
+        }
+    }
+}

@@ -20,7 +20,11 @@ public class StepControlOwnershipTests
         var shorthand = Solve(new SolverOptions { RelativeTolerance = 1e-8, AbsoluteTolerance = 1e-10, Safety = 0.8, MaxStep = 0.3 });
         var explicitController = Solve(new SolverOptions
         {
-            StepSizeController = new PIController { Tolerance = new ErrorTolerance(1e-8, 1e-10), Safety = 0.8, MaxStep = 0.3 },
+            // The shorthand's controller of an explicit method has the I-controller start-up (PIController.DefaultStartupErrorNorm).
+            StepSizeController = new PIController
+            {
+                Tolerance = new ErrorTolerance(1e-8, 1e-10), Safety = 0.8, MaxStep = 0.3, StartupErrorNorm = PIController.DefaultStartupErrorNorm,
+            },
         });
         // The same controller either way: the same steps and the same numbers, exactly.
         Assert.Equal(shorthand.Stats, explicitController.Stats);

@@ -19,7 +19,7 @@ namespace NodeDsl.Runtime;
 /// (Prothero–Robinson), worse on Van der Pol's slow manifold and on non-stiff problems. With the kept Newton state a replay
 /// reproduces the forward solve to the Newton tolerance (<see cref="OneStepMethod.ReplaysToRoundoff"/>).
 /// </remarks>
-public sealed class Esdirk : OneStepMethod
+public sealed class Esdirk : OneStepMethod, IKernelStiffMethod
 {
     readonly DiagonallyImplicitTableau _tableau;
     readonly JacobianMethod _jacobianMethod;
@@ -69,6 +69,9 @@ public sealed class Esdirk : OneStepMethod
 
     /// <inheritdoc />
     public override string Name { get; }
+
+    string? IKernelStiffMethod.KernelObstacle => _krylov is null ? null
+        : $"'{Name}' with Newton–Krylov solves takes Jacobian–vector products by autograd, which the native kernels do not provide";
     /// <inheritdoc />
     public override int Order => _tableau.Order;
     /// <inheritdoc />

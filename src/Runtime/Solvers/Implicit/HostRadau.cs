@@ -9,8 +9,9 @@ namespace NodeDsl.Runtime;
 /// <see cref="Radau5"/>'s stage algebra on the host, for small systems on the CPU when no graph is needed: the same
 /// algorithm as <see cref="TensorRadau"/> (transformed simplified Newton with one real and one complex LU per row,
 /// RADAU5's start values and error estimate), but the few-by-few linear algebra runs as plain C# instead of a dozen tensor
-/// ops per Newton iteration, whose dispatch (~2 µs each) would otherwise cost more than the arithmetic. Only the vector
-/// field is evaluated as tensors (all stages in one call for <see cref="IRowIndependentRates"/> systems).
+/// ops per Newton iteration, whose dispatch (~2 µs each) would otherwise cost more than the arithmetic. The vector field
+/// is evaluated by a <see cref="HostStageRates"/>: as tensors (all stages in one call for <see cref="IRowIndependentRates"/>
+/// systems), or on the host for an <see cref="IHostRates"/> system (the native kernels: no tensor op in the Newton loop).
 /// </summary>
 internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
 {
@@ -27,9 +28,13 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
     double[]? _previousZ, _attemptZ, _previousH, _attemptH;
 
     public HostRadau(SolverOptions options, JacobianMethod jacobianMethod, double refactorRatio, bool adaptive, Tensor like)
-        : base(options, jacobianMethod, refactorRatio, like.dtype)
+        : this(options, jacobianMethod, refactorRatio, adaptive, (int)like.shape[0], (int)like.shape[1], like.dtype, like.device) { }
+
+    /// <summary>The algebra for a batch of <paramref name="batch"/> rows of <paramref name="n"/> states (<see cref="StepOnHost"/> needs no tensor).</summary>
+    public HostRadau(SolverOptions options, JacobianMethod jacobianMethod, double refactorRatio, bool adaptive, int batch, int n, ScalarType dtype, Device device)
+        : base(options, jacobianMethod, refactorRatio, dtype)
     {
-        (_adaptive, _batch, _n, _dtype, _device) = (adaptive, (int)like.shape[0], (int)like.shape[1], like.dtype, like.device);
+        (_adaptive, _batch, _n, _dtype, _device) = (adaptive, batch, n, dtype, device);
         var tolerance = StepControl.Tolerance(options);
         _rtol = tolerance.RelativePerComponent ?? Enumerable.Repeat(tolerance.Relative, _n).ToArray();
         _atol = tolerance.AbsolutePerComponent ?? Enumerable.Repeat(tolerance.Absolute, _n).ToArray();
@@ -37,8 +42,10 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
 
     /// <summary>True when a solve from <paramref name="y0"/> can use the host path: CPU, float32/64, small, and no graph to build.</summary>
     public static bool Applies(Tensor y0, bool differentiate)
-        => !differentiate && y0.device_type == DeviceType.CPU && y0.dtype is ScalarType.Float64 or ScalarType.Float32
-           && y0.shape[1] <= MaxStateSize && y0.shape[0] * y0.shape[1] * y0.shape[1] <= MaxJacobianEntries;
+        => !differentiate && y0.device_type == DeviceType.CPU && y0.dtype is ScalarType.Float64 or ScalarType.Float32 && Fits(y0);
+
+    /// <summary>True when the batch is small enough for host linear algebra (<see cref="MaxStateSize"/>, <see cref="MaxJacobianEntries"/>).</summary>
+    public static bool Fits(Tensor y0) => y0.shape[1] <= MaxStateSize && y0.shape[0] * y0.shape[1] * y0.shape[1] <= MaxJacobianEntries;
 
     /// <summary>Per-row LU factors of <c>γI − hJ</c> and <c>(α + iβ)I − hJ</c>.</summary>
     internal sealed class Factors(double[] real, int[] realPivots, Complex[] complex, int[] complexPivots) : IDisposable
@@ -50,11 +57,13 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
         public void Dispose() { }
     }
 
-    protected override Factors? Factorize(Tensor jacobian, StepPoint step, SolveCounters counters)
+    protected override Factors? Factorize(Tensor jacobian, StepPoint step, SolveCounters counters) => FactorizeOnHost(Host(jacobian), step, counters);
+
+    /// <summary>The iteration matrices' LU factors from host Jacobians (<c>[batch, n, n]</c>); null when one is singular.</summary>
+    internal Factors? FactorizeOnHost(double[] j, StepPoint step, SolveCounters counters)
     {
         counters.Factorizations += 2;
         var rc = Coefficients.Coefficients;
-        var j = Host(jacobian);
         var h = Steps(step);
         int n = _n, nn = n * n;
         var real = new double[_batch * nn];
@@ -81,13 +90,30 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
 
     protected override StepAttempt? Step(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, Factors factors, bool retry, SolveCounters counters)
     {
+        var stages = HostStageRates.For(f, step, Coefficients.Coefficients.C, _batch, _n, _dtype, _device);
+        if (StepOnHost(stages, step, Host(y0), _adaptive ? Host(f0) : [], factors, retry, counters) is not { } result) return null;
+        var errorEstimate = result.Error is null ? null : ToTensor(result.Error, 1);
+        return new StepAttempt(ToTensor(result.Y1, 1))
+        {
+            ErrorEstimate = errorEstimate, Dense = new CollocationDenseOutput(Coefficients.Coefficients, y0, ToTensor(result.Z, 3)),
+        };
+    }
+
+    /// <summary>One step's end state, stages <c>Z</c> (<c>[3, batch, n]</c>) and error estimate (null without step control).</summary>
+    internal sealed record HostStep(double[] Y1, double[] Z, double[]? Error);
+
+    /// <summary>
+    /// Solves the stage equations from host values <paramref name="y"/> and <paramref name="f0"/> (<c>[batch, n]</c>) with
+    /// <paramref name="factors"/>; null when Newton fails. The stages become the next start values once accepted
+    /// (<see cref="Promote"/>). Both drivers (the tensor step loop through <see cref="Step"/>, the native loop) call this.
+    /// </summary>
+    internal HostStep? StepOnHost(HostStageRates stages, StepPoint step, double[] y, double[] f0, Factors factors, bool retry, SolveCounters counters)
+    {
         var rc = Coefficients.Coefficients;
         int size = _batch * _n;
-        var y = Host(y0);
         var h = Steps(step);
         var scale = new double[size];
         for (int k = 0; k < size; k++) scale[k] = _atol[k % _n] + _rtol[k % _n] * Math.Abs(y[k]);
-        var stages = new StageRates(f, step, rc.C, _batch);
 
         var z = StartValues(step);
         var w = Apply(rc.TInverse, z, size);
@@ -98,7 +124,7 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
         {
             for (int i = 0; i < 3; i++)
                 for (int m = 0; m < size; m++) stageStates[i * size + m] = y[m] + z[i * size + m];
-            var rates = Host(stages.Evaluate(ToTensor(stageStates, 3), counters));
+            var rates = stages.Stages(stageStates, counters);
             var dw = NewtonIncrement(rates, w, h, factors);
             var verdict = Control.Judge(k, ScaledNorm(dw, scale));
             if (verdict == NewtonVerdict.Failed) return null;
@@ -112,14 +138,19 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
         }
         if (!converged) return null;
 
-        Tensor? errorEstimate = null;
-        if (_adaptive) errorEstimate = ToTensor(ErrorEstimate(f, step, y, Host(f0), z, h, factors, refine: retry || _previousZ is null, counters), 1);
+        var error = _adaptive ? ErrorEstimate(stages, y, f0, z, h, factors, refine: retry || _previousZ is null, counters) : null;
         _attemptZ = z;
         _attemptH = h;
         var y1 = new double[size];
         for (int m = 0; m < size; m++) y1[m] = y[m] + z[2 * size + m];
-        return new StepAttempt(ToTensor(y1, 1)) { ErrorEstimate = errorEstimate, Dense = new CollocationDenseOutput(rc, y0, ToTensor(z, 3)) };
+        return new HostStep(y1, z, error);
     }
+
+    /// <summary>Newton iterations and largest contraction rate of the last converged attempt (for <see cref="JacobianReuse.IsStale"/>).</summary>
+    internal (int Iterations, double Rate) LastIteration => (Iterations, Rate);
+
+    /// <summary>The last attempt was accepted for every row (batch mode): its stages give the next start values.</summary>
+    internal void PromoteAll() => Promote(null);
 
     protected override void Promote(Tensor? acceptedRows)
     {
@@ -214,7 +245,7 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
     }
 
     /// <summary>RADAU5's error estimate, refined once on the first step and on retries (see <see cref="TensorRadau"/>).</summary>
-    double[] ErrorEstimate(IOdeSystem f, StepPoint step, double[] y, double[] f0, double[] z, double[] h, Factors factors, bool refine, SolveCounters counters)
+    double[] ErrorEstimate(HostStageRates stages, double[] y, double[] f0, double[] z, double[] h, Factors factors, bool refine, SolveCounters counters)
     {
         var e = Coefficients.Coefficients.ErrorWeights;
         int size = _batch * _n;
@@ -224,7 +255,7 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
         if (!refine) return error;
         var probe = new double[size];
         for (int m = 0; m < size; m++) probe[m] = y[m] + error[m];
-        return SolveReal(ez, Host(counters.Rates(f, step.T0, ToTensor(probe, 1))), h, factors);
+        return SolveReal(ez, stages.AtStart(probe, counters), h, factors);
     }
 
     // (γI − hJ)⁻¹ (ez + h·rates), row by row.
@@ -274,13 +305,16 @@ internal sealed class HostRadau : RadauStepper<HostRadau.Factors>
     }
 
     /// <summary>A tensor of <paramref name="blocks"/> × <c>[batch, n]</c> from host values (squeezed to <c>[batch, n]</c> for one block).</summary>
-    Tensor ToTensor(double[] values, int blocks)
+    Tensor ToTensor(double[] values, int blocks) => ToTensor(values, blocks, _batch, _n, _dtype, _device);
+
+    /// <summary>A tensor of <paramref name="blocks"/> × <c>[batch, n]</c> from host values (squeezed to <c>[batch, n]</c> for one block).</summary>
+    internal static Tensor ToTensor(double[] values, int blocks, int batch, int n, ScalarType dtype, Device device)
         => blocks == 1
-            ? torch.tensor(values, new long[] { _batch, _n }, _dtype, _device)
-            : torch.tensor(values, new long[] { blocks, _batch, _n }, _dtype, _device);
+            ? torch.tensor(values, new long[] { batch, n }, dtype, device)
+            : torch.tensor(values, new long[] { blocks, batch, n }, dtype, device);
 
     /// <summary>Host copy of a tensor's values as doubles (row-major).</summary>
-    static double[] Host(Tensor x)
+    internal static double[] Host(Tensor x)
     {
         using var noGrad = torch.no_grad();
         if (x.dtype == ScalarType.Float64 && x.is_contiguous()) return x.data<double>().ToArray();

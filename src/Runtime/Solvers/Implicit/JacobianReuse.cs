@@ -43,7 +43,10 @@ internal sealed class JacobianReuse(JacobianMethod method) : IDisposable
     /// <summary>Records how the accepted step's iteration went: a slow one makes the next step start with a new Jacobian.</summary>
     /// <param name="iterations">Newton iterations of the step (the most over its stages).</param>
     /// <param name="rate">The largest contraction rate seen (0 after a single iteration).</param>
-    public void Accepted(int iterations, double rate) => _recompute = iterations > 2 && rate > RecomputeRate;
+    public void Accepted(int iterations, double rate) => _recompute = IsStale(iterations, rate);
+
+    /// <summary>True when an accepted step's iteration was slow enough that the next step should start with a new Jacobian.</summary>
+    public static bool IsStale(int iterations, double rate) => iterations > 2 && rate > RecomputeRate;
 
     /// <summary>Releases the kept Jacobian.</summary>
     public void Dispose()

@@ -20,7 +20,7 @@ namespace NodeDsl.Runtime;
 /// depend on earlier steps at the Newton tolerance, so a replay (checkpointed adjoint) reproduces the forward states to
 /// that tolerance, not to round-off (<see cref="OneStepMethod.ReplaysToRoundoff"/>).</para>
 /// </remarks>
-public sealed class Radau5 : OneStepMethod
+public sealed class Radau5 : OneStepMethod, IKernelStiffMethod
 {
     /// <summary>Newton iterations before a step counts as failed (RADAU5's default NIT).</summary>
     public const int MaxIterations = 7;
@@ -67,6 +67,18 @@ public sealed class Radau5 : OneStepMethod
 
     /// <inheritdoc />
     public override OneStepMethod ForSolve(SolverOptions options) => new Radau5(this, options);
+
+    /// <summary>True when this instance runs with step-size control (the native loop covers only that case).</summary>
+    internal bool IsAdaptiveRadau => _adaptive;
+
+    /// <summary>How the Jacobian is obtained.</summary>
+    internal JacobianMethod Jacobian => _jacobianMethod;
+
+    /// <summary>The refactorisation ratio (<see cref="FactorizationReuse{TFactors}.MaxRatio"/>).</summary>
+    internal double RefactorRatio => _refactorRatio;
+
+    string? IKernelStiffMethod.KernelObstacle
+        => _hostAlgebra ? null : "radau5 was created with hostAlgebra: false, which keeps its Newton algebra on tensors";
 
     /// <summary>A per-solve instance with default tolerances for the Newton test; drivers call <see cref="ForSolve(SolverOptions)"/>.</summary>
     public override OneStepMethod ForSolve() => ForSolve(new SolverOptions());

@@ -22,6 +22,7 @@ internal static class RatesJacobian
     public static Tensor Evaluate(IOdeSystem f, Tensor t, Tensor y, Tensor fy, JacobianMethod method, SolveCounters counters)
     {
         counters.JacobianEvaluations++;
+        if (method == JacobianMethod.Autograd && OnHost(f, t, y, counters, withTime: false) is { } host) return host.Jacobian;
         if (method == JacobianMethod.Autograd && ByAutograd(f, t, y, counters) is { } j) return j;
         return ByFiniteDifferences(f, t, y, fy, counters);
     }
@@ -37,6 +38,7 @@ internal static class RatesJacobian
         SolveCounters counters, bool withGraph)
     {
         counters.JacobianEvaluations++;
+        if (method == JacobianMethod.Autograd && !withGraph && OnHost(f, t, y, counters, withTime: true) is { } host) return (host.Jacobian, host.TimeDerivative!);
         if (method == JacobianMethod.Autograd && ByAutogradWithTime(f, t, y, counters, withGraph) is { } both) return both;
         using var scope = NewDisposeScope();
         var j = ByFiniteDifferences(f, t, y, fy, counters);
@@ -68,6 +70,25 @@ internal static class RatesJacobian
             times[i] = g[1] is null || g[1].IsInvalid ? zeros(batch, 1, dtype: y.dtype, device: y.device) : withGraph ? g[1] : g[1].detach();
         }
         return (stack(rows, dim: 1).MoveToOuterDisposeScope(), cat(times, 1).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The exact Jacobian (and ∂f/∂t) of an <see cref="IHostRates"/> system at one shared time, evaluated on the host; null
+    /// for other systems and per-row times. Counts one evaluation, as the autograd path's forward pass does.
+    /// </summary>
+    static (Tensor Jacobian, Tensor? TimeDerivative)? OnHost(IOdeSystem f, Tensor t, Tensor y, SolveCounters counters, bool withTime)
+    {
+        if (f is not IHostRates host || t.numel() != 1) return null;
+        counters.FunctionEvaluations++;
+        long batch = y.shape[0], n = y.shape[1];
+        var values = new double[batch * n];
+        HostTensors.CopyTo(y, values);
+        var jacobian = new double[batch * n * n];
+        var timeDerivative = withTime ? new double[batch * n] : [];
+        host.Jacobian(t.item<double>(), values, jacobian, timeDerivative);
+        return (As(HostTensors.Write<double>(jacobian, batch, n, n), y.dtype), withTime ? As(HostTensors.Write<double>(timeDerivative, batch, n), y.dtype) : null);
+
+        static Tensor As(Tensor x, ScalarType dtype) => x.dtype == dtype ? x : x.to(dtype);
     }
 
     /// <summary>

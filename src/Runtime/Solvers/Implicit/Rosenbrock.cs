@@ -14,7 +14,7 @@ namespace NodeDsl.Runtime;
 /// Direct backpropagation is exact: when the solve builds a graph the Jacobian and ∂f/∂t keep theirs (a double backward
 /// through the rates) and the linear solves are differentiated with respect to the matrix too.
 /// </remarks>
-public sealed class Rosenbrock : OneStepMethod
+public sealed class Rosenbrock : OneStepMethod, IKernelStiffMethod
 {
     readonly RosenbrockTableau _tableau;
     readonly JacobianMethod _jacobianMethod;
@@ -44,6 +44,8 @@ public sealed class Rosenbrock : OneStepMethod
 
     /// <inheritdoc />
     public override string Name { get; }
+
+    string? IKernelStiffMethod.KernelObstacle => null;
     /// <inheritdoc />
     public override int Order => _tableau.Order;
     /// <inheritdoc />

@@ -1,7 +1,7 @@
 namespace NodeDsl.Runtime;
 
 /// <summary>
-/// Fixed-step "control": every step has the same size (<see cref="SolverOptions.StepSize"/>). A fixed step cannot be
+/// Fixed-step "control": every step has the same size (<c>SolverOptions.StepSize</c>). A fixed step cannot be
 /// shrunk, so an attempt that failed (error norm ∞, e.g. a nonlinear solve that did not converge) or reports an error
 /// above tolerance is not accepted silently: <see cref="Decide"/> throws a <see cref="FixedStepFailedException"/>.
 /// </summary>

@@ -10,10 +10,11 @@ namespace NodeDsl.Runtime;
 /// integral part only and never grows the step (Hairer, Nørsett &amp; Wanner I, II.4).
 /// </summary>
 /// <remarks>
-/// <para>By default the coefficients are Gustafsson's PI.3.4 from the first step. With <see cref="StartupErrorNorm"/> &gt; 0
+/// <para>A new <see cref="PIController"/> uses Gustafsson's PI.3.4 from the first step; the default controller of explicit
+/// Runge–Kutta methods (the options' shorthand) has a start-up phase (<see cref="DefaultStartupErrorNorm"/>). With <see cref="StartupErrorNorm"/> &gt; 0
 /// the controller is the elementary I controller (P = 0, I = 1: <c>h · 0.9 · e^(−1/k)</c>, as scipy's RK45, torchdiffeq
 /// and diffrax's default) during the start-up phase, while every error norm so far is below it, and uses the
-/// coefficients from the first step whose error reaches it or is rejected: far below the tolerance PI.3.4 has no
+/// coefficients after the first step whose error reaches it or is rejected: far below the tolerance PI.3.4 has no
 /// oscillation to damp and its smaller exponent only brakes growth, which costs short solves (training windows) up to
 /// twice the evaluations (bench/README.md, docs/solvers.md "Step-size control").</para>
 /// <para>Each property is checked as it is set (an <see cref="OdeArgumentException"/> naming it): NaN, a safety outside
@@ -31,7 +32,18 @@ public sealed record PIController : IStepSizeController
     /// <see cref="IntegralCoefficient"/>. 0 (the default) uses the coefficients from the first step; 0.1 keeps the I
     /// controller while the solve stays far below its tolerance.
     /// </summary>
+    /// <remarks>
+    /// No start-up phase runs when <see cref="FirstStep"/> is given: the phase makes up for the caution of Hairer's starting
+    /// step, and a given step (the user's, or the forward solve's last proposal that starts a backsolve's backward solve) is
+    /// already the one the solve should take.
+    /// </remarks>
     public double StartupErrorNorm { get; init => field = Checked(value, FiniteNonNegative(value), "PIController.StartupErrorNorm"); }
+
+    /// <summary>
+    /// The <see cref="StartupErrorNorm"/> of the default controller of explicit Runge–Kutta methods (the options' shorthand,
+    /// <see cref="SolverOptions.StepSizeController"/> null): 0.1.
+    /// </summary>
+    public const double DefaultStartupErrorNorm = NodeDsl.Prediction.PIStepControl.DefaultStartupErrorNorm;
     /// <summary>Safety factor applied to every proposal.</summary>
     public double Safety { get; init => field = Checked(value, OptionRules.Safety(value), "PIController.Safety"); } = NodeDsl.Prediction.PIStepControl.DefaultSafety;
     /// <summary>Smallest factor by which a step may shrink.</summary>
@@ -47,7 +59,8 @@ public sealed record PIController : IStepSizeController
 
     /// <summary>
     /// The controller that <see cref="SolverOptions"/>' shorthand (tolerances, first and max step, safety, factors) stands for
-    /// when <see cref="SolverOptions.StepSizeController"/> is null.
+    /// when <see cref="SolverOptions.StepSizeController"/> is null; explicit Runge–Kutta methods add the start-up phase
+    /// (<see cref="DefaultStartupErrorNorm"/>) to it.
     /// </summary>
     public static PIController FromOptions(SolverOptions options) => new()
     {
@@ -67,9 +80,11 @@ public sealed record PIController : IStepSizeController
     {
         if (errorOrder is not { } order)
             throw new InvalidOperationException("PIController needs a method with an error estimate; fixed-step methods use ConstantStepController.");
-        // The start-up phase only chooses the coefficients (elementary I controller until it ends, see StartupErrorNorm).
+        // The start-up phase only chooses the coefficients (elementary I controller until it ends, see StartupErrorNorm). The
+        // step whose error ends it is still decided by the I controller: PI's memory term (e_{n−1}/e_n)^(P/k) would compare
+        // its error with a start-up error orders of magnitude smaller and halve the step it just accepted.
+        bool elementary = StartupErrorNorm > 0 && FirstStep is null && !memory.PastStartup;
         memory.PastStartup |= !double.IsFinite(errorNorm) || errorNorm >= StartupErrorNorm || errorNorm > 1;
-        bool elementary = !memory.PastStartup;
         // The formula lives with the native prediction path (NodeDsl.Prediction), so both take the same steps.
         bool accept = NodeDsl.Prediction.PIStepControl.Decide(elementary ? 0 : ProportionalCoefficient, elementary ? 1 : IntegralCoefficient,
             Safety, MinFactor, MaxFactor, MaxStep, stepMagnitude, errorNorm, order, ref memory.PreviousErrorNorm, ref memory.PreviousRejected, out double next);

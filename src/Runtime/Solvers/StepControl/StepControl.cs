@@ -3,18 +3,24 @@ namespace NodeDsl.Runtime;
 /// <summary>
 /// Resolves the step control of a solve from its options, in one place: the user's
 /// <see cref="SolverOptions.StepSizeController"/>, or the <see cref="PIController"/> that the options' shorthand
-/// (<see cref="SolverOptions.RelativeTolerance"/>, <see cref="SolverOptions.MaxStep"/>, …) stands for. Everything that
+/// (<c>SolverOptions.RelativeTolerance</c>, <c>SolverOptions.MaxStep</c>, …) stands for. Everything that
 /// needs a tolerance, first step or step limit (the loop, Newton iterations of implicit methods, the adjoints' drift and
 /// replay checks, the backsolve's backward solve) reads it from here, so the controller is its one owner.
 /// </summary>
 internal static class StepControl
 {
-    /// <summary>The controller of an adaptive solve with <paramref name="options"/>.</summary>
-    public static IStepSizeController Adaptive(SolverOptions options) => options.StepSizeController ?? PIController.FromOptions(options);
+    /// <summary>
+    /// The controller of an adaptive solve with <paramref name="options"/>: the options' own, else the shorthand's
+    /// <see cref="PIController"/>, with the start-up phase of explicit Runge–Kutta methods when <paramref name="startupPhase"/>
+    /// (the native integrator runs only those, and calls this with the default).
+    /// </summary>
+    public static IStepSizeController Adaptive(SolverOptions options, bool startupPhase = true)
+        => options.StepSizeController
+           ?? (startupPhase ? PIController.FromOptions(options) with { StartupErrorNorm = PIController.DefaultStartupErrorNorm } : PIController.FromOptions(options));
 
     /// <summary>The controller of <paramref name="method"/>: adaptive, or the constant step of a fixed-step method.</summary>
     public static IStepSizeController For(OneStepMethod method, SolverOptions options)
-        => method.IsAdaptive ? Adaptive(options) : new ConstantStepController(options.StepSize!.Value);
+        => method.IsAdaptive ? Adaptive(options, method.StartsWithElementaryControl) : new ConstantStepController(options.StepSize!.Value);
 
     /// <summary>The solve's tolerances (also the Newton tolerance of implicit fixed-step methods).</summary>
     public static ErrorTolerance Tolerance(SolverOptions options) => Adaptive(options).Tolerance;

@@ -11,8 +11,8 @@ namespace NodeDsl.Runtime;
 /// The stage <c>k = f(t0 + h/2, y0 + h/2·k)</c> is solved by the batched simplified Newton iteration of the ESDIRK
 /// methods (matrix <c>I − h/2·J</c> with J at the explicit-midpoint predictor <c>y0 + h/2·f0</c>, factorised once per step;
 /// start value <c>f</c> at the predictor).
-/// The iteration stops at the accuracy set by <see cref="SolverOptions.RelativeTolerance"/> and
-/// <see cref="SolverOptions.AbsoluteTolerance"/>: the map is symplectic only up to that residual, so for long-time
+/// The iteration stops at the accuracy set by <c>SolverOptions.RelativeTolerance</c> and
+/// <c>SolverOptions.AbsoluteTolerance</c>: the map is symplectic only up to that residual, so for long-time
 /// energy behaviour set them well below the energy error you care about (e.g. 1e-10). A step whose iteration does not
 /// converge throws <see cref="NewtonConvergenceException"/> (take a smaller step).
 /// </remarks>
