@@ -24,6 +24,8 @@ public sealed class ExampleProgramTests
         ["HamiltonianChain"] = (typeof(HamiltonianChain.ChainCommandLine).Assembly, true),
         ["ParametrizedSurrogate"] = (typeof(ParametrizedSurrogate.SurrogateCommandLine).Assembly, true),
         ["AnchoredEnsembles"] = (typeof(AnchoredEnsembles.EnsembleCommandLine).Assembly, true),
+        ["OdeNetImages"] = (typeof(OdeNetImages.ImageCommandLine).Assembly, true),
+        ["EcgHeartbeats"] = (typeof(EcgHeartbeats.EcgCommandLine).Assembly, true),
         ["SurrogateExport"] = (typeof(SurrogateExport.ExportCommandLine).Assembly, true),
         ["SurrogateConsumer"] = (typeof(SurrogateConsumer.ConsumerCommandLine).Assembly, false),
         ["SecondOrder"] = (typeof(SecondOrder.SecondOrderCommandLine).Assembly, true),
