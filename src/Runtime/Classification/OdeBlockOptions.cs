@@ -15,7 +15,7 @@ public sealed record OdeBlockOptions
     public double StartTime { get; init; }
     /// <summary>End of the integration interval (the block's output is the state at this time).</summary>
     public double EndTime { get; init; } = 1.0;
-    /// <summary>The method; fixed-step methods need <see cref="SolverOptions.StepSize"/>.</summary>
+    /// <summary>The method; fixed-step methods need <c>SolverOptions.StepSize</c>.</summary>
     public IOdeSolver Solver { get; init; } = Solvers.Dopri5;
     /// <summary>Tolerances and step sizes of the solve.</summary>
     public SolverOptions SolverOptions { get; init; } = new() { RelativeTolerance = 1e-3, AbsoluteTolerance = 1e-3 };
