@@ -97,12 +97,14 @@ public sealed class ConvBlockGradientTests(ITestOutputHelper output)
         var model = Softplus();
         // softplus in place of ReLU: the same conv/group-norm/time-channel field with a continuous Jacobian. Backprop
         // through the solver and the backsolve adjoint both converge to the flow's gradient at the order of the
-        // tolerance, so their difference does too. Measured 4.1e-6 at 1e-4 and 6.4e-8 at 1e-6 (65×);
-        // bounds: 1e-6 at 1e-6 (16× margin) and ≥ 20× from 1e-4 to 1e-6 (an O(1) error in the adjoint would not shrink).
+        // tolerance, so their difference does too: a few tolerances. Measured with the PI.3.4 controller 4.1e-6 at 1e-4
+        // and 6.4e-8 at 1e-6; with the explicit methods' default controller (I-controller start-up) 3.8e-4 and 1.5e-6
+        // (260×). Bounds: 10·tol = 1e-5 at 1e-6 (the ReLU block is at 4.7e-3 there) and ≥ 20× from 1e-4 to 1e-6 (an
+        // O(1) error in the adjoint would not shrink).
         double Gap(double tol) => Relative(Gradient(model, tol, GradientMethod.Backsolve()).Gradient, Gradient(model, tol, GradientMethod.Direct).Gradient);
         double coarse = Gap(1e-4), fine = Gap(1e-6);
         output.WriteLine($"backsolve vs direct, softplus block: {coarse:E2} at 1e-4, {fine:E2} at 1e-6");
-        Assert.True(fine < 1e-6, $"backsolve vs direct at rtol = atol = 1e-6: {fine:E2}");
+        Assert.True(fine < 1e-5, $"backsolve vs direct at rtol = atol = 1e-6: {fine:E2}");
         Assert.True(coarse > 20 * fine, $"backsolve vs direct: {coarse:E2} at 1e-4 → {fine:E2} at 1e-6");
     }
 
