@@ -5,7 +5,8 @@ namespace NodeDsl.Runtime;
 /// <summary>
 /// Where <see cref="Backend.Auto"/> switches from the native kernels to TorchSharp on the CPU. Measured on one thread
 /// (bench: <c>backends crossover</c>; table in docs/backends.md): rk4 training iterations of the spiral model at batch 1,
-/// 20, 256 and 4096 × hidden width 50 and 256, native took 0.06–0.81 of TorchSharp's time everywhere. Beyond the measured
+/// 20, 256 and 4096 × hidden width 50 and 256, native took 0.05–0.61 of TorchSharp's time everywhere
+/// (quiet machine, 2026-11-30). Beyond the measured
 /// range (batch × widest layer above 4096 × 256) Auto leaves the solve to TorchSharp, whose GEMM uses every core.
 /// </summary>
 internal static class NativeCrossover
