@@ -1,5 +1,6 @@
 using System.Numerics;
 using NodeDsl.Numerics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NodeDsl.Runtime;
@@ -50,7 +51,7 @@ internal sealed class StiffKernelSystem<T> : IHostRates where T : unmanaged, IFl
         if (y.shape[0] != _rows)
             throw new InvalidOperationException($"The native stiff system was built for {_rows} rows but got {y.shape[0]}.");
         HostTensors.CopyTo(y, _y);
-        var time = t.numel() == 1 ? Times(t.item<double>()) : RowTimes(t);
+        var time = t.numel() == 1 ? Times(t.ToDouble()) : RowTimes(t);
         _kernel.Rates(time, _y, _theta, _inputs, _f, _workspace);
         return HostTensors.Write<T>(_f, _rows, _n);
     }

@@ -85,7 +85,7 @@ internal static class RatesJacobian
         HostTensors.CopyTo(y, values);
         var jacobian = new double[batch * n * n];
         var timeDerivative = withTime ? new double[batch * n] : [];
-        host.Jacobian(t.item<double>(), values, jacobian, timeDerivative);
+        host.Jacobian(t.ToDouble(), values, jacobian, timeDerivative);
         return (As(HostTensors.Write<double>(jacobian, batch, n, n), y.dtype), withTime ? As(HostTensors.Write<double>(timeDerivative, batch, n), y.dtype) : null);
 
         static Tensor As(Tensor x, ScalarType dtype) => x.dtype == dtype ? x : x.to(dtype);
