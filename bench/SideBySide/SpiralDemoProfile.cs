@@ -93,6 +93,20 @@ public static class SpiralDemoProfile
                 s.Ys.sub(ptarget).abs().mean().backward();
             }));
         }
+        foreach (long rows in new long[] { 20, 740, 1480 })
+        {
+            var y = torch.randn(rows, 2, dtype: dtype);
+            var a = torch.randn(rows, 2, dtype: dtype);
+            var tt = torch.tensor(0.0, dtype);
+            var list = new List<double>();
+            for (int round = 0; round < 5; round++) list.Add(Time(iterations, () => { using var ng = no_grad(); model.Vjp(tt, y, a); }));
+            var fl = new List<double>();
+            for (int round = 0; round < 5; round++) fl.Add(Time(iterations, () => { using var ng = no_grad(); model.Rates(tt, y); }));
+            var th = new List<double>();
+            var z = torch.randn(rows, 50, dtype: dtype);
+            for (int round = 0; round < 5; round++) th.Add(Time(iterations, () => { z.tanh(); }));
+            Console.WriteLine($"  rows {rows}: one Vjp {Median(list):F0} µs, one Rates (no graph) {Median(fl):F0} µs, one tanh [rows, 50] {Median(th):F1} µs");
+        }
         double gcPerIteration = (double)(GC.CollectionCount(0) - gcBefore) / totalIterations;
         double kbPerIteration = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / 1024.0 / totalIterations;
         Console.WriteLine($"{solverName} direct {dtypeName}, TorchSharp backend: µs per iteration, median (min) of 7 rounds of {iterations}");
