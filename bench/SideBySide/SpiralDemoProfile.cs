@@ -42,14 +42,18 @@ public static class SpiralDemoProfile
 
         var phases = new[] { "zero_grad", "Ode.Solve", "loss", "backward", "optimizer.step", "item", "whole iteration" };
         var parts = new[] { "37 rates, graph", "37 rates, no graph", "37 rates + backward", "solve, no graph", "solve + loss + backward" };
-        var phaseTimes = phases.ToDictionary(p => p, _ => new List<double>());
         var partTimes = parts.ToDictionary(p => p, _ => new List<double>());
         var clock = new Stopwatch();
         int gcBefore = GC.CollectionCount(0);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         int totalIterations = 0;
-        for (int round = 0; round < 7; round++)
+        // Even rounds: the model as it is (direct gradients through the stage adjoint); odd rounds: behind a plain
+        // IOdeSystem (autograd through every stage, as before it), so both are measured under the same load.
+        var plain = new SpiralDemoTraining.PlainSystem(model);
+        var byPath = new[] { phases.ToDictionary(p => p, _ => new List<double>()), phases.ToDictionary(p => p, _ => new List<double>()) };
+        for (int round = 0; round < 14; round++)
         {
+            IOdeSystem system = round % 2 == 0 ? model : plain;
             var sums = new double[phases.Length];
             for (int i = 0; i < iterations; i++)
             {
@@ -65,7 +69,7 @@ public static class SpiralDemoProfile
                 }
                 var first = Stopwatch.GetTimestamp();
                 optimizer.zero_grad(); Lap(0);
-                var solution = Ode.Solve(model, y0, batchTimes, solver, options, GradientMethod.Direct); Lap(1);
+                var solution = Ode.Solve(system, y0, batchTimes, solver, options, GradientMethod.Direct); Lap(1);
                 var l1 = solution.Ys.sub(target).abs().mean(); Lap(2);
                 l1.backward(); Lap(3);
                 optimizer.step(); Lap(4);
@@ -73,7 +77,8 @@ public static class SpiralDemoProfile
                 sums[6] += Stopwatch.GetElapsedTime(first, last).TotalMicroseconds;
                 totalIterations++;
             }
-            for (int p = 0; p < phases.Length; p++) phaseTimes[phases[p]].Add(sums[p] / iterations);
+            for (int p = 0; p < phases.Length; p++) byPath[round % 2][phases[p]].Add(sums[p] / iterations);
+            if (round % 2 == 1) continue;
 
             // The parts alone (no optimizer step, so the weights stay put within a round).
             var (py0, ptarget) = Batch(round);
@@ -110,7 +115,9 @@ public static class SpiralDemoProfile
         double gcPerIteration = (double)(GC.CollectionCount(0) - gcBefore) / totalIterations;
         double kbPerIteration = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / 1024.0 / totalIterations;
         Console.WriteLine($"{solverName} direct {dtypeName}, TorchSharp backend: µs per iteration, median (min) of 7 rounds of {iterations}");
-        foreach (var p in phases) Console.WriteLine($"  {p,-26} {Median(phaseTimes[p]),9:F0} ({phaseTimes[p].Min(),6:F0})");
+        Console.WriteLine($"  {"phase",-26} {"stage adjoint",16} {"autograd",16}");
+        foreach (var p in phases)
+            Console.WriteLine($"  {p,-26} {Median(byPath[0][p]),9:F0} ({byPath[0][p].Min(),5:F0}) {Median(byPath[1][p]),9:F0} ({byPath[1][p].Min(),5:F0})");
         foreach (var p in parts) Console.WriteLine($"  {p,-26} {Median(partTimes[p]),9:F0} ({partTimes[p].Min(),6:F0})");
         Console.WriteLine($"  gen-0 GCs per iteration {gcPerIteration:F3}; managed KB allocated per iteration (all phases and parts) {kbPerIteration:F1}");
     }

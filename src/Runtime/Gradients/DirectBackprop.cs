@@ -7,10 +7,10 @@ namespace NodeDsl.Runtime;
 /// and <c>backward()</c> differentiates the discrete solution exactly. The graph holds every stage of every step.
 /// </summary>
 /// <remarks>
-/// When the system's VJP may stand in for autograd and its rows stack (<see cref="IStageVjp"/>: generated models without
-/// custom modules, inputs or time offsets), the state is small and the solver records its stages (explicit Runge–Kutta in
-/// batch mode), the same gradient comes from one autograd node per solve whose backward is the discrete adjoint of the
-/// steps (<see cref="StageAdjoint"/>): no graph of the stages, two VJP calls on the stacked stages per block of steps.
+/// When the system lists its parameters and its rows stack (<see cref="IStageVjp"/>: generated models without custom
+/// modules, inputs or time offsets), the state is small and the solver records its stages (explicit Runge–Kutta in batch
+/// mode), the same gradient comes from one autograd node per solve whose backward is the discrete adjoint of the steps
+/// (<see cref="StageAdjoint"/>): no graph of every stage, but one of all stages stacked, per block of steps.
 /// </remarks>
 internal sealed class DirectBackprop : GradientMethod
 {

@@ -6,13 +6,15 @@ namespace NodeDsl.Runtime;
 /// <summary>
 /// Direct backpropagation through an explicit Runge–Kutta solve as one autograd node: the forward pass solves without a
 /// graph and records every accepted step's stage states (<see cref="StageTape"/>); the backward pass is the exact discrete
-/// adjoint of those steps, so autograd walks one node instead of ~8 per stage. The system's <see cref="IRatesVjp.Vjp"/> is
-/// called twice per block of steps, on all the block's stage points stacked into one batch: once with unit cotangents for
-/// every point's Jacobian <c>∂f/∂y</c> (n × n per row; small states only), through which the sweep pulls each stage's
-/// cotangent with one batched matrix–vector product, and once with the stage cotangents for the parameter gradient. Per
-/// stage that is ~3 small tensor ops instead of autograd's ~12 kernels of the stage's graph, or the ~25 of one VJP call.
-/// The gradient is the one autograd computes through the steps (step sizes and accept/reject decisions are constants, as
-/// in autograd), up to the order of floating-point sums.
+/// adjoint of those steps. Per block of steps it evaluates the rates once with a graph on all the block's stage points
+/// stacked into one batch, takes every point's Jacobian <c>∂f/∂y</c> (n × n per row; small states only) from n backward
+/// passes of that one graph, sweeps the stages backwards with one batched matrix–vector product per stage, and gets the
+/// parameter gradient from one more backward pass with all stage cotangents at once. So the per-stage work of autograd
+/// through the steps (a ~6-node graph per evaluation in the forward pass, ~12 small kernels per stage in the backward pass,
+/// the parameter products among them) becomes a few large operations per block plus ~3 small ones per stage: the spiral
+/// demo's rk4 training iteration takes ~40 % less time (bench/README.md). The gradient is the one autograd computes
+/// through the steps (step sizes and accept/reject decisions are constants, as in autograd), up to the order of
+/// floating-point sums.
 /// </summary>
 /// <remarks>
 /// <para>For a step <c>Y_i = y_n + h Σ_{j&lt;i} a_ij k_j</c>, <c>k_i = f(t_n + c_i h, Y_i)</c>, <c>y_{n+1} = y_n + h Σ b_j k_j</c>
@@ -21,8 +23,8 @@ namespace NodeDsl.Runtime;
 /// <c>ȳ_n = ȳ_{n+1} + Σ_i Ȳ_i</c> (Hairer, Lubich &amp; Wanner; Sandu 2006, "On the properties of Runge–Kutta discrete
 /// adjoints").</para>
 /// <para>Stage 0 is <c>f(t_n, y_n)</c>, which the step loop evaluates once per accepted step; for a first-same-as-last
-/// method it is the previous step's last stage (the same point), so its cotangent is carried into that stage's VJP instead
-/// of paying a second one. The cubic Hermite output of a step reads <c>f(t_n, y_n)</c> and <c>f(t_{n+1}, y_{n+1})</c>, so
+/// method it is the previous step's last stage (the same point), so its cotangent is carried into that stage instead of
+/// being pulled twice. The cubic Hermite output of a step reads <c>f(t_n, y_n)</c> and <c>f(t_{n+1}, y_{n+1})</c>, so
 /// every output's cotangent is distributed onto states, rates and stages before the reverse sweep.</para>
 /// <para>Used by <see cref="DirectBackprop"/> when <see cref="Applies"/> (the system declares <see cref="IStageVjp"/> with rows
 /// that stack, a state of at most <see cref="MaxStates"/> components, a solver that records its stages:
@@ -32,8 +34,8 @@ namespace NodeDsl.Runtime;
 internal static class StageAdjoint
 {
     /// <summary>
-    /// True when direct backprop of this solve can run as the discrete adjoint of the recorded stages: a system whose
-    /// VJP may stand in for autograd and whose rows stack (<see cref="IStageVjp"/>), a state of at most
+    /// True when direct backprop of this solve can run as the discrete adjoint of the recorded stages: a system that lists
+    /// its parameters (<see cref="IRatesVjp.Parameters"/>) and whose rows stack (<see cref="IStageVjp"/>), a state of at most
     /// <see cref="MaxStates"/> components, and a solver that records its stages (explicit Runge–Kutta in batch mode).
     /// </summary>
     public static bool Applies(IOdeSystem system, Tensor y0, IOdeSolver solver, SolverOptions options)
@@ -41,8 +43,10 @@ internal static class StageAdjoint
            && solver is IStepLoopSolver loop && loop.StageTableau(options) is not null;
 
     /// <summary>
-    /// The largest state the stage adjoint takes: it forms every stage's n × n Jacobian from n VJPs, which pays off against
-    /// autograd's per-stage graph while n is small (the spiral's n = 2 halves the iteration); wide states keep autograd.
+    /// The largest state the stage adjoint takes: it forms every stage point's n × n Jacobian (n backward passes over the
+    /// stacked points, n² values per row), which pays off against autograd's per-stage graph while n is small (n = 2 on
+    /// the spiral: ~40 % less time per iteration); wider states keep autograd through the steps. 8 is a judgement, not a
+    /// measured crossover.
     /// </summary>
     public const int MaxStates = 8;
 
@@ -51,7 +55,7 @@ internal static class StageAdjoint
     {
         var vjp = (IRatesVjp)system;
         var parameters = vjp.Parameters;
-        var context = new Context(system, vjp, solver, options, SolveArguments.HostTimes(ts), new BackwardSite("direct gradient", 3 + parameters.Count));
+        var context = new Context(system, solver, options, SolveArguments.HostTimes(ts), new BackwardSite("direct gradient", 3 + parameters.Count));
         var inputs = new List<object>(3 + parameters.Count) { context, BackwardGuard.Signal(y0), y0 };
         inputs.AddRange(parameters);
         try
@@ -66,7 +70,7 @@ internal static class StageAdjoint
         }
     }
 
-    internal sealed record Context(IOdeSystem System, IRatesVjp Vjp, IStepLoopSolver Solver, SolverOptions Options, double[] Times, BackwardSite Site)
+    internal sealed record Context(IOdeSystem System, IStepLoopSolver Solver, SolverOptions Options, double[] Times, BackwardSite Site)
     {
         public SolverStats? ForwardStats { get; set; }
         public StageTape? Tape { get; set; }
@@ -109,7 +113,7 @@ internal static class StageAdjoint
                 using (var noGrad = no_grad())
                 {
                     var states = c.Tape!.Saved(ctx.get_saved_variables());
-                    dy0 = Sweep(c.Vjp, c.Tape, states, grads[0], parameters, dParams).MoveToOuterDisposeScope();
+                    dy0 = Sweep(c.System, c.Tape, states, grads[0], parameters, dParams).MoveToOuterDisposeScope();
                 }
                 var result = new List<Tensor> { null!, null!, dy0 };
                 result.AddRange(dParams.Select(g => g!));
@@ -120,16 +124,15 @@ internal static class StageAdjoint
 
     /// <summary>
     /// The reverse sweep over the recorded steps; returns ∂L/∂y0 and fills <paramref name="dParams"/> (outside any dispose
-    /// scope). It runs over blocks of steps from the last: per block, one VJP call on all its stage points stacked gives
-    /// their Jacobians (<see cref="Block"/>), the sweep through the block's stages is one batched matrix–vector product per
-    /// stage, and one more VJP call on the stacked points with their stage cotangents gives the block's <c>θ̄</c>.
+    /// scope). It runs over blocks of steps from the last: per block, one rates evaluation on all its stage points stacked
+    /// gives their Jacobians (<see cref="Block"/>), the sweep through the block's stages is one batched matrix–vector product
+    /// per stage, and one backward pass of the stacked evaluation with the stage cotangents gives the block's <c>θ̄</c>.
     /// </summary>
-    static Tensor Sweep(IRatesVjp vjp, StageTape tape, StageTape.States states, Tensor g, Tensor[] parameters, Tensor?[] dParams)
+    static Tensor Sweep(IOdeSystem system, StageTape tape, StageTape.States states, Tensor g, Tensor[] parameters, Tensor?[] dParams)
     {
         var tab = tape.Tableau;
         int s = tab.Stages, steps = tape.Count;
         bool fsal = tab.IsFsal;
-        var active = parameters.Select(p => p.requires_grad).ToArray();
         var cot = Cotangents.Distribute(tape, g, s);
         var y0 = states.State(0);
         long batch = y0.shape[0], n = y0.shape[1];
@@ -144,7 +147,7 @@ internal static class StageAdjoint
             using var blockScope = NewDisposeScope();
             // f(t_N, y_N) read only by the last step's Hermite output (not first same as last) is one more point.
             bool endPoint = last == steps && !fsal && fBar is not null;
-            var block = Block.Create(vjp, tape, states, first, last, endPoint);
+            var block = Block.Create(system, tape, states, first, last, endPoint);
             if (endPoint)
             {
                 yBar = Accumulate(yBar, block.Pull(block.EndPoint, fBar!), 1);
@@ -177,16 +180,16 @@ internal static class StageAdjoint
                 fBar = fsal ? kBar[0] : null;
                 yBar = y0Bar;
             }
-            block.AddParameterGradients(active, dParams);
+            block.AddParameterGradients(parameters, dParams);
             yBar = KeepOutside(yBar, blockScope);
             fBar = KeepOutside(fBar, blockScope);
         }
         return Accumulate(yBar, cot.Y[0], 1) ?? zeros_like(y0);
     }
 
-    // Rows of a block's Jacobian VJP call (n copies of batch rows per stage point): 2^16, so its network activations stay
-    // a few MB and its Jacobians (rows × n values) at most 4 MB in float64. The spiral's rk4 windows (2 × 37 points × 20
-    // rows = 1 480) fit in one block.
+    // A block's rows × n (stage points × batch × n): at most 2^16, so its graph's activations stay a few MB and its
+    // Jacobians (rows × n values) at most 512 KB in float64. The spiral's rk4 windows (37 points × 20 rows × 2 = 1 480)
+    // fit in one block.
     const long MaxBlockRows = 1L << 16;
 
     /// <summary>Tests set a smaller block (rows per Jacobian call) on their thread to cross block boundaries; 0: the default.</summary>
@@ -198,28 +201,27 @@ internal static class StageAdjoint
 
     /// <summary>
     /// The stage points of steps <c>[first, last)</c> stacked into one batch (point <c>m·s + i</c> is stage i of step
-    /// <c>first + m</c>; stage 0 is the step's start state; then the end state when asked): the Jacobians
-    /// <c>∂f/∂y</c> of every row at every point from one VJP call on n stacked copies with unit cotangents (row j of each
-    /// Jacobian from <c>a = e_j</c>), the stage cotangents the sweep pulls through them, and the parameter gradient
-    /// <c>Σ_points k̄ᵀ∂f/∂θ</c> from one VJP call with those cotangents (a VJP sums its parameter products over the rows).
-    /// Exact: the same derivatives as one VJP per stage, summed in another order. Needs rates whose rows are independent
-    /// (<see cref="IStageVjp.RowsStack"/>).
+    /// <c>first + m</c>; stage 0 is the step's start state; then the end state when asked), evaluated once with a graph:
+    /// the Jacobians <c>∂f/∂y</c> of every row at every point from n backward passes of it (row j of each Jacobian from the
+    /// cotangent <c>e_j</c> on every row), the stage cotangents the sweep pulls through them, and the parameter gradient
+    /// <c>Σ_points k̄ᵀ∂f/∂θ</c> from one last backward pass with those cotangents (autograd sums the parameter products over
+    /// the rows). Exact: the same derivatives as autograd through each stage, summed in another order. Needs rates whose
+    /// rows are independent (<see cref="IStageVjp.RowsStack"/>).
     /// </summary>
     sealed class Block
     {
-        readonly IRatesVjp _vjp;
-        readonly Tensor _t, _y;
+        readonly Tensor _y, _f;
         readonly Tensor[] _jacobians;
         readonly Tensor?[] _cotangents;
         readonly int _first, _stages;
 
-        Block(IRatesVjp vjp, Tensor t, Tensor y, Tensor[] jacobians, int first, int stages)
+        Block(Tensor y, Tensor f, Tensor[] jacobians, int first, int stages)
         {
-            (_vjp, _t, _y, _jacobians, _first, _stages) = (vjp, t, y, jacobians, first, stages);
+            (_y, _f, _jacobians, _first, _stages) = (y, f, jacobians, first, stages);
             _cotangents = new Tensor?[jacobians.Length];
         }
 
-        public static Block Create(IRatesVjp vjp, StageTape tape, StageTape.States states, int first, int last, bool endPoint)
+        public static Block Create(IOdeSystem system, StageTape tape, StageTape.States states, int first, int last, bool endPoint)
         {
             var tab = tape.Tableau;
             int s = tab.Stages, points = (last - first) * s + (endPoint ? 1 : 0);
@@ -239,15 +241,22 @@ internal static class StageAdjoint
                 ys[^1] = states.State(last);
                 Array.Fill(times, tape.T0(last - 1) + tape.H(last - 1), (int)((points - 1) * batch), (int)batch);
             }
-            var y = cat(ys);
-            var t = tensor(times, new long[] { points * batch, 1 }, y0.dtype, y0.device);
-            // Row j of every Jacobian: the VJP with a = e_j on the j-th copy of the stacked points.
             long rows = points * batch;
-            var unit = eye(n, dtype: y0.dtype, device: y0.device).unsqueeze(1).expand(n, rows, n).reshape(n * rows, n);
-            var jacobianRows = vjp.Vjp(n == 1 ? t : t.repeat(n, 1), n == 1 ? y : y.repeat(n, 1), unit).VjpY;
-            // [n (row j), points, batch, n] → [points, batch, n, n]: J[p][b][j][:] = ∂f_j/∂y at point p, row b.
-            var jacobians = jacobianRows.view(n, points, batch, n).permute(1, 2, 0, 3).contiguous().unbind(0);
-            return new Block(vjp, t, y, jacobians, first, s);
+            var y = cat(ys).requires_grad_(true);
+            var t = tensor(times, new long[] { rows, 1 }, y0.dtype, y0.device);
+            Tensor f;
+            using (enable_grad()) f = system.Rates(t, y);
+            // Row j of every Jacobian: the gradient of Σ f_j with respect to the stacked states (rows are independent).
+            var jacobianRows = new Tensor[n];
+            for (int j = 0; j < n; j++)
+            {
+                var unit = zeros(new long[] { rows, n }, y0.dtype, y0.device);
+                unit.select(1, j).fill_(ScalarOps.One);
+                jacobianRows[j] = autograd.grad([f], [y], [unit], retain_graph: true)[0];
+            }
+            // [points·batch, n (row j), n] → [points, batch, n, n]: J[p][b][j][:] = ∂f_j/∂y at point p, row b.
+            var jacobians = stack(jacobianRows, 1).view(points, batch, n, n).unbind(0);
+            return new Block(y, f, jacobians, first, s);
         }
 
         /// <summary>The point of stage <paramref name="stage"/> of step <paramref name="step"/>.</summary>
@@ -263,19 +272,20 @@ internal static class StageAdjoint
             return k.unsqueeze(1).bmm(_jacobians[point]).squeeze(1);
         }
 
-        /// <summary>Adds <c>Σ_points k̄ᵀ∂f/∂θ</c> into <paramref name="dParams"/> (outside every dispose scope).</summary>
-        public void AddParameterGradients(bool[] active, Tensor?[] dParams)
+        /// <summary>Adds <c>Σ_points k̄ᵀ∂f/∂θ</c> into <paramref name="dParams"/> (outside every dispose scope) and frees the graph.</summary>
+        public void AddParameterGradients(Tensor[] parameters, Tensor?[] dParams)
         {
-            if (!active.Any(a => a)) return;
+            var wanted = Enumerable.Range(0, parameters.Length).Where(p => parameters[p].requires_grad).ToArray();
+            if (wanted.Length == 0) return;
             Tensor? zero = null;
             var k = cat(_cotangents.Select(c => c ?? (zero ??= zeros_like(_jacobians[0].select(2, 0)))).ToArray());
-            var r = _vjp.Vjp(_t, _y, k);
-            for (int p = 0; p < dParams.Length; p++)
+            var grads = autograd.grad([_f], wanted.Select(p => parameters[p]).ToArray(), [k], allow_unused: true);
+            for (int w = 0; w < wanted.Length; w++)
             {
-                if (!active[p] || r.VjpParams[p] is not { } gp) continue;
+                int p = wanted[w];
+                if (grads[w] is not { IsInvalid: false } gp) continue;
                 if (dParams[p] is { } sum) sum.add_(gp);
-                // A copy of our own: the VJP's result may share storage with its inputs (x' = y).
-                else dParams[p] = gp.clone().DetachFromDisposeScope();
+                else dParams[p] = gp.DetachFromDisposeScope();
             }
         }
     }

@@ -13,26 +13,27 @@ namespace NodeDsl.Runtime.Tests.Gradients;
 public class StageAdjointTests
 {
     /// <summary>
-    /// <see cref="CubicMlpOde"/> with a VJP by autograd, declaring <see cref="IStageVjp"/>; counts its VJP calls. Its
-    /// parameters are the module's, which is everything its rates read.
+    /// <see cref="CubicMlpOde"/> with a VJP by autograd, declaring <see cref="IStageVjp"/>; counts its rates evaluations on
+    /// stacked stage points (more rows than the problem's batch of 3). Its parameters are the module's, which is everything
+    /// its rates read.
     /// </summary>
     sealed class StageVjpOde(CubicMlpOde inner, bool rowsStack = true) : IOdeSystem, IRatesVjp, IStageVjp
     {
         readonly AutogradRatesVjp vjp = AutogradRatesVjp.For(inner);
 
-        public int VjpCalls { get; private set; }
+        public int StackedEvaluations { get; private set; }
 
         public bool RowsStack => rowsStack;
 
-        public Tensor Rates(Tensor t, Tensor y) => inner.Rates(t, y);
+        public Tensor Rates(Tensor t, Tensor y)
+        {
+            if (y.shape[0] > 3) StackedEvaluations++;
+            return inner.Rates(t, y);
+        }
 
         public IReadOnlyList<Tensor> Parameters => vjp.Parameters;
 
-        public RatesVjpResult Vjp(Tensor t, Tensor y, Tensor a, bool withTime = false)
-        {
-            VjpCalls++;
-            return vjp.Vjp(t, y, a, withTime);
-        }
+        public RatesVjpResult Vjp(Tensor t, Tensor y, Tensor a, bool withTime = false) => vjp.Vjp(t, y, a, withTime);
     }
 
     public static TheoryData<string, double> Methods => new()
@@ -111,24 +112,24 @@ public class StageAdjointTests
     [InlineData("rk4", 0.03)]
     [InlineData("rk4", 0.25)]
     [InlineData("dopri5", 0)]
-    public void BlocksOfStepsGiveTheSameGradientWithTwoVjpCallsEach(string method, double step)
+    public void BlocksOfStepsGiveTheSameGradientWithOneStackedEvaluationEach(string method, double step)
     {
-        // One block (the default size) against blocks of two steps (BlockRowsOverride: rows of one Jacobian call = steps ×
-        // stages × batch × n, so 2 × s × 3 × 2): the cotangents that cross a block boundary (ȳ, and a first-same-as-last
-        // method's stage-0 cotangent) must carry over. Each block costs two VJP calls (Jacobians, then θ̄), whatever its
-        // length. Same 1e-12 as above: only the order of the parameter sums differs.
+        // One block (the default size) against blocks of two steps (BlockRowsOverride: rows of one block = steps × stages ×
+        // batch × n, so 2 × s × 3 × 2): the cotangents that cross a block boundary (ȳ, and a first-same-as-last method's
+        // stage-0 cotangent) must carry over. Each block evaluates the rates once, on all its stage points stacked, whatever
+        // its length. Same 1e-12 as above: only the order of the parameter sums differs.
         var p = Create();
         var (solver, options) = Setup(method, step);
         var whole = new StageVjpOde(p.Net);
         var viaWhole = Gradients(p, whole, solver, options, withTimes: true, out var stats);
-        Assert.Equal(2, whole.VjpCalls);
+        Assert.Equal(1, whole.StackedEvaluations);
         var blocked = new StageVjpOde(p.Net);
         int stages = ((ExplicitRungeKutta)((OneStepSolver)solver).Method).Tableau.Stages;
         StageAdjoint.BlockRowsOverride = 2 * stages * 3 * 2;
         Tensor[] viaBlocks;
         try { viaBlocks = Gradients(p, blocked, solver, options, withTimes: true, out _); }
         finally { StageAdjoint.BlockRowsOverride = 0; }
-        Assert.Equal(2 * ((stats.AcceptedSteps + 1) / 2), blocked.VjpCalls);
+        Assert.Equal((stats.AcceptedSteps + 1) / 2, blocked.StackedEvaluations);
         for (int i = 0; i < viaWhole.Length; i++)
         {
             double norm = viaWhole[i].norm().item<double>();
@@ -141,15 +142,16 @@ public class StageAdjointTests
     [Fact]
     public void WideStatesAndRowsThatDoNotStackKeepAutograd()
     {
-        // The Jacobians cost n VJP rows per stage point, so states wider than MaxStates stay on autograd; so do systems
-        // whose rows must not be stacked (e.g. a module mixing rows, or per-trajectory inputs).
+        // The sweep forms an n × n Jacobian per row and stage point (n backward passes), so states wider than MaxStates stay
+        // on autograd through the steps; so do systems whose rows must not be stacked (a module mixing rows, per-trajectory
+        // inputs).
         var p = Create();
         var (solver, options) = Setup("rk4", 0.03);
         var wide = zeros(3, StageAdjoint.MaxStates + 1, dtype: float64);
         Assert.False(StageAdjoint.Applies(new StageVjpOde(p.Net), wide, solver, options));
         var system = new StageVjpOde(p.Net, rowsStack: false);
         Gradients(p, system, solver, options, withTimes: false, out _);
-        Assert.Equal(0, system.VjpCalls);
+        Assert.Equal(0, system.StackedEvaluations);
     }
 
     [Theory]
