@@ -106,6 +106,12 @@ internal static class StageAdjoint
             var c = (Context)ctx.get_data("c");
             return BackwardGuard.Run(c.Site, grads, () =>
             {
+                // Grad mode is on in a backward pass only under create_graph: a gradient of the gradient was asked for.
+                if (is_grad_enabled())
+                    throw new InvalidOperationException(
+                        "A direct gradient of this solve ran as the discrete adjoint of its stages (StageAdjoint), whose backward " +
+                        "pass is not differentiable, but the backward pass was asked to create a graph (create_graph: true). For " +
+                        "higher-order gradients solve AutogradRatesVjp.For(model) instead of the model: autograd then records every step.");
                 var parameters = c.Parameters;
                 var dParams = new Tensor?[parameters.Length];
                 Tensor dy0;
@@ -247,12 +253,19 @@ internal static class StageAdjoint
             Tensor f;
             using (enable_grad()) f = system.Rates(t, y);
             // Row j of every Jacobian: the gradient of Σ f_j with respect to the stacked states (rows are independent).
+            // (TorchSharp's autograd.grad does not turn libtorch's errors into exceptions: ask only what the graph has.)
             var jacobianRows = new Tensor[n];
             for (int j = 0; j < n; j++)
             {
-                var unit = zeros(new long[] { rows, n }, y0.dtype, y0.device);
-                unit.select(1, j).fill_(ScalarOps.One);
-                jacobianRows[j] = autograd.grad([f], [y], [unit], retain_graph: true)[0];
+                Tensor? row = null;
+                if (f.requires_grad)
+                {
+                    var unit = zeros(new long[] { rows, n }, y0.dtype, y0.device);
+                    unit.select(1, j).fill_(ScalarOps.One);
+                    row = autograd.grad([f], [y], [unit], retain_graph: true, allow_unused: true)[0];
+                }
+                // f does not depend on y (nor, for f without a graph, on anything): that row of the Jacobian is zero.
+                jacobianRows[j] = row is { IsInvalid: false } ? row : zeros(new long[] { rows, n }, y0.dtype, y0.device);
             }
             // [points·batch, n (row j), n] → [points, batch, n, n]: J[p][b][j][:] = ∂f_j/∂y at point p, row b.
             var jacobians = stack(jacobianRows, 1).view(points, batch, n, n).unbind(0);
@@ -276,7 +289,8 @@ internal static class StageAdjoint
         public void AddParameterGradients(Tensor[] parameters, Tensor?[] dParams)
         {
             var wanted = Enumerable.Range(0, parameters.Length).Where(p => parameters[p].requires_grad).ToArray();
-            if (wanted.Length == 0) return;
+            // Rates without a graph depend on no parameter: every θ̄ of this block is zero.
+            if (wanted.Length == 0 || !_f.requires_grad) return;
             Tensor? zero = null;
             var k = cat(_cotangents.Select(c => c ?? (zero ??= zeros_like(_jacobians[0].select(2, 0)))).ToArray());
             var grads = autograd.grad([_f], wanted.Select(p => parameters[p]).ToArray(), [k], allow_unused: true);

@@ -154,6 +154,22 @@ public class StageAdjointTests
         Assert.Equal(0, system.StackedEvaluations);
     }
 
+    [Fact]
+    public void AGradientOfTheGradientThrowsNamingTheRemedy()
+    {
+        // The stage adjoint's backward is not differentiable: create_graph must fail loudly, not return a gradient whose own
+        // derivative is silently zero; the remedy the message names (autograd through the steps) must work.
+        var p = Create();
+        var (solver, options) = Setup("rk4", 0.03);
+        var solution = Ode.Solve(new StageVjpOde(p.Net), p.Y0, p.Ts, solver, options, GradientMethod.Direct);
+        var failure = Assert.ThrowsAny<Exception>(() => BackwardPass.Grad([p.Loss(solution.Ys)], [p.Y0], createGraph: true));
+        Assert.Contains("create_graph", failure.Message);
+        Assert.Contains("AutogradRatesVjp.For", failure.Message);
+        var remedy = Ode.Solve(AutogradRatesVjp.For(p.Net), p.Y0, p.Ts, solver, options, GradientMethod.Direct);
+        var g = autograd.grad([p.Loss(remedy.Ys)], [p.Y0], create_graph: true)[0];
+        Assert.True(g.requires_grad);
+    }
+
     [Theory]
     [InlineData("rk4", 0.03)]
     [InlineData("dopri5", 0)]
