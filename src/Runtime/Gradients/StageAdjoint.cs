@@ -134,12 +134,13 @@ internal static class StageAdjoint
     /// gives their Jacobians (<see cref="Block"/>), the sweep through the block's stages is one batched matrix–vector product
     /// per stage, and one backward pass of the stacked evaluation with the stage cotangents gives the block's <c>θ̄</c>.
     /// </summary>
-    static Tensor Sweep(IOdeSystem system, StageTape tape, StageTape.States states, Tensor g, Tensor[] parameters, Tensor?[] dParams)
+    static Tensor Sweep(IOdeSystem system, StageTape tape, StageTape.RecordedStates states, Tensor g, Tensor[] parameters, Tensor?[] dParams)
     {
         var tab = tape.Tableau;
         int s = tab.Stages, steps = tape.Count;
         bool fsal = tab.IsFsal;
-        var cot = Cotangents.Distribute(tape, g, s);
+        // Every cotangent of the sweep is [batch, 1, n], the row-vector shape of the stage pull k̄ᵀJ (one bmm per stage).
+        var cot = Cotangents.Distribute(tape, g.unsqueeze(2), s);
         var y0 = states.State(0);
         long batch = y0.shape[0], n = y0.shape[1];
         long blockRows = BlockRowsOverride > 0 ? BlockRowsOverride : MaxBlockRows;
@@ -190,7 +191,7 @@ internal static class StageAdjoint
             yBar = KeepOutside(yBar, blockScope);
             fBar = KeepOutside(fBar, blockScope);
         }
-        return Accumulate(yBar, cot.Y[0], 1) ?? zeros_like(y0);
+        return Accumulate(yBar, cot.Y[0], 1)?.squeeze(1) ?? zeros_like(y0);
     }
 
     // A block's rows × n (stage points × batch × n): at most 2^16, so its graph's activations stay a few MB and its
@@ -227,7 +228,7 @@ internal static class StageAdjoint
             _cotangents = new Tensor?[jacobians.Length];
         }
 
-        public static Block Create(IOdeSystem system, StageTape tape, StageTape.States states, int first, int last, bool endPoint)
+        public static Block Create(IOdeSystem system, StageTape tape, StageTape.RecordedStates states, int first, int last, bool endPoint)
         {
             var tab = tape.Tableau;
             int s = tab.Stages, points = (last - first) * s + (endPoint ? 1 : 0);
@@ -278,11 +279,11 @@ internal static class StageAdjoint
         /// <summary>The end state's point (only when the block was created with it).</summary>
         public int EndPoint => _jacobians.Length - 1;
 
-        /// <summary><c>k̄ᵀ∂f/∂y</c> at <paramref name="point"/>; remembers <paramref name="k"/> for the parameter gradient.</summary>
+        /// <summary><c>k̄ᵀ∂f/∂y</c> at <paramref name="point"/> (<paramref name="k"/> and the result <c>[batch, 1, n]</c>); remembers <paramref name="k"/> for the parameter gradient.</summary>
         public Tensor Pull(int point, Tensor k)
         {
             _cotangents[point] = k;
-            return k.unsqueeze(1).bmm(_jacobians[point]).squeeze(1);
+            return k.bmm(_jacobians[point]);
         }
 
         /// <summary>Adds <c>Σ_points k̄ᵀ∂f/∂θ</c> into <paramref name="dParams"/> (outside every dispose scope) and frees the graph.</summary>
@@ -292,7 +293,7 @@ internal static class StageAdjoint
             // Rates without a graph depend on no parameter: every θ̄ of this block is zero.
             if (wanted.Length == 0 || !_f.requires_grad) return;
             Tensor? zero = null;
-            var k = cat(_cotangents.Select(c => c ?? (zero ??= zeros_like(_jacobians[0].select(2, 0)))).ToArray());
+            var k = cat(_cotangents.Select(c => c ?? (zero ??= zeros_like(_jacobians[0].narrow(1, 0, 1)))).ToArray()).view(_y.shape);
             var grads = autograd.grad([_f], wanted.Select(p => parameters[p]).ToArray(), [k], allow_unused: true);
             for (int w = 0; w < wanted.Length; w++)
             {

@@ -50,10 +50,10 @@ internal sealed class StageTape(ButcherTableau tableau, int outputs) : StepObser
     }
 
     /// <summary>The recorded states read back from a list in <see cref="Export"/>'s order (e.g. autograd's saved variables).</summary>
-    public States Saved(List<Tensor> exported) => new(exported, Count, Tableau.Stages);
+    public RecordedStates Saved(List<Tensor> exported) => new(exported, Count, Tableau.Stages);
 
     /// <summary>The states of the recorded steps, in a list laid out by <see cref="Export"/>.</summary>
-    public readonly struct States(List<Tensor> all, int steps, int stages)
+    public readonly struct RecordedStates(List<Tensor> all, int steps, int stages)
     {
         /// <summary>The state <c>y_n</c> after n steps (<c>y0</c> for n = 0).</summary>
         public Tensor State(int n) => all[n];
