@@ -29,7 +29,8 @@ namespace NodeDsl.Runtime;
 /// <para>Used by <see cref="DirectBackprop"/> when <see cref="Applies"/> (the system declares <see cref="IStageVjp"/> with rows
 /// that stack, a state of at most <see cref="MaxStates"/> components, a solver that records its stages:
 /// <see cref="IStepLoopSolver.StageTableau"/>); otherwise autograd records the steps. Like autograd's own nodes of a
-/// first-order pass, the backward is not itself differentiable (no <c>create_graph</c>).</para>
+/// first-order pass, the sweep is not itself differentiable: a <c>create_graph</c> backward recomputes the solve with
+/// autograd through the steps and differentiates that (<see cref="DifferentiableBackward"/>).</para>
 /// </remarks>
 internal static class StageAdjoint
 {
@@ -39,8 +40,22 @@ internal static class StageAdjoint
     /// <see cref="MaxStates"/> components, and a solver that records its stages (explicit Runge–Kutta in batch mode).
     /// </summary>
     public static bool Applies(IOdeSystem system, Tensor y0, IOdeSolver solver, SolverOptions options)
-        => system is IStageVjp { RowsStack: true } and IRatesVjp && y0.dim() == 2 && y0.shape[1] <= MaxStates
+        => system is IStageVjp { RowsStack: true } and IRatesVjp vjp && y0.dim() == 2 && y0.shape[1] <= MaxStates
+           && y0.shape[0] * WidestLayer(vjp.Parameters) <= MaxRowsTimesWidth
            && solver is IStepLoopSolver loop && loop.StageTableau(options) is not null;
+
+    /// <summary>
+    /// The largest batch × widest layer the stage adjoint takes. It evaluates the network on every stage point twice (the
+    /// forward solve without a graph, then the stacked evaluation with one) and walks the stacked graph n + 1 times, so it
+    /// wins only while per-op overhead, not arithmetic, dominates. Measured (bench <c>backends crossover</c>, TorchSharp
+    /// column, rk4 direct, one thread, 2026-11-30, both builds at load ~4): 0.24–0.52 of autograd's time at batch 1 and 20
+    /// × width 50 and 256 (20 × 256 = 5 120), but 1.8× at 256 × 50, 2.2× at 256 × 256 and 4096 × 50, 2.8× at 4096 × 256.
+    /// </summary>
+    public const long MaxRowsTimesWidth = 20 * 256;
+
+    // The widest layer: the largest output count of a weight matrix ([out, in]); 1 for a model without networks.
+    static long WidestLayer(IReadOnlyList<Tensor> parameters)
+        => parameters.Where(p => p.dim() == 2).Select(p => p.shape[0]).DefaultIfEmpty(1).Max();
 
     /// <summary>
     /// The largest state the stage adjoint takes: it forms every stage point's n × n Jacobian (n backward passes over the
@@ -97,7 +112,8 @@ internal static class StageAdjoint
             var solution = c.Solver.IntegrateRecordingStages(c.System, y0, tensor(c.Times, y0.dtype, y0.device), c.Options, tape);
             c.ForwardStats = solution.Stats;
             ctx.save_data("c", c);
-            ctx.save_for_backward(tape.Export(y0));
+            // The input y0 itself (not the detached copy): a create_graph backward recomputes the solve from it.
+            ctx.save_for_backward(tape.Export((Tensor)vars[2]));
             return [solution.Ys];
         }
 
@@ -107,11 +123,7 @@ internal static class StageAdjoint
             return BackwardGuard.Run(c.Site, grads, () =>
             {
                 // Grad mode is on in a backward pass only under create_graph: a gradient of the gradient was asked for.
-                if (is_grad_enabled())
-                    throw new InvalidOperationException(
-                        "A direct gradient of this solve ran as the discrete adjoint of its stages (StageAdjoint), whose backward " +
-                        "pass is not differentiable, but the backward pass was asked to create a graph (create_graph: true). For " +
-                        "higher-order gradients solve AutogradRatesVjp.For(model) instead of the model: autograd then records every step.");
+                if (is_grad_enabled()) return DifferentiableBackward(c, c.Tape!.Saved(ctx.get_saved_variables()).State(0), grads[0]);
                 var parameters = c.Parameters;
                 var dParams = new Tensor?[parameters.Length];
                 Tensor dy0;
@@ -126,6 +138,29 @@ internal static class StageAdjoint
                 return result;
             });
         }
+    }
+
+    /// <summary>
+    /// A create_graph backward: the sweep's own operations are not differentiable, so the solve is recomputed from the saved
+    /// y0 and the live parameters with autograd through every step (what direct backprop records without the stage
+    /// adjoint) and that graph is differentiated with create_graph. The gradient is the same; its graph reaches y0, the
+    /// parameters and the incoming cotangent, so second derivatives are those of the autograd path.
+    /// </summary>
+    static List<Tensor> DifferentiableBackward(Context c, Tensor y0, Tensor g)
+    {
+        var ts = tensor(c.Times, y0.dtype, y0.device);
+        var ys = c.Solver.Integrate(c.System, y0, ts, c.Options).Ys;
+        // Only what requires grad may be asked for (libtorch's error there would not become an exception).
+        var wanted = new List<(int At, Tensor Value)>();
+        if (y0.requires_grad) wanted.Add((2, y0));
+        for (int p = 0; p < c.Parameters.Length; p++)
+            if (c.Parameters[p].requires_grad) wanted.Add((3 + p, c.Parameters[p]));
+        var result = new List<Tensor>(new Tensor[3 + c.Parameters.Length]);
+        if (wanted.Count == 0 || !ys.requires_grad) return result;
+        var grads = autograd.grad([ys], wanted.Select(w => w.Value).ToArray(), [g], retain_graph: true, create_graph: true, allow_unused: true);
+        for (int w = 0; w < wanted.Count; w++)
+            if (grads[w] is { IsInvalid: false } gw) result[wanted[w].At] = gw;
+        return result;
     }
 
     /// <summary>
