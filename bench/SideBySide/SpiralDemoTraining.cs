@@ -57,6 +57,9 @@ public static class SpiralDemoTraining
         using var runScope = NewDisposeScope();
         var model = new SpiralDemoNode(modelOptions);
         LoadWeights(model, setup.Weights);
+        // NODEDSL_SBS_DIRECT=autograd (before/after measurements only): the model behind a plain IOdeSystem, so direct
+        // gradients record every stage with autograd as before the stage adjoint (docs/gradients.md) instead of running it.
+        IOdeSystem system = Environment.GetEnvironmentVariable("NODEDSL_SBS_DIRECT") == "autograd" ? new PlainSystem(model) : model;
         var optimizer = optim.RMSProp(model.parameters(), lr: LearningRate);
         int points = setup.Times.Length;
         var times = torch.tensor(setup.Times, dtype);
@@ -78,7 +81,7 @@ public static class SpiralDemoTraining
             optimizer.zero_grad();
             bool trace = config.TraceSteps && i == 0 && traced is not null;
             var traceOptions = controller is null ? new SolverOptions { Backend = backend } : options;
-            var solution = Ode.Solve(model, y0, batchTimes, solver, trace ? traceOptions with { StepSizeController = new StepTrace(traced!) } : options, gradient);
+            var solution = Ode.Solve(system, y0, batchTimes, solver, trace ? traceOptions with { StepSizeController = new StepTrace(traced!) } : options, gradient);
             if (trace) Console.Error.WriteLine($"{config.Solver} {config.DType}: first solve, {solution.Stats.FunctionEvaluations} evaluations");
             var l1 = solution.Ys.sub(target).abs().mean();
             l1.backward();
@@ -101,6 +104,12 @@ public static class SpiralDemoTraining
         }
         int n = config.Iterations;
         return new TrainingMeasurement(seconds / n, cpuSeconds / n, (double)forward / n, (double)backward / n, loss, testL1);
+    }
+
+    // Only the rates: no IRatesVjp, so no stage adjoint (and no backsolve with the generated VJP: measure direct only).
+    internal sealed class PlainSystem(SpiralDemoNode model) : IOdeSystem
+    {
+        public Tensor Rates(Tensor t, Tensor y) => model.Rates(t, y);
     }
 
     // Copies torchdiffeq's initial weights into the generated network (its layers are Net.layer0 and Net.layer1).

@@ -12,7 +12,7 @@ namespace NodeDsl.Runtime;
 /// <c>y</c> is <c>[batch, Layout.StateSize]</c> in the model's <see cref="DType"/>; observed states come first, augmented
 /// states last. Models with <c>[Input]</c> fields read one row of <see cref="Inputs"/> per trajectory.
 /// </remarks>
-public abstract class OdeModel : nn.Module, IDescribedSystem, ITimeOffsetSystem
+public abstract class OdeModel : nn.Module, IDescribedSystem, ITimeOffsetSystem, IStageVjp
 {
     readonly List<(string Name, Parameter Value)> learnables = new();
     Tensor? inputs;
@@ -283,6 +283,13 @@ public abstract class OdeModel : nn.Module, IDescribedSystem, ITimeOffsetSystem
         if (inputs is { requires_grad: true }) list.Add(inputs);
         return list;
     }
+
+    /// <summary>
+    /// True when the model's rows are independent (<see cref="IStageVjp.RowsStack"/>): every network is a built-in perceptron
+    /// (a custom <c>[Neural(typeof(…))]</c> module may mix rows, e.g. batch normalisation) and neither <see cref="Inputs"/>
+    /// nor <see cref="TimeOffsets"/> is set (they have one row per trajectory).
+    /// </summary>
+    bool IStageVjp.RowsStack => inputs is null && timeOffsets is null && children().All(m => m is Mlp);
 
     /// <summary>Checks that the cotangent of a VJP has the shape, dtype and device of <paramref name="y"/>.</summary>
     protected static void CheckCotangent(Tensor a, Tensor y)

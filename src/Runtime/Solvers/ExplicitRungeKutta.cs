@@ -67,6 +67,24 @@ public class ExplicitRungeKutta : OneStepMethod
     public override StepAttempt Replay(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters)
         => Step(f, step, y0, f0, counters, estimateError: false, out _);
 
+    /// <summary>
+    /// The tableau whose stages <see cref="RecordingStages"/> can record for the discrete adjoint of the steps
+    /// (<c>StageAdjoint</c>): every explicit method whose dense output uses only the step's own stages (not DOP853).
+    /// </summary>
+    internal override ButcherTableau? StageTableau => Tableau.DenseC.Count == 0 ? Tableau : null;
+
+    /// <summary>A copy of this method for one solve that reports every attempt's stage states to <paramref name="tape"/>.</summary>
+    internal override OneStepMethod? RecordingStages(StageTape tape)
+    {
+        if (StageTableau is null) return null;
+        var copy = (ExplicitRungeKutta)MemberwiseClone();
+        copy._tape = tape;
+        return copy;
+    }
+
+    // Set only on the per-solve copy made by RecordingStages.
+    StageTape? _tape;
+
     StepAttempt Step(IOdeSystem f, StepPoint step, Tensor y0, Tensor f0, SolveCounters counters, bool estimateError, out Tensor[] stages)
     {
         var tab = Tableau;
@@ -74,16 +92,19 @@ public class ExplicitRungeKutta : OneStepMethod
         var k = new Tensor[s];
         stages = k;
         k[0] = f0;
+        var stageStates = _tape is null ? null : new Tensor[s - 1];
         Tensor? lastStage = null;
         for (int i = 1; i < s; i++)
         {
             var yi = Combine(y0, tab.A[i], k, i, step);
             k[i] = counters.Rates(f, step.Time(tab.C[i]), yi);
             lastStage = yi;
+            if (stageStates is not null) stageStates[i - 1] = yi;
         }
         // FSAL: the last stage was evaluated at (t0 + h, y1), so y1 and f1 come for free.
         var y1 = tab.IsFsal ? lastStage! : Combine(y0, tab.B, k, s, step);
         var f1 = tab.IsFsal ? k[s - 1] : null;
+        _tape?.Attempted(stageStates!, y1);
 
         Tensor? error = null, second = null;
         if (estimateError && tab.ErrorWeights is { } e)

@@ -28,6 +28,16 @@ internal interface IStepLoopSolver : IOdeSolver
     /// </summary>
     NodeDsl.Numerics.RungeKuttaTableau? PlainTableau { get; }
 
+    /// <summary>
+    /// The coefficients when a solve with <paramref name="options"/> can record its stage states for the discrete adjoint
+    /// of its steps (<see cref="IntegrateRecordingStages"/>): an explicit Runge–Kutta method whose dense output uses only
+    /// its own stages, in batch mode; else null.
+    /// </summary>
+    ButcherTableau? StageTableau(SolverOptions options);
+
+    /// <summary>Integrates as <see cref="IOdeSolver.Integrate"/>, recording every accepted step's stage states on <paramref name="tape"/> (requires <see cref="StageTableau"/>).</summary>
+    OdeSolution IntegrateRecordingStages(IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options, StageTape tape);
+
     /// <summary>Redoes logged steps <c>[first, end)</c> (see <see cref="StepReplay.Run"/>; requires <see cref="Replayable"/>).</summary>
     StepReplay.Result Replay(IOdeSystem system, Tensor y, Tensor f, StepLog log, int first, int end, SolverOptions options,
         SolveCounters counters, bool withEndRates);

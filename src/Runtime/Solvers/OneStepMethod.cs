@@ -49,6 +49,18 @@ public abstract class OneStepMethod
     internal virtual bool StartsWithElementaryControl => false;
 
     /// <summary>
+    /// The coefficients when the method is an explicit Runge–Kutta method whose attempts <see cref="RecordingStages"/> can
+    /// record for the discrete adjoint of its steps (<c>StageAdjoint</c>); null (the default) otherwise.
+    /// </summary>
+    internal virtual ButcherTableau? StageTableau => null;
+
+    /// <summary>
+    /// An instance for one solve that reports the stage states of every attempt to <paramref name="tape"/>, or null (the
+    /// default) when the method cannot (<see cref="StageTableau"/> is null).
+    /// </summary>
+    internal virtual OneStepMethod? RecordingStages(StageTape tape) => null;
+
+    /// <summary>
     /// Attempts one step from <c>(t0, y0)</c> to <c>t0 + h</c> (both given by <paramref name="step"/>).
     /// </summary>
     /// <param name="f">The vector field. Evaluate it through <paramref name="counters"/> (<see cref="SolveCounters.Rates"/>) so evaluations are counted.</param>

@@ -34,6 +34,13 @@ public sealed class OneStepSolver(OneStepMethod method) : IOdeSolver, IStepLoopS
 
     NodeDsl.Numerics.RungeKuttaTableau? IStepLoopSolver.PlainTableau => Method.PlainTableau;
 
+    ButcherTableau? IStepLoopSolver.StageTableau(SolverOptions options)
+        => StepDriver.IsBatchMode(Method, options) ? Method.StageTableau : null;
+
+    OdeSolution IStepLoopSolver.IntegrateRecordingStages(IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options, StageTape tape)
+        => StepDriver.Run(Method.RecordingStages(tape) ?? throw new InvalidOperationException($"{Name} cannot record its stages."),
+            system, y0, ts, options, tape);
+
     bool IStepLoopSolver.Replayable(SolverOptions options) => Method.IsSelfStarting && StepDriver.IsBatchMode(Method, options);
 
     StepReplay.Result IStepLoopSolver.Replay(IOdeSystem system, Tensor y, Tensor f, StepLog log, int first, int end, SolverOptions options,
