@@ -22,7 +22,7 @@ public sealed class OdeNetImagesTests
         using var ode = Networks.OdeNet(1, CPU, 1e-3);
         var images = rand(new long[] { 3, 1, 28, 28 }, generator: new Generator(2));
         using var noGrad = no_grad();
-        foreach (var net in new ImageClassifier[] { resnet, rk, ode })
+        foreach (var net in new ConvClassifier[] { resnet, rk, ode })
         {
             var scores = net.forward(images);
             Assert.Equal([3L, 10], scores.shape);
@@ -31,8 +31,8 @@ public sealed class OdeNetImagesTests
         // Equal seeds: the RK-Net and the ODE-Net start from the same weights, so they differ only in the gradient method.
         Assert.Equal(0f, (rk.forward(images) - ode.forward(images)).abs().max().item<float>());
         // Chen et al.'s Table 1 shape: the ResNet (six blocks) has more parameters than the ODE-Net (one block, reused).
-        long resnetParams = Networks.ParameterCount(resnet), odeParams = Networks.ParameterCount(ode);
-        Assert.Equal(odeParams, Networks.ParameterCount(rk));
+        long resnetParams = ClassifierNetworks.ParameterCount(resnet), odeParams = ClassifierNetworks.ParameterCount(ode);
+        Assert.Equal(odeParams, ClassifierNetworks.ParameterCount(rk));
         Assert.True(resnetParams > 2.5 * odeParams, $"ResNet {resnetParams} vs ODE-Net {odeParams} parameters");
     }
 
