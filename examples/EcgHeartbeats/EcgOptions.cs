@@ -7,13 +7,7 @@ namespace EcgHeartbeats;
 public sealed record EcgOptions : ClassifierExampleOptions
 {
     /// <summary>The defaults: 4 000 training and 1 000 test synthetic beats, 5 epochs of batches of 128, Adam at 1e-3.</summary>
-    public EcgOptions()
-    {
-        OutputDirectory = Path.Combine("out", "ecg");
-        TrainCount = 4_000;
-        TestCount = 1_000;
-        Epochs = 5;
-    }
+    public EcgOptions() : base(Path.Combine("out", "ecg"), trainCount: 4_000, testCount: 1_000, epochs: 5) { }
 
     /// <summary>
     /// Folder holding the public MIT-BIH heartbeat files <c>mitbih_train.csv</c> and <c>mitbih_test.csv</c>; null: synthetic

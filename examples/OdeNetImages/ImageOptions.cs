@@ -7,14 +7,7 @@ namespace OdeNetImages;
 public sealed record ImageOptions : ClassifierExampleOptions
 {
     /// <summary>The defaults: 10 000 training and 2 000 test images, 4 epochs of batches of 128, Adam at 3e-3.</summary>
-    public ImageOptions()
-    {
-        OutputDirectory = Path.Combine("out", "odenet-images");
-        TrainCount = 10_000;
-        TestCount = 2_000;
-        Epochs = 4;
-        LearningRate = 3e-3;
-    }
+    public ImageOptions() : base(Path.Combine("out", "odenet-images"), trainCount: 10_000, testCount: 2_000, epochs: 4) => LearningRate = 3e-3;
 
     /// <summary>Folder with MNIST-format files; null: Debian's package, else the bundled sample (<see cref="ImageData.Locate"/>).</summary>
     public string? DataDirectory { get; init; }

@@ -7,8 +7,12 @@ namespace NodeDsl.Examples;
 /// </summary>
 public abstract record ClassifierExampleOptions
 {
+    /// <summary>Sets the example's defaults for the output folder and the amount of training.</summary>
+    protected ClassifierExampleOptions(string outputDirectory, int trainCount, int testCount, int epochs)
+        => (OutputDirectory, TrainCount, TestCount, Epochs) = (outputDirectory, trainCount, testCount, epochs);
+
     /// <summary>Folder for PNGs and CSV files.</summary>
-    public string OutputDirectory { get; init; } = "out";
+    public string OutputDirectory { get; init; }
     /// <summary>Training examples used.</summary>
     public int TrainCount { get; init; }
     /// <summary>Test examples used.</summary>
