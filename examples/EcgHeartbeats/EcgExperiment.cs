@@ -30,7 +30,7 @@ public static class EcgExperiment
     public static EcgResult Run(EcgOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, not {options.Epochs}.");
+        options.Validate();
         set_num_threads(options.Threads);
         var (source, train, test) = Load(options);
         using (train)
@@ -59,8 +59,7 @@ public static class EcgExperiment
     public static (string Source, ClassificationData Train, ClassificationData Test) Load(EcgOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.TrainCount < 1 || options.TestCount < 1)
-            throw new ArgumentException($"TrainCount ({options.TrainCount}) and TestCount ({options.TestCount}) must be at least 1.");
+        options.Validate();
         if (options.MitBihDirectory is { } folder)
         {
             string trainFile = Path.Combine(folder, "mitbih_train.csv"), testFile = Path.Combine(folder, "mitbih_test.csv");

@@ -25,9 +25,7 @@ public static class ImageExperiment
     public static ImageResult Run(ImageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, not {options.Epochs}.");
-        if (options.TrainCount < 1 || options.TestCount < 1)
-            throw new ArgumentException($"TrainCount ({options.TrainCount}) and TestCount ({options.TestCount}) must be at least 1.");
+        options.Validate();
         set_num_threads(options.Threads);
         var (folder, isSample) = ImageData.Locate(options.DataDirectory);
         using var train = MnistFiles.Load(folder, MnistSplit.Train, options.TrainCount);

@@ -34,6 +34,17 @@ public abstract record ClassifierExampleOptions
     /// </summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>Throws with the rule for settings that cannot run (the command line enforces the same limits).</summary>
+    /// <exception cref="ArgumentException">A count, the epochs, the batch size or the threads are below 1, or the rate or tolerance is not positive.</exception>
+    public void Validate()
+    {
+        if (TrainCount < 1 || TestCount < 1 || Epochs < 1 || BatchSize < 1 || Threads < 1)
+            throw new ArgumentException(
+                $"TrainCount ({TrainCount}), TestCount ({TestCount}), Epochs ({Epochs}), BatchSize ({BatchSize}) and Threads ({Threads}) must each be at least 1.");
+        if (!(LearningRate > 0) || !(Tolerance > 0))
+            throw new ArgumentException($"LearningRate ({LearningRate}) and Tolerance ({Tolerance}) must be greater than 0.");
+    }
+
     /// <summary>
     /// The <c>--quick</c> preset built on <paramref name="defaults"/>, a smoke test of every part (CI runs it): 50 training and
     /// 50 test examples, 2 epochs of one batch of 50, i.e. two Adam steps per network — enough to check that a step along
