@@ -7,26 +7,13 @@ using static TorchSharp.torch;
 
 namespace EcgHeartbeats;
 
-/// <summary>One trained network: size, history and test evaluation.</summary>
-/// <param name="Name">ResNet or ODE-Net.</param>
-/// <param name="Parameters">Trainable parameters.</param>
-/// <param name="History">Per-epoch metrics.</param>
-/// <param name="Test">Evaluation of the trained network on the test beats.</param>
-public sealed record BeatRun(string Name, long Parameters, IReadOnlyList<ClassifierEpoch> History, ClassifierEvaluation Test)
-{
-    /// <summary>The last epoch.</summary>
-    public ClassifierEpoch Last => History[^1];
-    /// <summary>Mean training seconds per epoch.</summary>
-    public double SecondsPerEpoch => History.Average(e => e.Seconds);
-}
-
 /// <summary>The comparison's outcome.</summary>
 /// <param name="Source">"synthetic (ECGSYN)" or the MIT-BIH folder.</param>
 /// <param name="TrainCounts">Training beats per class.</param>
 /// <param name="TestCounts">Test beats per class.</param>
 /// <param name="Runs">ResNet, ODE-Net.</param>
 /// <param name="Examples">One test beat per class (its 187 samples), for the beats chart; null for a class without beats.</param>
-public sealed record EcgResult(string Source, int[] TrainCounts, int[] TestCounts, IReadOnlyList<BeatRun> Runs, float[]?[] Examples)
+public sealed record EcgResult(string Source, int[] TrainCounts, int[] TestCounts, IReadOnlyList<ClassifierRun> Runs, float[]?[] Examples)
 {
     /// <summary>Whether the beats were generated.</summary>
     public bool IsSynthetic => Source.StartsWith("synthetic", StringComparison.Ordinal);
@@ -43,25 +30,20 @@ public static class EcgExperiment
     public static EcgResult Run(EcgOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, not {options.Epochs}.");
+        options.Validate();
+        set_num_threads(options.Threads);
         var (source, train, test) = Load(options);
         using (train)
         using (test)
         {
             var device = Devices.Default();
-            var training = new ClassifierTrainingOptions
-            {
-                Epochs = options.Epochs,
-                BatchSize = options.BatchSize,
-                Optimizer = OptimizerSettings.Adam(options.LearningRate),
-                Schedule = LearningRateSchedule.Cosine(options.Epochs),
-                Seed = options.Seed,
-            };
-            var runs = new List<BeatRun>
-            {
-                Train("ResNet", BeatNetworks.ResNet(options.Seed, device), train, test, training, options),
-                Train("ODE-Net", BeatNetworks.OdeNet(options.Seed, device, options.Tolerance), train, test, training, options),
-            };
+            var training = new ClassifierTrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed,
+                Optimizer = OptimizerSettings.Adam(options.LearningRate), Schedule = LearningRateSchedule.Cosine(options.Epochs) };
+            var runs = ClassifierRun.Compare(
+            [
+                ("backprop", () => BeatNetworks.ResNet(options.Seed, device)),
+                ("checkpointed adjoint", () => BeatNetworks.OdeNet(options.Seed, device, options.Tolerance)),
+            ], train, test, training, options.OnEpoch);
             var examples = Enumerable.Range(0, test.Classes).Select(c =>
             {
                 int row = test.Labels.ToList().IndexOf(c);
@@ -77,8 +59,7 @@ public static class EcgExperiment
     public static (string Source, ClassificationData Train, ClassificationData Test) Load(EcgOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.TrainCount < 1 || options.TestCount < 1)
-            throw new ArgumentException($"TrainCount ({options.TrainCount}) and TestCount ({options.TestCount}) must be at least 1.");
+        options.Validate();
         if (options.MitBihDirectory is { } folder)
         {
             string trainFile = Path.Combine(folder, "mitbih_train.csv"), testFile = Path.Combine(folder, "mitbih_test.csv");
@@ -100,16 +81,5 @@ public static class EcgExperiment
         var rows = Enumerable.Range(0, data.Count).ToArray();
         new SeededRandom(seed).Shuffle(rows);
         return data.Select(rows.Take(Math.Min(count, rows.Length)).ToArray());
-    }
-
-    static BeatRun Train(string name, nn.Module<Tensor, Tensor> network, ClassificationData train, ClassificationData test,
-        ClassifierTrainingOptions training, EcgOptions options)
-    {
-        using (network)
-        {
-            var trainer = new ClassifierTrainer(network, training with { OnEpoch = e => options.OnEpoch?.Invoke(name, e) });
-            var history = trainer.Fit(train, test);
-            return new BeatRun(name, BeatNetworks.ParameterCount(network), history, history[^1].Test!);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using NodeDsl.Runtime.Classification;
 using static TorchSharp.torch;
 
 namespace OdeNetImages;
@@ -17,7 +18,4 @@ public sealed class ConvRates : ConcatConvField
 
     /// <summary>Creates the block with TorchSharp's default initialisation (seeded by the model).</summary>
     public ConvRates() : base(nameof(ConvRates), Channels, Side, x => nn.functional.relu(x)) { }
-
-    /// <summary>Group norm over <see cref="Channels"/> channels (the stem's and head's, too).</summary>
-    internal static TorchSharp.Modules.GroupNorm Norm() => Norm(Channels);
 }

@@ -130,8 +130,8 @@ public sealed class EcgHeartbeatsTests
         // Zurlo–Facci: "ResNet: 182853, ODENet: 59333" tunable parameters; the same layers give the same counts.
         using var resnet = BeatNetworks.ResNet(1, CPU);
         using var ode = BeatNetworks.OdeNet(1, CPU, 1e-3);
-        Assert.Equal(182_853, BeatNetworks.ParameterCount(resnet));
-        Assert.Equal(59_333, BeatNetworks.ParameterCount(ode));
+        Assert.Equal(182_853, ClassifierNetworks.ParameterCount(resnet));
+        Assert.Equal(59_333, ClassifierNetworks.ParameterCount(ode));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var scores = ode.forward(rand(new long[] { 2, 1, SyntheticBeats.Samples }, generator: new Generator(1)));

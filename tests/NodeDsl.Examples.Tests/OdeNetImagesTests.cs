@@ -1,4 +1,5 @@
 using NodeDsl.Runtime;
+using NodeDsl.Examples.Tests.Docs;
 using NodeDsl.Runtime.Classification;
 using OdeNetImages;
 using static TorchSharp.torch;
@@ -22,7 +23,7 @@ public sealed class OdeNetImagesTests
         using var ode = Networks.OdeNet(1, CPU, 1e-3);
         var images = rand(new long[] { 3, 1, 28, 28 }, generator: new Generator(2));
         using var noGrad = no_grad();
-        foreach (var net in new ImageClassifier[] { resnet, rk, ode })
+        foreach (var net in new ConvClassifier[] { resnet, rk, ode })
         {
             var scores = net.forward(images);
             Assert.Equal([3L, 10], scores.shape);
@@ -31,9 +32,34 @@ public sealed class OdeNetImagesTests
         // Equal seeds: the RK-Net and the ODE-Net start from the same weights, so they differ only in the gradient method.
         Assert.Equal(0f, (rk.forward(images) - ode.forward(images)).abs().max().item<float>());
         // Chen et al.'s Table 1 shape: the ResNet (six blocks) has more parameters than the ODE-Net (one block, reused).
-        long resnetParams = Networks.ParameterCount(resnet), odeParams = Networks.ParameterCount(ode);
-        Assert.Equal(odeParams, Networks.ParameterCount(rk));
+        long resnetParams = ClassifierNetworks.ParameterCount(resnet), odeParams = ClassifierNetworks.ParameterCount(ode);
+        Assert.Equal(odeParams, ClassifierNetworks.ParameterCount(rk));
         Assert.True(resnetParams > 2.5 * odeParams, $"ResNet {resnetParams} vs ODE-Net {odeParams} parameters");
+    }
+
+    [Fact]
+    public void TheDocsBuilderSnippetBuildsTheExamplesNetworks()
+    {
+        using var scope = NewDisposeScope();
+        #region snippet: classifier-networks
+        var shape = new ConvClassifierOptions { Dimensions = 2, Channels = 32, Classes = 10 };
+        var resnet = ClassifierNetworks.ResNet("ResNet", shape, seed: 1, CPU);
+        OdeBlockOptions Block(GradientMethod g) => new() { SolverOptions = new() { RelativeTolerance = 1e-3, AbsoluteTolerance = 1e-3 }, Gradient = g };
+        var rkNet  = ClassifierNetworks.OdeNet("RK-Net",  shape, o => new FeatureFlow(o), Block(GradientMethod.Direct), seed: 1, CPU);
+        var odeNet = ClassifierNetworks.OdeNet("ODE-Net", shape, o => new FeatureFlow(o), Block(GradientMethod.Checkpointed()), seed: 1, CPU);
+        #endregion
+        DocSnippets.AssertSame("docs/odenet-images.md", "tests/NodeDsl.Examples.Tests/OdeNetImagesTests.cs", "classifier-networks");
+        // The page's code builds what the example builds: the same layers with the same initial weights.
+        using var exampleResNet = Networks.ResNet(1, CPU);
+        using var exampleOdeNet = Networks.OdeNet(1, CPU, 1e-3);
+        foreach (var (built, example) in new[] { (resnet, exampleResNet), (rkNet, exampleOdeNet), (odeNet, exampleOdeNet) })
+        {
+            var a = built.named_parameters().ToArray();
+            var b = example.named_parameters().ToArray();
+            Assert.Equal(b.Select(p => p.name), a.Select(p => p.name));
+            Assert.All(a.Zip(b), p => Assert.Equal(0f, (p.First.parameter - p.Second.parameter).abs().max().item<float>()));
+        }
+        Assert.Equal(GradientMethod.Direct, ((OdeBlock)rkNet.Middle).Options.Gradient);
     }
 
     [Fact]

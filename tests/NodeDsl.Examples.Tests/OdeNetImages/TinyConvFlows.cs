@@ -1,4 +1,5 @@
 using NodeDsl;
+using NodeDsl.Runtime.Classification;
 using OdeNetImages;
 using static TorchSharp.torch;
 

@@ -1,18 +1,28 @@
 using System.Runtime.InteropServices;
 using System.Xml.Linq;
 
-namespace NodeDsl.Runtime.Tests.Gradients;
+namespace NodeDsl.Runtime;
 
 /// <summary>
 /// Bytes of native heap in use, from glibc's <c>malloc_info</c> (all arenas, mmapped chunks included): libtorch's CPU
 /// tensors are allocated with malloc, so this counts live tensor storage, including what an autograd graph holds.
 /// In use = memory obtained from the system − free chunks (fast bins + the rest) + mmapped chunks. It also counts the
-/// unused top of each arena, so it carries ~100 KiB–1 MiB of allocator noise.
+/// unused top of each arena, so it carries ~100 KiB–1 MiB of allocator noise. Used by
+/// <see cref="Classification.GraphMemory"/> and the gradient memory tests.
 /// </summary>
 internal static class NativeHeap
 {
-    public static bool IsAvailable => OperatingSystem.IsLinux();
+    /// <summary>Whether the heap can be read here (Linux with glibc; checked once by reading it).</summary>
+    public static bool IsAvailable { get; } = OperatingSystem.IsLinux() && Probe();
 
+    static bool Probe()
+    {
+        try { return InUse() > 0; }
+        catch (DllNotFoundException) { return false; }          // not glibc
+        catch (EntryPointNotFoundException) { return false; }
+    }
+
+    /// <summary>Bytes in use now: memory from the system − free chunks + mmapped chunks, from malloc_info's totals.</summary>
     public static long InUse()
     {
         var stream = OpenMemstream(out var buffer, out var size);
