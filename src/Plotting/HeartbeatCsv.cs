@@ -82,14 +82,5 @@ public static class HeartbeatCsv
             ? v
             : throw new InvalidDataException($"{source} line {line}, field {field + 1}: '{text}' is not a finite number.");
 
-    static readonly CsvReaderOptions ReaderOptions = new()
-    {
-        HasHeader = false,
-        Separator = ',',
-        TrimWhitespace = true,
-        TrackLineNumbers = true,
-        SkipEmptyLines = true,
-        FieldCountMismatch = CsvFieldCountHandling.Allow,   // checked here, with a message that names the line
-        MissingField = CsvMissingFieldHandling.ReturnEmpty,
-    };
+    static readonly CsvReaderOptions ReaderOptions = CheckedCsv.ReaderOptions(hasHeader: false);
 }

@@ -99,17 +99,7 @@ public static class TrajectoryCsv
         csv.Flush();
     }
 
-    static readonly CsvReaderOptions ReaderOptions = new()
-    {
-        HasHeader = true,
-        Separator = ',',
-        TrimWhitespace = true,
-        TrackLineNumbers = true,
-        SkipEmptyLines = true,
-        FieldCountMismatch = CsvFieldCountHandling.Allow,   // checked here, with a message that names the line
-        MissingField = CsvMissingFieldHandling.ReturnEmpty,
-        FormatProvider = CultureInfo.InvariantCulture,
-    };
+    static readonly CsvReaderOptions ReaderOptions = CheckedCsv.ReaderOptions(hasHeader: true);
 
     static Trajectory Build(string id, List<(double Time, double[] Values, double?[] Inputs, int Line)> rows, string[] inputNames, string source)
     {
