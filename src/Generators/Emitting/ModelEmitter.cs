@@ -100,7 +100,7 @@ internal static class ModelEmitter
         var refs = new HashSet<Ref>();
         foreach (var root in roots) CollectRefs(root, refs);
         w.WriteLine("CheckState(__y);");
-        w.WriteLine("long __batch = __y.shape[0];");
+        w.WriteLine("long __batch = __y.size(0);");
         foreach (var line in prologue ?? Enumerable.Empty<string>()) w.WriteLine(line);
         var emitter = new TensorExpressionEmitter(w, m, "__batch", recordTapes);
         foreach (var s in m.States)

@@ -137,7 +137,7 @@ public abstract class OdeModel : nn.Module, IDescribedSystem, ITimeOffsetSystem,
     protected void CheckState(Tensor y)
     {
         ArgumentNullException.ThrowIfNull(y);
-        if (y.dim() != 2 || y.shape[1] != Layout.StateSize)
+        if (y.dim() != 2 || y.size(1) != Layout.StateSize)
             throw new ArgumentException(
                 $"y must have shape [batch, {Layout.StateSize}] ({string.Join(", ", Layout.ComponentNames)}) but has shape [{string.Join(", ", y.shape)}].",
                 nameof(y));
@@ -153,11 +153,11 @@ public abstract class OdeModel : nn.Module, IDescribedSystem, ITimeOffsetSystem,
     {
         ArgumentNullException.ThrowIfNull(t);
         Tensor column;
-        if (t.dim() == 2 && t.shape[0] == batch && t.shape[1] == 1) column = t;
+        if (t.dim() == 2 && t.size(0) == batch && t.size(1) == 1) column = t;
         else if (t.numel() == 1) column = t.reshape(1, 1).expand(batch, 1);
         else throw new ArgumentException($"t must be a 0-d tensor or have shape [batch, 1] = [{batch}, 1] but has shape [{string.Join(", ", t.shape)}].", nameof(t));
         if (timeOffsets is not { } offsets) return column;
-        if (offsets.shape[0] != batch && offsets.shape[0] != 1)
+        if (offsets.size(0) != batch && offsets.size(0) != 1)
             throw new ArgumentException($"TimeOffsets have {offsets.shape[0]} rows but y has {batch}; give one offset per row (or one shared offset).");
         return column + offsets;
     }
@@ -168,8 +168,8 @@ public abstract class OdeModel : nn.Module, IDescribedSystem, ITimeOffsetSystem,
         var x = inputs ?? throw new InvalidOperationException(
             $"{GetName()} has [Input] fields ({string.Join(", ", Layout.Inputs.Select(i => i.Name))}): set model.Inputs " +
             $"(or call WithInputs) to a [batch, {Layout.InputSize}] tensor before evaluating or solving it.");
-        if (x.shape[0] == batch) return x;
-        if (x.shape[0] == 1) return x.expand(batch, Layout.InputSize);
+        if (x.size(0) == batch) return x;
+        if (x.size(0) == 1) return x.expand(batch, Layout.InputSize);
         throw new ArgumentException($"Inputs have {x.shape[0]} rows but y has {batch}; give one input row per trajectory (or one shared row).");
     }
 
@@ -177,7 +177,8 @@ public abstract class OdeModel : nn.Module, IDescribedSystem, ITimeOffsetSystem,
     protected static Tensor Columns(Tensor x, long batch, long size)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return x.dim() == 2 && x.shape[0] == batch && x.shape[1] == size ? x : x.expand(batch, size);
+        // size(i), not shape[i]: shape allocates an array per call (~1 µs here), and this runs on every rates evaluation.
+        return x.dim() == 2 && x.size(0) == batch && x.size(1) == size ? x : x.expand(batch, size);
     }
 
     /// <summary>A <c>[batch, size]</c> tensor filled with <paramref name="value"/> in the model's dtype and device.</summary>

@@ -31,7 +31,7 @@ namespace NodeDsl.Models.Tests.Models
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var u = __y;
             var __v0 = __y;
             var __v1 = this.__n_Block.forward(__v0);
@@ -52,7 +52,7 @@ namespace NodeDsl.Models.Tests.Models
             using var __scope = global::TorchSharp.torch.NewDisposeScope();
             using var __noGrad = global::TorchSharp.torch.no_grad();
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var u = __y;
             var __v1 = __y;
             var __tape0 = global::NodeDsl.Runtime.NetworkTapes.Record(this.__n_Block, __v1);

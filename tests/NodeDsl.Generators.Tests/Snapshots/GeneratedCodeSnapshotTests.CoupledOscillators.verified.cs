@@ -52,7 +52,7 @@ namespace NodeDsl.Models.Tests.Models
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var q1 = __y.narrow(1, 0, 1);
             var p1 = __y.narrow(1, 1, 1);
             var q2 = __y.narrow(1, 2, 1);
@@ -144,7 +144,7 @@ namespace NodeDsl.Models.Tests.Models
             using var __scope = global::TorchSharp.torch.NewDisposeScope();
             using var __noGrad = global::TorchSharp.torch.no_grad();
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var q1 = __y.narrow(1, 0, 1);
             var p1 = __y.narrow(1, 1, 1);
             var q2 = __y.narrow(1, 2, 1);
@@ -341,7 +341,7 @@ namespace NodeDsl.Models.Tests.Models
         public global::TorchSharp.torch.Tensor Energies(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var q1 = __y.narrow(1, 0, 1);
             var p1 = __y.narrow(1, 1, 1);
             var q2 = __y.narrow(1, 2, 1);

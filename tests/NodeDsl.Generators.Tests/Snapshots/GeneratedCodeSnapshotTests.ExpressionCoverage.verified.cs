@@ -56,7 +56,7 @@ namespace NodeDsl.Models.Tests.Models
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var x = __y.narrow(1, 0, 1);
             var h = __y.narrow(1, 1, 3);
             var t = TimeColumn(__t, __batch);
@@ -185,7 +185,7 @@ namespace NodeDsl.Models.Tests.Models
             using var __scope = global::TorchSharp.torch.NewDisposeScope();
             using var __noGrad = global::TorchSharp.torch.no_grad();
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var x = __y.narrow(1, 0, 1);
             var h = __y.narrow(1, 1, 3);
             var t = TimeColumn(__t, __batch);

@@ -50,7 +50,7 @@ namespace NodeDsl.Models.Tests.Models
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var q = __y.narrow(1, 0, 4);
             var qDot = __y.narrow(1, 4, 4);
             var __v0 = qDot.square();

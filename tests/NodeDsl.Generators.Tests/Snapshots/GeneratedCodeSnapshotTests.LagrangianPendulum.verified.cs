@@ -48,7 +48,7 @@ namespace NodeDsl.Models.Tests.Models
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var q = __y.narrow(1, 0, 1);
             var qDot = __y.narrow(1, 1, 1);
             var __v0 = global::NodeDsl.Runtime.ScalarOps.Mul(this.Learnable(0), (this.m * this.g));

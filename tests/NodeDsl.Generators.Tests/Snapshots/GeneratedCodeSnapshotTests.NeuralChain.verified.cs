@@ -57,7 +57,7 @@ namespace NodeDsl.Models.Tests.Models
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var q = __y.narrow(1, 0, 4);
             var p = __y.narrow(1, 4, 4);
             var x = __y.narrow(1, 8, 1);
@@ -158,7 +158,7 @@ namespace NodeDsl.Models.Tests.Models
             using var __scope = global::TorchSharp.torch.NewDisposeScope();
             using var __noGrad = global::TorchSharp.torch.no_grad();
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var q = __y.narrow(1, 0, 4);
             var p = __y.narrow(1, 4, 4);
             var x = __y.narrow(1, 8, 1);
@@ -369,7 +369,7 @@ namespace NodeDsl.Models.Tests.Models
         public global::TorchSharp.torch.Tensor Energies(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var q = __y.narrow(1, 0, 4);
             var p = __y.narrow(1, 4, 4);
             var x = __y.narrow(1, 8, 1);

@@ -54,7 +54,7 @@ namespace NodeDsl.Models.Tests.Models
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             bool __graph = global::TorchSharp.torch.is_grad_enabled();
             using var __enableGrad = global::TorchSharp.torch.enable_grad();
             __y = global::NodeDsl.Runtime.EulerLagrange.Differentiable(__y);

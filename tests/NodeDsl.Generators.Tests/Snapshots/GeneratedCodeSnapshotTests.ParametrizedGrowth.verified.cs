@@ -31,7 +31,7 @@ namespace NodeDsl.Models.Tests.Models
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var x = __y;
             var __inputs = InputColumns(__batch);
             var mu = __inputs.narrow(1, 0, 1);
@@ -64,7 +64,7 @@ namespace NodeDsl.Models.Tests.Models
             using var __scope = global::TorchSharp.torch.NewDisposeScope();
             using var __noGrad = global::TorchSharp.torch.no_grad();
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var x = __y;
             var __inputs = InputColumns(__batch);
             var mu = __inputs.narrow(1, 0, 1);

@@ -54,7 +54,7 @@ namespace NodeDsl.Models.Tests.Models
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var x = __y.narrow(1, 0, 2);
             var z = __y.narrow(1, 2, 1);
             var w = __y.narrow(1, 3, 1);
@@ -81,7 +81,7 @@ namespace NodeDsl.Models.Tests.Models
             using var __scope = global::TorchSharp.torch.NewDisposeScope();
             using var __noGrad = global::TorchSharp.torch.no_grad();
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var x = __y.narrow(1, 0, 2);
             var z = __y.narrow(1, 2, 1);
             var w = __y.narrow(1, 3, 1);

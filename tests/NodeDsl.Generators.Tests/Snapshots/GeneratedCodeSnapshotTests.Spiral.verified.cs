@@ -31,7 +31,7 @@ namespace NodeDsl.Models.Tests.Models
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var h = __y;
             var __v0 = global::NodeDsl.Runtime.ScalarOps.Pow(h, 3.0);
             var __v1 = Columns(__v0, __batch, 2);
@@ -51,7 +51,7 @@ namespace NodeDsl.Models.Tests.Models
             using var __scope = global::TorchSharp.torch.NewDisposeScope();
             using var __noGrad = global::TorchSharp.torch.no_grad();
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var h = __y;
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Pow(h, 3.0);
             var __v2 = Columns(__v1, __batch, 2);

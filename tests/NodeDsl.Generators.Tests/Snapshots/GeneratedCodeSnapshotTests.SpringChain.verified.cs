@@ -50,7 +50,7 @@ namespace NodeDsl.Models.Tests.Models
         public override global::TorchSharp.torch.Tensor Rates(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var q = __y.narrow(1, 0, 8);
             var p = __y.narrow(1, 8, 8);
             var __v0 = global::NodeDsl.Runtime.ScalarOps.Mul(p, (1.0 / (2.0 * this.m)));
@@ -92,7 +92,7 @@ namespace NodeDsl.Models.Tests.Models
             using var __scope = global::TorchSharp.torch.NewDisposeScope();
             using var __noGrad = global::TorchSharp.torch.no_grad();
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var q = __y.narrow(1, 0, 8);
             var p = __y.narrow(1, 8, 8);
             var __v0 = global::NodeDsl.Runtime.ScalarOps.Mul(p, (1.0 / (2.0 * this.m)));
@@ -161,7 +161,7 @@ namespace NodeDsl.Models.Tests.Models
         public global::TorchSharp.torch.Tensor Energies(global::TorchSharp.torch.Tensor __t, global::TorchSharp.torch.Tensor __y)
         {
             CheckState(__y);
-            long __batch = __y.shape[0];
+            long __batch = __y.size(0);
             var q = __y.narrow(1, 0, 8);
             var p = __y.narrow(1, 8, 8);
             var __v0 = p.mul(p);
