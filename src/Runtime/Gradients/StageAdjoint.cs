@@ -8,11 +8,12 @@ namespace NodeDsl.Runtime;
 /// graph and records every accepted step's stage states (<see cref="StageTape"/>); the backward pass is the exact discrete
 /// adjoint of those steps. Per block of steps it evaluates the rates once with a graph on all the block's stage points
 /// stacked into one batch, takes every point's Jacobian <c>∂f/∂y</c> (n × n per row; small states only) from n backward
-/// passes of that one graph, sweeps the stages backwards with one batched matrix–vector product per stage, and gets the
-/// parameter gradient from one more backward pass with all stage cotangents at once. So the per-stage work of autograd
-/// through the steps (a ~6-node graph per evaluation in the forward pass, ~12 small kernels per stage in the backward pass,
-/// the parameter products among them) becomes a few large operations per block plus ~3 small ones per stage: the spiral
-/// demo's rk4 training iteration takes ~40 % less time (bench/README.md). The gradient is the one autograd computes
+/// passes of that one graph, sweeps the stages backwards on the host (a few multiply–adds per row and stage, between one
+/// copy of the Jacobians down and one of the stage cotangents up), and gets the parameter gradient from one more backward
+/// pass with all stage cotangents at once. So the per-stage work of autograd through the steps (a ~6-node graph per
+/// evaluation in the forward pass, ~12 small kernels per stage in the backward pass, the parameter products among them)
+/// becomes a few large operations per block and no tensor op per stage: the spiral demo's rk4 training iteration takes
+/// about half the time of autograd through the steps (bench/README.md). The gradient is the one autograd computes
 /// through the steps (step sizes and accept/reject decisions are constants, as in autograd), up to the order of
 /// floating-point sums.
 /// </summary>
