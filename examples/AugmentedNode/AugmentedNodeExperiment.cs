@@ -1,3 +1,4 @@
+using NodeDsl.Runtime.Training;
 using System.Diagnostics;
 using NodeDsl.Runtime;
 using TorchSharp;
@@ -63,7 +64,7 @@ public static class AugmentedNodeExperiment
         var flow = classifier.Flow;
         using var x = Points(data.Points, flow);
         using var labels = tensor(data.Labels, dtype: flow.DType, device: flow.Device);
-        using var optimizer = optim.Adam(classifier.parameters(), options.LearningRate);
+        using var optimizer = OptimizerSettings.Adam(options.LearningRate).Create(classifier.parameters());
         var rng = new Random(unchecked((int)options.Seed) + 17);
         var history = new List<EpochRecord> { Evaluate(0, double.NaN, double.NaN, 0, classifier, x, labels) };
         options.OnEpoch?.Invoke(name, history[0]);

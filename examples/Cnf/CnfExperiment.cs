@@ -57,7 +57,7 @@ public static class CnfExperiment
             }),
         });
         var weights = regularised ? new Regularization { KineticEnergy = options.RegularizationWeight, JacobianFrobenius = options.RegularizationWeight } : null;
-        using var optimizer = optim.Adam(field.parameters(), options.LearningRate);
+        using var optimizer = OptimizerSettings.Adam(options.LearningRate).Create(field.parameters());
         var data = new SeededRandom(options.Seed + (int)density);
         var probes = new SeededRandom(options.Seed + 500 + (int)density);
         var steps = new List<StepRecord>();

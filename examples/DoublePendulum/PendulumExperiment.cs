@@ -1,3 +1,4 @@
+using NodeDsl.Runtime.Training;
 using System.Diagnostics;
 using System.Globalization;
 using NodeDsl.Runtime;
@@ -138,7 +139,7 @@ public static class PendulumExperiment
 
     static double[] Train(OdeModel model, Tensor x, Tensor target, (int Start, int Length) columns, PendulumOptions options)
     {
-        var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
+        var optimizer = OptimizerSettings.Adam(options.LearningRate).Create(model.parameters());
         var losses = new double[options.Steps];
         using var t0 = tensor(0.0, float64);
         for (int step = 0; step < options.Steps; step++)

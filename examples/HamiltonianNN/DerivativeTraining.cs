@@ -1,3 +1,4 @@
+using NodeDsl.Runtime.Training;
 using NodeDsl.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -18,7 +19,7 @@ public static class DerivativeTraining
     /// <summary>Trains <paramref name="model"/> in place and returns its loss history.</summary>
     public static LossHistory Fit(OdeModel model, Tensor trainX, Tensor trainDx, Tensor testX, Tensor testDx, HnnOptions options)
     {
-        var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        var optimizer = (OptimizerSettings.Adam(options.LearningRate) with { WeightDecay = options.WeightDecay }).Create(model.parameters());
         using var t0 = tensor(0.0, model.DType);
         var train = new double[options.Steps];
         var testSteps = new List<double>();

@@ -1,3 +1,4 @@
+using NodeDsl.Runtime.Training;
 using System.Diagnostics;
 using NodeDsl.Runtime;
 using NodeDsl.Runtime.Sequences;
@@ -65,7 +66,7 @@ public static class LatentOdeExperiment
     static ModelResult TrainAndEvaluate(ISequenceModel model, long parameterCount, SpiralSet spirals, int[] train, int[] test,
         LatentOdeOptions options, ScalarType dtype, Device device)
     {
-        using var optimizer = optim.Adam(model.Parameters, options.LearningRate);
+        using var optimizer = OptimizerSettings.Adam(options.LearningRate).Create(model.Parameters);
         var order = new NodeDsl.Runtime.Data.SeededRandom(options.Seed + 101);
         using var noise = new Generator(unchecked((ulong)(options.Seed + 202)), device);
         var history = new List<EpochRecord>();

@@ -1,3 +1,4 @@
+using NodeDsl.Runtime.Training;
 using System.Diagnostics;
 using System.Globalization;
 using NodeDsl.Runtime;
@@ -96,7 +97,7 @@ public static class SecondOrderExperiment
 
     static double[] Train(OdeModel model, Tensor y0, Tensor observed, Tensor times, SecondOrderOptions options)
     {
-        var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
+        var optimizer = OptimizerSettings.Adam(options.LearningRate).Create(model.parameters());
         var solverOptions = new SolverOptions { StepSize = options.TrainingStep };
         var losses = new double[options.Steps];
         for (int step = 0; step < options.Steps; step++)

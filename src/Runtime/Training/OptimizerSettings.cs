@@ -60,7 +60,11 @@ public sealed record OptimizerSettings
         Require(AtLeast(LbfgsHistorySize, 1), "OptimizerSettings.LbfgsHistorySize");
     }
 
-    /// <summary>Creates the TorchSharp optimizer over <paramref name="parameters"/>.</summary>
+    /// <summary>
+    /// Creates the optimizer over <paramref name="parameters"/>: TorchSharp's Adam or AdamW (as subclasses whose step keeps
+    /// its Scalars alive across native calls, so a garbage collection cannot free one mid-step; same update, same state and
+    /// serialisation), TorchSharp's SGD or its L-BFGS.
+    /// </summary>
     public optim.Optimizer Create(IEnumerable<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -68,8 +72,9 @@ public sealed record OptimizerSettings
         var list = parameters.ToList();
         return Kind switch
         {
-            OptimizerKind.Adam => optim.Adam(list, LearningRate, Betas.Beta1, Betas.Beta2, weight_decay: WeightDecay),
-            OptimizerKind.AdamW => optim.AdamW(list, LearningRate, Betas.Beta1, Betas.Beta2, weight_decay: WeightDecay),
+            // TorchSharp's own Adam and AdamW race with the garbage collector (GcSafeOptimizers): same update, no race.
+            OptimizerKind.Adam => new GcSafeOptimizers.Adam(list, LearningRate, Betas.Beta1, Betas.Beta2, WeightDecay),
+            OptimizerKind.AdamW => new GcSafeOptimizers.AdamW(list, LearningRate, Betas.Beta1, Betas.Beta2, WeightDecay),
             OptimizerKind.Sgd => optim.SGD(list, LearningRate, momentum: Momentum, weight_decay: WeightDecay),
             OptimizerKind.Lbfgs => optim.LBFGS(list, LearningRate, max_iter: LbfgsMaxIterations, history_size: LbfgsHistorySize),
             _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown optimizer."),

@@ -1,0 +1,105 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NodeDsl.Runtime.Training;
+
+/// <summary>
+/// TorchSharp's Adam and AdamW with the same update, each hyper-parameter passed as a <see cref="Scalar"/> that stays
+/// referenced across its native call. TorchSharp 0.107's own <c>step()</c> converts them implicitly
+/// (<c>exp_avg.mul_(beta1)</c>, <c>addcmul_(…, value: 1 - beta2)</c>, <c>param.add_(grad, alpha: -lr)</c>, …), and a
+/// garbage collection started by another thread during the native call may finalize the temporary Scalar while libtorch
+/// still reads it (docs/notes/torchsharp-scalar-gc-race.md): measured, TorchSharp's Adam threw "toFloat at Scalar.h:140"
+/// in the second epoch of an RK-Net trained beside a thread that forces collections, and a 10 000-image Fashion-MNIST run
+/// ended with an <see cref="AccessViolationException"/> in the RK-Net's second epoch. These subclasses keep TorchSharp's
+/// state, parameter groups and serialisation (checkpoints are unchanged), and their updates equal TorchSharp's bit for
+/// bit (<c>GcSafeOptimizersTests</c>).
+/// </summary>
+/// <remarks>
+/// The subclasses are named as TorchSharp's (<c>GcSafeOptimizers.Adam</c> …): TorchSharp writes the optimizer's type name
+/// into its state stream and refuses a stream of another name, so checkpoints written before stay loadable.
+/// </remarks>
+internal static partial class GcSafeOptimizers
+{
+    /// <summary>One Adam or AdamW update of <paramref name="param"/> (PyTorch's single-tensor Adam, as TorchSharp runs it).</summary>
+    internal static void AdamUpdate(Parameter param, Tensor grad, Tensor expAvg, Tensor expAvgSq, ref Tensor? maxExpAvgSq, long step,
+        double lr, double beta1, double beta2, double eps, double weightDecay, bool decoupled, bool amsgrad)
+    {
+        double biasCorrection1 = 1 - Math.Pow(beta1, step);
+        double biasCorrection2 = 1 - Math.Pow(beta2, step);
+        if (weightDecay != 0)
+        {
+            if (decoupled)
+            {
+                using var decay = (1 - lr * weightDecay).ToScalar();
+                param.mul_(decay);
+            }
+            else
+            {
+                using var decay = weightDecay.ToScalar();
+                grad = grad.add(param, decay);
+            }
+        }
+        using var b1 = beta1.ToScalar();
+        using var oneMinusB1 = (1 - beta1).ToScalar();
+        using var b2 = beta2.ToScalar();
+        using var oneMinusB2 = (1 - beta2).ToScalar();
+        using var epsilon = eps.ToScalar();
+        using var stepSize = (-(lr / biasCorrection1)).ToScalar();
+        expAvg.mul_(b1).add_(grad, oneMinusB1);
+        expAvgSq.mul_(b2).addcmul_(grad, grad.conj(), oneMinusB2);
+        Tensor second = expAvgSq;
+        if (amsgrad)
+        {
+            var previous = maxExpAvgSq!;
+            maxExpAvgSq = maximum(previous, expAvgSq).DetachFromDisposeScope();
+            previous.Dispose();
+            second = maxExpAvgSq;
+        }
+        var denom = ScalarOps.Div(second.sqrt(), Math.Sqrt(biasCorrection2)).add_(epsilon);
+        param.addcdiv_(expAvg, denom, stepSize);
+    }
+}
+
+internal static partial class GcSafeOptimizers
+{
+/// <summary>TorchSharp's Adam without its Scalar race (see <see cref="GcSafeOptimizers"/>).</summary>
+internal sealed class Adam(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay)
+    : TorchSharp.Modules.Adam(parameters, lr, beta1, beta2, weight_decay: weightDecay)
+{
+    /// <inheritdoc />
+    public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
+    {
+        var o = group.Options;
+        foreach (var param in group.Parameters)
+        {
+            var state = (State)_state[param.Handle];
+            var grad = param.grad is { } g && o.maximize!.Value ? -g : param.grad;
+            if (grad is null) continue;
+            state.step += 1;
+            GcSafeOptimizers.AdamUpdate(param, grad, state.exp_avg, state.exp_avg_sq, ref state.max_exp_avg_sq, state.step, o.LearningRate!.Value,
+                o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, decoupled: false, o.amsgrad!.Value);
+        }
+    }, closure);
+}
+
+/// <summary>TorchSharp's AdamW without its Scalar race (see <see cref="GcSafeOptimizers"/>).</summary>
+internal sealed class AdamW(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay)
+    : TorchSharp.Modules.AdamW(parameters, lr, beta1, beta2, weight_decay: weightDecay)
+{
+    /// <inheritdoc />
+    public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
+    {
+        var o = group.Options;
+        foreach (var param in group.Parameters)
+        {
+            var state = (State)_state[param.Handle];
+            var grad = param.grad is { } g && o.maximize!.Value ? -g : param.grad;
+            if (grad is null) continue;
+            state.step += 1;
+            GcSafeOptimizers.AdamUpdate(param, grad, state.exp_avg, state.exp_avg_sq, ref state.max_exp_avg_sq, state.step, o.LearningRate!.Value,
+                o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, decoupled: true, o.amsgrad!.Value);
+        }
+    }, closure);
+}
+}
