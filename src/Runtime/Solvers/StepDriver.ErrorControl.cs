@@ -90,9 +90,11 @@ internal sealed partial class StepDriver
             // y1 anyway).
             var f1 = attempt.F1;
             var dense = attempt.Dense;
-            for (; _next < count && ((last[0] && !Jumps) || d.Reached(d._times[_next], t1[0])); _next++)
+            // With jumps every output is a step's target and lands exactly; a snapped output would skip its jump.
+            bool snaps = !Jumps;
+            for (; _next < count && ((last[0] && !Jumps) || d.Reached(d._times[_next], t1[0]) || (snaps && d.AtStepEnd(d._times[_next], t1[0]))); _next++)
             {
-                double theta = (d._times[_next] - t[0]) / h;
+                double theta = snaps && d.AtStepEnd(d._times[_next], t1[0]) ? 1 : (d._times[_next] - t[0]) / h;
                 var value = theta == 1 ? y1.alias()
                     : (dense ??= new HermiteDenseOutput(step, y, f, y1, f1 ??= d._counters.Rates(d._system, step.Time(1.0), y1))).At(theta);
                 d._outputs[_next] = KeepOutside(value, stepScope);

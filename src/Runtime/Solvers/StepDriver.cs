@@ -49,6 +49,7 @@ internal sealed partial class StepDriver
     readonly StepObserver? _observer;
     readonly Tensor _y0;
     readonly Tensor?[] _outputs;
+    readonly double _timeResolution;
     int _accepted, _rejected;
 
     StepDriver(OneStepMethod method, IOdeSystem system, Tensor y0, Tensor ts, SolverOptions options, StepObserver? observer)
@@ -59,6 +60,7 @@ internal sealed partial class StepDriver
         _system = system;
         _options = options;
         _times = SolveArguments.HostTimes(ts);
+        _timeResolution = Resolution(ts.dtype);
         _direction = Math.Sign(_times[^1] - _times[0]);
         _dtype = y0.dtype;
         _device = y0.device;
@@ -101,6 +103,19 @@ internal sealed partial class StepDriver
     double TEnd => _times[^1];
 
     bool Reached(double outputTime, double t1) => _direction * (outputTime - t1) <= 0;
+
+    // An output time within rounding of a step's end, in the precision of ts itself, is that step's end: a fixed-step
+    // grid t0 + Σh and a float32 or linspace output grid differ in their last bits, and interpolating across those bits
+    // would cost a dense-output evaluation per output to move the result by less than ts can express.
+    bool AtStepEnd(double outputTime, double t1) => Math.Abs(outputTime - t1) <= 4 * _timeResolution * Math.Max(Math.Abs(outputTime), Math.Abs(t1));
+
+    static double Resolution(ScalarType timeType) => timeType switch
+    {
+        ScalarType.Float32 => 1.1920928955078125e-7,
+        ScalarType.Float16 => 9.765625e-4,
+        ScalarType.BFloat16 => 7.8125e-3,
+        _ => MachineEpsilon,
+    };
 
     void Loop(DisposeScope solveScope)
     {
