@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NodeDsl.Runtime.Training;
 
 /// <summary>
-/// TorchSharp's Adam and AdamW with the same update, each hyper-parameter passed as a <see cref="Scalar"/> that stays
+/// TorchSharp's Adam, AdamW and SGD with the same update, each hyper-parameter passed as a <see cref="Scalar"/> that stays
 /// referenced across its native call. TorchSharp 0.107's own <c>step()</c> converts them implicitly
 /// (<c>exp_avg.mul_(beta1)</c>, <c>addcmul_(…, value: 1 - beta2)</c>, <c>param.add_(grad, alpha: -lr)</c>, …), and a
 /// garbage collection started by another thread during the native call may finalize the temporary Scalar while libtorch
@@ -99,6 +99,37 @@ internal sealed class AdamW(IEnumerable<Parameter> parameters, double lr, double
             state.step += 1;
             GcSafeOptimizers.AdamUpdate(param, grad, state.exp_avg, state.exp_avg_sq, ref state.max_exp_avg_sq, state.step, o.LearningRate!.Value,
                 o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, decoupled: true, o.amsgrad!.Value);
+        }
+    }, closure);
+}
+
+/// <summary>TorchSharp's SGD (momentum, dampening, Nesterov, L2 decay) without its Scalar race (see <see cref="GcSafeOptimizers"/>).</summary>
+internal sealed class SGD(IEnumerable<Parameter> parameters, double lr, double momentum, double weightDecay)
+    : TorchSharp.Modules.SGD(parameters, lr, momentum, weight_decay: weightDecay)
+{
+    /// <inheritdoc />
+    public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
+    {
+        var o = group.Options;
+        double momentum = o.momentum!.Value, lr = o.LearningRate!.Value;
+        using var decay = o.weight_decay!.Value.ToScalar();
+        using var mu = momentum.ToScalar();
+        using var undamped = (1 - o.dampening!.Value).ToScalar();
+        using var rate = (o.maximize!.Value ? lr : -lr).ToScalar();
+        foreach (var param in group.Parameters)
+        {
+            var state = (State)_state[param.Handle];
+            var grad = param.grad;
+            if (grad is null) continue;
+            if (o.weight_decay.Value != 0) grad = grad.add(param, decay);
+            if (momentum != 0)
+            {
+                var buffer = state.momentum_buffer;
+                if (buffer is null) state.momentum_buffer = buffer = grad.clone().detach().DetachFromDisposeScope();
+                else buffer.mul_(mu).add_(grad, undamped);
+                grad = o.nesterov!.Value ? grad.add(buffer, mu) : buffer;
+            }
+            param.add_(grad, rate);
         }
     }, closure);
 }

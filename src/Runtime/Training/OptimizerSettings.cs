@@ -61,9 +61,9 @@ public sealed record OptimizerSettings
     }
 
     /// <summary>
-    /// Creates the optimizer over <paramref name="parameters"/>: TorchSharp's Adam or AdamW (as subclasses whose step keeps
-    /// its Scalars alive across native calls, so a garbage collection cannot free one mid-step; same update, same state and
-    /// serialisation), TorchSharp's SGD or its L-BFGS.
+    /// Creates the optimizer over <paramref name="parameters"/>: TorchSharp's Adam, AdamW or SGD (as subclasses whose step
+    /// keeps its Scalars alive across native calls, so a garbage collection cannot free one mid-step; same update, same
+    /// state and serialisation) or TorchSharp's L-BFGS.
     /// </summary>
     public optim.Optimizer Create(IEnumerable<Parameter> parameters)
     {
@@ -72,10 +72,10 @@ public sealed record OptimizerSettings
         var list = parameters.ToList();
         return Kind switch
         {
-            // TorchSharp's own Adam and AdamW race with the garbage collector (GcSafeOptimizers): same update, no race.
+            // TorchSharp's own Adam, AdamW and SGD race with the garbage collector (GcSafeOptimizers): same update, no race.
             OptimizerKind.Adam => new GcSafeOptimizers.Adam(list, LearningRate, Betas.Beta1, Betas.Beta2, WeightDecay),
             OptimizerKind.AdamW => new GcSafeOptimizers.AdamW(list, LearningRate, Betas.Beta1, Betas.Beta2, WeightDecay),
-            OptimizerKind.Sgd => optim.SGD(list, LearningRate, momentum: Momentum, weight_decay: WeightDecay),
+            OptimizerKind.Sgd => new GcSafeOptimizers.SGD(list, LearningRate, Momentum, WeightDecay),
             OptimizerKind.Lbfgs => optim.LBFGS(list, LearningRate, max_iter: LbfgsMaxIterations, history_size: LbfgsHistorySize),
             _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown optimizer."),
         };

@@ -7,19 +7,22 @@ using static TorchSharp.torch;
 namespace NodeDsl.Runtime.Tests.Training;
 
 /// <summary>
-/// The Adam and AdamW that <see cref="OptimizerSettings.Create"/> returns are TorchSharp's with a step that
+/// The Adam, AdamW and SGD that <see cref="OptimizerSettings.Create"/> returns are TorchSharp's with a step that
 /// keeps its Scalars alive (<see cref="GcSafeOptimizers"/>): they must update the weights exactly as TorchSharp's own do,
 /// keep TorchSharp's name in checkpoints, and stay exact while another thread forces garbage collections.
 /// </summary>
 public class GcSafeOptimizersTests
 {
-    public static TheoryData<string> Settings => new() { "adam", "adam-l2", "adamw" };
+    public static TheoryData<string> Settings => new() { "adam", "adam-l2", "adamw", "sgd", "sgd-momentum" };
 
     static OptimizerSettings For(string name) => name switch
     {
         "adam" => OptimizerSettings.Adam(3e-2),
         "adam-l2" => OptimizerSettings.Adam(3e-2) with { WeightDecay = 0.1, Betas = (0.8, 0.99) },
-        _ => OptimizerSettings.AdamW(3e-2, 0.05),
+        "adamw" => OptimizerSettings.AdamW(3e-2, 0.05),
+        "sgd" => OptimizerSettings.Sgd(0.01) with { WeightDecay = 0.01 },
+        // Small enough a rate that momentum does not run away on the quartic term (NaN ≠ NaN would fail the comparison).
+        _ => OptimizerSettings.Sgd(0.01, momentum: 0.9) with { WeightDecay = 0.01 },
     };
 
     static optim.Optimizer TorchSharps(string name, IEnumerable<Parameter> p)
@@ -28,7 +31,8 @@ public class GcSafeOptimizersTests
         return s.Kind switch
         {
             OptimizerKind.Adam => optim.Adam(p, s.LearningRate, s.Betas.Beta1, s.Betas.Beta2, weight_decay: s.WeightDecay),
-            _ => optim.AdamW(p, s.LearningRate, s.Betas.Beta1, s.Betas.Beta2, weight_decay: s.WeightDecay),
+            OptimizerKind.AdamW => optim.AdamW(p, s.LearningRate, s.Betas.Beta1, s.Betas.Beta2, weight_decay: s.WeightDecay),
+            _ => optim.SGD(p, s.LearningRate, momentum: s.Momentum, weight_decay: s.WeightDecay),
         };
     }
 
@@ -65,6 +69,7 @@ public class GcSafeOptimizersTests
         // Same operations in the same order on the same values: nothing may differ, not even in the last bit.
         for (int i = 0; i < ours.Length; i++) Assert.True(ours[i].eq(theirs[i]).all().item<bool>(), $"weight {i} differs after 25 {name} steps");
         Assert.False(ours[0].eq(Weights()[0]).all().item<bool>(), "the weights must have moved");
+        Assert.True(ours.All(w => w.isfinite().all().item<bool>()), "the weights must stay finite");
         Assert.Equal(reference.GetType().Name, safe.GetType().Name);
     }
 
