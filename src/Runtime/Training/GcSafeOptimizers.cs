@@ -19,12 +19,19 @@ namespace NodeDsl.Runtime.Training;
 /// The subclasses are named as TorchSharp's (<c>GcSafeOptimizers.Adam</c> …): TorchSharp writes the optimizer's type name
 /// into its state stream and refuses a stream of another name, so checkpoints written before stay loadable.
 /// </remarks>
-internal static partial class GcSafeOptimizers
+internal static class GcSafeOptimizers
 {
-    /// <summary>One Adam or AdamW update of <paramref name="param"/> (PyTorch's single-tensor Adam, as TorchSharp runs it).</summary>
-    internal static void AdamUpdate(Parameter param, Tensor grad, Tensor expAvg, Tensor expAvgSq, ref Tensor? maxExpAvgSq, long step,
-        double lr, double beta1, double beta2, double eps, double weightDecay, bool decoupled, bool amsgrad)
+    /// <summary>
+    /// One Adam or AdamW update of <paramref name="param"/> (PyTorch's single-tensor Adam, as TorchSharp runs it); nothing
+    /// for a parameter without a gradient. Advances <paramref name="step"/>.
+    /// </summary>
+    static void AdamUpdate(Parameter param, bool maximize, ref long step, Tensor expAvg, Tensor expAvgSq, ref Tensor? maxExpAvgSq,
+        AdamOptions o, bool decoupled)
     {
+        var grad = param.grad is { } g && maximize ? -g : param.grad;
+        if (grad is null) return;
+        step += 1;
+        double lr = o.LearningRate!.Value, beta1 = o.beta1!.Value, beta2 = o.beta2!.Value, weightDecay = o.weight_decay!.Value;
         double biasCorrection1 = 1 - Math.Pow(beta1, step);
         double biasCorrection2 = 1 - Math.Pow(beta2, step);
         if (weightDecay != 0)
@@ -44,12 +51,12 @@ internal static partial class GcSafeOptimizers
         using var oneMinusB1 = (1 - beta1).ToScalar();
         using var b2 = beta2.ToScalar();
         using var oneMinusB2 = (1 - beta2).ToScalar();
-        using var epsilon = eps.ToScalar();
+        using var epsilon = o.eps!.Value.ToScalar();
         using var stepSize = (-(lr / biasCorrection1)).ToScalar();
         expAvg.mul_(b1).add_(grad, oneMinusB1);
         expAvgSq.mul_(b2).addcmul_(grad, grad.conj(), oneMinusB2);
         Tensor second = expAvgSq;
-        if (amsgrad)
+        if (o.amsgrad!.Value)
         {
             var previous = maxExpAvgSq!;
             maxExpAvgSq = maximum(previous, expAvgSq).DetachFromDisposeScope();
@@ -59,78 +66,72 @@ internal static partial class GcSafeOptimizers
         var denom = ScalarOps.Div(second.sqrt(), Math.Sqrt(biasCorrection2)).add_(epsilon);
         param.addcdiv_(expAvg, denom, stepSize);
     }
-}
 
-internal static partial class GcSafeOptimizers
-{
-/// <summary>TorchSharp's Adam without its Scalar race (see <see cref="GcSafeOptimizers"/>).</summary>
-internal sealed class Adam(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay)
-    : TorchSharp.Modules.Adam(parameters, lr, beta1, beta2, weight_decay: weightDecay)
-{
-    /// <inheritdoc />
-    public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
-    {
-        var o = group.Options;
-        foreach (var param in group.Parameters)
-        {
-            var state = (State)_state[param.Handle];
-            var grad = param.grad is { } g && o.maximize!.Value ? -g : param.grad;
-            if (grad is null) continue;
-            state.step += 1;
-            GcSafeOptimizers.AdamUpdate(param, grad, state.exp_avg, state.exp_avg_sq, ref state.max_exp_avg_sq, state.step, o.LearningRate!.Value,
-                o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, decoupled: false, o.amsgrad!.Value);
-        }
-    }, closure);
-}
+    // Adam's and AdamW's options have the same fields but are two types; this is what AdamUpdate reads.
+    readonly record struct AdamOptions(double? LearningRate, double? beta1, double? beta2, double? eps, double? weight_decay, bool? amsgrad);
 
-/// <summary>TorchSharp's AdamW without its Scalar race (see <see cref="GcSafeOptimizers"/>).</summary>
-internal sealed class AdamW(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay)
-    : TorchSharp.Modules.AdamW(parameters, lr, beta1, beta2, weight_decay: weightDecay)
-{
-    /// <inheritdoc />
-    public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
+    /// <summary>TorchSharp's Adam without its Scalar race.</summary>
+    internal sealed class Adam(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay)
+        : TorchSharp.Modules.Adam(parameters, lr, beta1, beta2, weight_decay: weightDecay)
     {
-        var o = group.Options;
-        foreach (var param in group.Parameters)
+        /// <inheritdoc />
+        public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
         {
-            var state = (State)_state[param.Handle];
-            var grad = param.grad is { } g && o.maximize!.Value ? -g : param.grad;
-            if (grad is null) continue;
-            state.step += 1;
-            GcSafeOptimizers.AdamUpdate(param, grad, state.exp_avg, state.exp_avg_sq, ref state.max_exp_avg_sq, state.step, o.LearningRate!.Value,
-                o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, decoupled: true, o.amsgrad!.Value);
-        }
-    }, closure);
-}
-
-/// <summary>TorchSharp's SGD (momentum, dampening, Nesterov, L2 decay) without its Scalar race (see <see cref="GcSafeOptimizers"/>).</summary>
-internal sealed class SGD(IEnumerable<Parameter> parameters, double lr, double momentum, double weightDecay)
-    : TorchSharp.Modules.SGD(parameters, lr, momentum, weight_decay: weightDecay)
-{
-    /// <inheritdoc />
-    public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
-    {
-        var o = group.Options;
-        double momentum = o.momentum!.Value, lr = o.LearningRate!.Value;
-        using var decay = o.weight_decay!.Value.ToScalar();
-        using var mu = momentum.ToScalar();
-        using var undamped = (1 - o.dampening!.Value).ToScalar();
-        using var rate = (o.maximize!.Value ? lr : -lr).ToScalar();
-        foreach (var param in group.Parameters)
-        {
-            var state = (State)_state[param.Handle];
-            var grad = param.grad;
-            if (grad is null) continue;
-            if (o.weight_decay.Value != 0) grad = grad.add(param, decay);
-            if (momentum != 0)
+            var o = group.Options;
+            var options = new AdamOptions(o.LearningRate, o.beta1, o.beta2, o.eps, o.weight_decay, o.amsgrad);
+            foreach (var param in group.Parameters)
             {
-                var buffer = state.momentum_buffer;
-                if (buffer is null) state.momentum_buffer = buffer = grad.clone().detach().DetachFromDisposeScope();
-                else buffer.mul_(mu).add_(grad, undamped);
-                grad = o.nesterov!.Value ? grad.add(buffer, mu) : buffer;
+                var state = (State)_state[param.Handle];
+                AdamUpdate(param, o.maximize!.Value, ref state.step, state.exp_avg, state.exp_avg_sq, ref state.max_exp_avg_sq, options, decoupled: false);
             }
-            param.add_(grad, rate);
-        }
-    }, closure);
-}
+        }, closure);
+    }
+
+    /// <summary>TorchSharp's AdamW (decoupled weight decay) without its Scalar race.</summary>
+    internal sealed class AdamW(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay)
+        : TorchSharp.Modules.AdamW(parameters, lr, beta1, beta2, weight_decay: weightDecay)
+    {
+        /// <inheritdoc />
+        public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
+        {
+            var o = group.Options;
+            var options = new AdamOptions(o.LearningRate, o.beta1, o.beta2, o.eps, o.weight_decay, o.amsgrad);
+            foreach (var param in group.Parameters)
+            {
+                var state = (State)_state[param.Handle];
+                AdamUpdate(param, o.maximize!.Value, ref state.step, state.exp_avg, state.exp_avg_sq, ref state.max_exp_avg_sq, options, decoupled: true);
+            }
+        }, closure);
+    }
+
+    /// <summary>TorchSharp's SGD (momentum, dampening, Nesterov, L2 decay) without its Scalar race.</summary>
+    internal sealed class SGD(IEnumerable<Parameter> parameters, double lr, double momentum, double weightDecay)
+        : TorchSharp.Modules.SGD(parameters, lr, momentum, weight_decay: weightDecay)
+    {
+        /// <inheritdoc />
+        public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
+        {
+            var o = group.Options;
+            double momentum = o.momentum!.Value, lr = o.LearningRate!.Value;
+            using var decay = o.weight_decay!.Value.ToScalar();
+            using var mu = momentum.ToScalar();
+            using var undamped = (1 - o.dampening!.Value).ToScalar();
+            using var rate = (o.maximize!.Value ? lr : -lr).ToScalar();
+            foreach (var param in group.Parameters)
+            {
+                var state = (State)_state[param.Handle];
+                var grad = param.grad;
+                if (grad is null) continue;
+                if (o.weight_decay.Value != 0) grad = grad.add(param, decay);
+                if (momentum != 0)
+                {
+                    var buffer = state.momentum_buffer;
+                    if (buffer is null) state.momentum_buffer = buffer = grad.clone().detach().DetachFromDisposeScope();
+                    else buffer.mul_(mu).add_(grad, undamped);
+                    grad = o.nesterov!.Value ? grad.add(buffer, mu) : buffer;
+                }
+                param.add_(grad, rate);
+            }
+        }, closure);
+    }
 }
