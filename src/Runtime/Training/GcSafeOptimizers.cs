@@ -63,7 +63,8 @@ internal static class GcSafeOptimizers
             previous.Dispose();
             second = maxExpAvgSq;
         }
-        var denom = ScalarOps.Div(second.sqrt(), Math.Sqrt(biasCorrection2)).add_(epsilon);
+        // add_(Scalar) alone would create a temporary alpha Scalar 1 (the hidden alpha of add: docs/notes).
+        var denom = ScalarOps.Div(second.sqrt(), Math.Sqrt(biasCorrection2)).add_(epsilon, ScalarOps.One);
         param.addcdiv_(expAvg, denom, stepSize);
     }
 
