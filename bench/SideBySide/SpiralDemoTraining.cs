@@ -44,8 +44,9 @@ public static class SpiralDemoTraining
         };
         // The controller owns the tolerances (PIController.FromOptions copied them), so the shorthand goes back to its default.
         if (controller is not null) options = new SolverOptions { StepSizeController = controller, Backend = backend };
-        // The trace wraps the controller the solve would use (PIController.FromOptions: the default).
-        var traced = controller ?? (solver.IsAdaptive ? PIController.FromOptions(options) : null);
+        // The trace wraps the controller the solve would use: for the explicit methods of this driver that is the options'
+        // controller with the start-up phase (StepControl.For), which a constructed PIController lacks unless it is set.
+        var traced = controller ?? (solver.IsAdaptive ? PIController.FromOptions(options) with { StartupErrorNorm = PIController.DefaultStartupErrorNorm } : null);
         var gradient = config.Gradient switch
         {
             "direct" => GradientMethod.Direct,
