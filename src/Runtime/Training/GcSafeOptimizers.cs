@@ -10,8 +10,8 @@ namespace NodeDsl.Runtime.Training;
 /// (<c>exp_avg.mul_(beta1)</c>, <c>addcmul_(…, value: 1 - beta2)</c>, <c>param.add_(grad, alpha: -lr)</c>, …), and a
 /// garbage collection started by another thread during the native call may finalize the temporary Scalar while libtorch
 /// still reads it (docs/notes/torchsharp-scalar-gc-race.md): measured, TorchSharp's Adam threw "toFloat at Scalar.h:140"
-/// in the third epoch of an RK-Net trained beside a thread that forces collections, and a 10 000-image Fashion-MNIST run
-/// ended with an <see cref="AccessViolationException"/> in the RK-Net's second epoch. These subclasses keep TorchSharp's
+/// in the third epoch of an RK-Net trained beside a thread that forces collections, and the augmented-NODE example's test
+/// failed once with "toDouble at Scalar.h:140" from it (its one flaky test; no such thread). These subclasses keep TorchSharp's
 /// state, parameter groups and serialisation (checkpoints are unchanged), and their updates equal TorchSharp's bit for
 /// bit (<c>GcSafeOptimizersTests</c>).
 /// </summary>
