@@ -57,7 +57,7 @@ public static class NativeProfile
         var y0 = torch.tensor(start, new long[] { Batch, 2 }, ScalarType.Float64).to(dtype);
         var ts = torch.linspace(0, 0.225, Points, dtype: dtype);
         var target = torch.zeros(new long[] { Points, Batch, 2 }, dtype);
-        var optimizer = optim.RMSProp(model.parameters(), lr: 1e-5);
+        var optimizer = NodeDsl.Runtime.Training.OptimizerSettings.RmsProp(1e-5).Create(model.parameters());
 
         void Report(string part, Action action)
         {

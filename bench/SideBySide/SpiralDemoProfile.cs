@@ -27,7 +27,7 @@ public static class SpiralDemoProfile
             : new SolverOptions { StepSize = spacing, Backend = Backend.Torch };
         using var runScope = NewDisposeScope();
         var model = new SpiralDemoNode(new ModelOptions { DType = dtype });
-        var optimizer = optim.RMSProp(model.parameters(), lr: 1e-3);
+        var optimizer = NodeDsl.Runtime.Training.OptimizerSettings.RmsProp(1e-3).Create(model.parameters());
         int points = setup.Times.Length;
         var times = torch.tensor(setup.Times, dtype);
         var truth = torch.tensor(setup.Truth.SelectMany(r => r).ToArray(), new long[] { points, 2 }, dtype);

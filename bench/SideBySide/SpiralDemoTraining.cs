@@ -61,7 +61,7 @@ public static class SpiralDemoTraining
         // NODEDSL_SBS_DIRECT=autograd (before/after measurements only): the model behind a plain IOdeSystem, so direct
         // gradients record every stage with autograd as before the stage adjoint (docs/gradients.md) instead of running it.
         IOdeSystem system = Environment.GetEnvironmentVariable("NODEDSL_SBS_DIRECT") == "autograd" ? new PlainSystem(model) : model;
-        var optimizer = optim.RMSProp(model.parameters(), lr: LearningRate);
+        var optimizer = NodeDsl.Runtime.Training.OptimizerSettings.RmsProp(LearningRate).Create(model.parameters());
         int points = setup.Times.Length;
         var times = torch.tensor(setup.Times, dtype);
         var truth = torch.tensor(setup.Truth.SelectMany(r => r).ToArray(), new long[] { points, 2 }, dtype);

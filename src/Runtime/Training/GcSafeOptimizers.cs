@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NodeDsl.Runtime.Training;
 
 /// <summary>
-/// TorchSharp's Adam, AdamW and SGD with the same update, each hyper-parameter passed as a <see cref="Scalar"/> that stays
+/// TorchSharp's Adam, AdamW, SGD and RMSprop with the same update, each hyper-parameter passed as a <see cref="Scalar"/> that stays
 /// referenced across its native call. TorchSharp 0.107's own <c>step()</c> converts them implicitly
 /// (<c>exp_avg.mul_(beta1)</c>, <c>addcmul_(…, value: 1 - beta2)</c>, <c>param.add_(grad, alpha: -lr)</c>, …), and a
 /// garbage collection started by another thread during the native call may finalize the temporary Scalar while libtorch
@@ -101,6 +101,52 @@ internal static class GcSafeOptimizers
             {
                 var state = (State)_state[param.Handle];
                 AdamUpdate(param, o.maximize!.Value, ref state.step, state.exp_avg, state.exp_avg_sq, ref state.max_exp_avg_sq, options, decoupled: true);
+            }
+        }, closure);
+    }
+
+    /// <summary>
+    /// TorchSharp's RMSprop (Hinton's; L2 decay, momentum, centered) without its Scalar race. torchdiffeq's spiral demo
+    /// trains with it, so the side-by-side benchmark does too.
+    /// </summary>
+    internal sealed class RMSProp(IEnumerable<Parameter> parameters, double lr, double alpha, double weightDecay, double momentum, bool centered)
+        : TorchSharp.Modules.RMSProp(parameters, lr, alpha, weight_decay: weightDecay, momentum: momentum, centered: centered)
+    {
+        /// <inheritdoc />
+        public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
+        {
+            var o = group.Options;
+            double alpha = o.alpha!.Value, momentum = o.momentum!.Value, lr = o.LearningRate!.Value;
+            using var decay = o.weight_decay!.Value.ToScalar();
+            using var smoothing = alpha.ToScalar();
+            using var oneMinusAlpha = (1 - alpha).ToScalar();
+            using var minusOne = (-1.0).ToScalar();
+            using var epsilon = o.eps!.Value.ToScalar();
+            using var mu = momentum.ToScalar();
+            using var rate = (-lr).ToScalar();
+            foreach (var param in group.Parameters)
+            {
+                var state = (State)_state[param.Handle];
+                var grad = param.grad;
+                if (grad is null) continue;
+                if (o.maximize!.Value) grad = -grad;
+                state.step += 1;
+                if (o.weight_decay.Value != 0) grad = grad.add(param, decay);
+                state.square_avg.mul_(smoothing).addcmul_(grad, grad, oneMinusAlpha);
+                // add_(Scalar) and addcdiv_ without a value would each create a temporary Scalar 1 (see AdamUpdate).
+                Tensor avg;
+                if (o.centered!.Value)
+                {
+                    state.grad_avg.mul_(smoothing).add_(grad, oneMinusAlpha);
+                    avg = state.square_avg.addcmul(state.grad_avg, state.grad_avg, minusOne).sqrt_().add_(epsilon, ScalarOps.One);
+                }
+                else avg = state.square_avg.sqrt().add_(epsilon, ScalarOps.One);
+                if (momentum > 0)
+                {
+                    state.momentum_buffer.mul_(mu).addcdiv_(grad, avg, ScalarOps.One);
+                    param.add_(state.momentum_buffer, rate);
+                }
+                else param.addcdiv_(grad, avg, rate);
             }
         }, closure);
     }

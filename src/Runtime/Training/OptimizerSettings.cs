@@ -14,6 +14,8 @@ public enum OptimizerKind
     AdamW,
     /// <summary>Stochastic gradient descent with optional momentum.</summary>
     Sgd,
+    /// <summary>RMSprop (Hinton's lecture 6e; torchdiffeq's spiral demo trains with it).</summary>
+    RmsProp,
     /// <summary>L-BFGS: each step re-evaluates the loss through a closure, usually on whole trajectories.</summary>
     Lbfgs,
 }
@@ -27,10 +29,14 @@ public sealed record OptimizerSettings
     public double LearningRate { get; init; } = 1e-3;
     /// <summary>L2 penalty (Adam, SGD) or decoupled weight decay (AdamW).</summary>
     public double WeightDecay { get; init; }
-    /// <summary>Momentum of SGD.</summary>
+    /// <summary>Momentum of SGD and RMSprop.</summary>
     public double Momentum { get; init; }
     /// <summary>Adam's β1 and β2.</summary>
     public (double Beta1, double Beta2) Betas { get; init; } = (0.9, 0.999);
+    /// <summary>RMSprop's smoothing constant α of the running mean of squared gradients.</summary>
+    public double RmsPropAlpha { get; init; } = 0.99;
+    /// <summary>Centered RMSprop: normalise by an estimate of the gradient's variance instead of its second moment.</summary>
+    public bool RmsPropCentered { get; init; }
     /// <summary>Inner iterations per L-BFGS step.</summary>
     public int LbfgsMaxIterations { get; init; } = 20;
     /// <summary>Number of curvature pairs L-BFGS keeps.</summary>
@@ -43,6 +49,9 @@ public sealed record OptimizerSettings
         => new() { Kind = OptimizerKind.AdamW, LearningRate = learningRate, WeightDecay = weightDecay };
     /// <summary>SGD with learning rate and momentum.</summary>
     public static OptimizerSettings Sgd(double learningRate, double momentum = 0) => new() { Kind = OptimizerKind.Sgd, LearningRate = learningRate, Momentum = momentum };
+    /// <summary>RMSprop with learning rate, smoothing constant α and momentum (PyTorch's defaults: 1e-2, 0.99, 0).</summary>
+    public static OptimizerSettings RmsProp(double learningRate = 1e-2, double alpha = 0.99, double momentum = 0)
+        => new() { Kind = OptimizerKind.RmsProp, LearningRate = learningRate, RmsPropAlpha = alpha, Momentum = momentum };
     /// <summary>L-BFGS (learning rate 1 is the usual choice).</summary>
     public static OptimizerSettings Lbfgs(double learningRate = 1.0, int maxIterations = 20)
         => new() { Kind = OptimizerKind.Lbfgs, LearningRate = learningRate, LbfgsMaxIterations = maxIterations };
@@ -56,12 +65,13 @@ public sealed record OptimizerSettings
         Require(FiniteNonNegative(Momentum), "OptimizerSettings.Momentum");
         Require(DecayFactor(Betas.Beta1), "OptimizerSettings.Betas.Beta1");
         Require(DecayFactor(Betas.Beta2), "OptimizerSettings.Betas.Beta2");
+        Require(DecayFactor(RmsPropAlpha), "OptimizerSettings.RmsPropAlpha");
         Require(AtLeast(LbfgsMaxIterations, 1), "OptimizerSettings.LbfgsMaxIterations");
         Require(AtLeast(LbfgsHistorySize, 1), "OptimizerSettings.LbfgsHistorySize");
     }
 
     /// <summary>
-    /// Creates the optimizer over <paramref name="parameters"/>: TorchSharp's Adam, AdamW or SGD (as subclasses whose step
+    /// Creates the optimizer over <paramref name="parameters"/>: TorchSharp's Adam, AdamW, SGD or RMSprop (as subclasses whose step
     /// keeps its Scalars alive across native calls, so a garbage collection cannot free one mid-step; same update, same
     /// state and serialisation) or TorchSharp's L-BFGS.
     /// </summary>
@@ -72,10 +82,11 @@ public sealed record OptimizerSettings
         var list = parameters.ToList();
         return Kind switch
         {
-            // TorchSharp's own Adam, AdamW and SGD race with the garbage collector (GcSafeOptimizers): same update, no race.
+            // TorchSharp's own Adam, AdamW, SGD and RMSprop race with the garbage collector (GcSafeOptimizers): same update, no race.
             OptimizerKind.Adam => new GcSafeOptimizers.Adam(list, LearningRate, Betas.Beta1, Betas.Beta2, WeightDecay),
             OptimizerKind.AdamW => new GcSafeOptimizers.AdamW(list, LearningRate, Betas.Beta1, Betas.Beta2, WeightDecay),
             OptimizerKind.Sgd => new GcSafeOptimizers.SGD(list, LearningRate, Momentum, WeightDecay),
+            OptimizerKind.RmsProp => new GcSafeOptimizers.RMSProp(list, LearningRate, RmsPropAlpha, WeightDecay, Momentum, RmsPropCentered),
             OptimizerKind.Lbfgs => optim.LBFGS(list, LearningRate, max_iter: LbfgsMaxIterations, history_size: LbfgsHistorySize),
             _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown optimizer."),
         };

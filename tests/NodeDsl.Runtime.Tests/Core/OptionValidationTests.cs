@@ -158,6 +158,7 @@ public sealed class OptionValidationTests
         { "OptimizerSettings.LearningRate is Infinity", o => o with { Optimizer = OptimizerSettings.Adam(double.PositiveInfinity) } },
         { "OptimizerSettings.Betas.Beta2 is 1,", o => o with { Optimizer = OptimizerSettings.Adam() with { Betas = (0.9, 1.0) } } },
         { "OptimizerSettings.WeightDecay is NaN", o => o with { Optimizer = OptimizerSettings.AdamW(1e-3, double.NaN) } },
+        { "OptimizerSettings.RmsPropAlpha is 1.5,", o => o with { Optimizer = OptimizerSettings.RmsProp(1e-2, alpha: 1.5) } },
         { "OptimizerSettings.LbfgsMaxIterations is 0,", o => o with { Optimizer = OptimizerSettings.Lbfgs(1.0, maxIterations: 0) } },
         { "Regularization.KineticEnergy is -1", o => o with { Regularization = new Regularization { KineticEnergy = -1 } } },
         { "EarlyStopping.MinDelta is NaN", o => o with { EarlyStopping = new EarlyStopping { MinDelta = double.NaN } } },

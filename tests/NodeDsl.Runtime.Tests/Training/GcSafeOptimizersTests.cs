@@ -7,13 +7,13 @@ using static TorchSharp.torch;
 namespace NodeDsl.Runtime.Tests.Training;
 
 /// <summary>
-/// The Adam, AdamW and SGD that <see cref="OptimizerSettings.Create"/> returns are TorchSharp's with a step that
+/// The Adam, AdamW, SGD and RMSprop that <see cref="OptimizerSettings.Create"/> returns are TorchSharp's with a step that
 /// keeps its Scalars alive (<see cref="GcSafeOptimizers"/>): they must update the weights exactly as TorchSharp's own do,
 /// keep TorchSharp's name in checkpoints, and stay exact while another thread forces garbage collections.
 /// </summary>
 public class GcSafeOptimizersTests
 {
-    public static TheoryData<string> Settings => new() { "adam", "adam-l2", "adamw", "sgd", "sgd-momentum" };
+    public static TheoryData<string> Settings => new() { "adam", "adam-l2", "adamw", "sgd", "sgd-momentum", "rmsprop", "rmsprop-centered" };
 
     static OptimizerSettings For(string name) => name switch
     {
@@ -21,6 +21,8 @@ public class GcSafeOptimizersTests
         "adam-l2" => OptimizerSettings.Adam(3e-2) with { WeightDecay = 0.1, Betas = (0.8, 0.99) },
         "adamw" => OptimizerSettings.AdamW(3e-2, 0.05),
         "sgd" => OptimizerSettings.Sgd(0.01) with { WeightDecay = 0.01 },
+        "rmsprop" => OptimizerSettings.RmsProp(1e-2),
+        "rmsprop-centered" => OptimizerSettings.RmsProp(1e-2, alpha: 0.9, momentum: 0.5) with { RmsPropCentered = true, WeightDecay = 0.01 },
         // Small enough a rate that momentum does not run away on the quartic term (NaN ≠ NaN would fail the comparison).
         _ => OptimizerSettings.Sgd(0.01, momentum: 0.9) with { WeightDecay = 0.01 },
     };
@@ -32,6 +34,7 @@ public class GcSafeOptimizersTests
         {
             OptimizerKind.Adam => optim.Adam(p, s.LearningRate, s.Betas.Beta1, s.Betas.Beta2, weight_decay: s.WeightDecay),
             OptimizerKind.AdamW => optim.AdamW(p, s.LearningRate, s.Betas.Beta1, s.Betas.Beta2, weight_decay: s.WeightDecay),
+            OptimizerKind.RmsProp => optim.RMSProp(p, s.LearningRate, s.RmsPropAlpha, weight_decay: s.WeightDecay, momentum: s.Momentum, centered: s.RmsPropCentered),
             _ => optim.SGD(p, s.LearningRate, momentum: s.Momentum, weight_decay: s.WeightDecay),
         };
     }

@@ -32,6 +32,7 @@ public class OptimizerAndScheduleTests
     [Theory]
     [InlineData(OptimizerKind.AdamW)]
     [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.RmsProp)]
     [InlineData(OptimizerKind.Lbfgs)]
     public void OtherOptimizersReduceTheLoss(OptimizerKind kind)
     {
@@ -44,6 +45,7 @@ public class OptimizerAndScheduleTests
             {
                 OptimizerKind.AdamW => OptimizerSettings.AdamW(0.05, weightDecay: 1e-4),
                 OptimizerKind.Sgd => OptimizerSettings.Sgd(0.5, momentum: 0.9),
+                OptimizerKind.RmsProp => OptimizerSettings.RmsProp(0.05),
                 _ => OptimizerSettings.Lbfgs(1.0, maxIterations: 20),
             },
             // L-BFGS wants a deterministic objective: whole trajectories rather than random windows.
