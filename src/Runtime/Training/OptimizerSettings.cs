@@ -14,10 +14,10 @@ public enum OptimizerKind
     AdamW,
     /// <summary>Stochastic gradient descent with optional momentum.</summary>
     Sgd,
-    /// <summary>RMSprop (Hinton's lecture 6e; torchdiffeq's spiral demo trains with it).</summary>
-    RmsProp,
     /// <summary>L-BFGS: each step re-evaluates the loss through a closure, usually on whole trajectories.</summary>
     Lbfgs,
+    /// <summary>RMSprop (Hinton's lecture 6e; torchdiffeq's spiral demo trains with it).</summary>
+    RmsProp,
 }
 
 /// <summary>An optimizer and its hyper-parameters.</summary>
@@ -27,7 +27,7 @@ public sealed record OptimizerSettings
     public OptimizerKind Kind { get; init; } = OptimizerKind.Adam;
     /// <summary>Base learning rate (a schedule scales it per epoch).</summary>
     public double LearningRate { get; init; } = 1e-3;
-    /// <summary>L2 penalty (Adam, SGD) or decoupled weight decay (AdamW).</summary>
+    /// <summary>L2 penalty (Adam, SGD, RMSprop) or decoupled weight decay (AdamW).</summary>
     public double WeightDecay { get; init; }
     /// <summary>Momentum of SGD and RMSprop.</summary>
     public double Momentum { get; init; }
