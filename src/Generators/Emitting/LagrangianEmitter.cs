@@ -76,10 +76,11 @@ internal static class LagrangianEmitter
             string Columns(EquatableArray<string> names)
                 => $"new long[] {{ {string.Join(", ", names.SelectMany(n => Enumerable.Range(m.State(n).Offset, m.State(n).Size)).Select(Literals.Int))} }}";
             w.WriteLine($"var __n = {EulerLagrange}.NetworkTerms(__networkLagrangian, __y, {Columns(l.Coordinates)}, {Columns(l.Velocities)}, {time ?? "null"}, __graph);");
-            w.WriteLine("__force = __force.add(__n.Force);");
-            w.WriteLine("__mass = __mass.add(__n.Mass);");
-            w.WriteLine("__mixed = __mixed.add(__n.Mixed);");
-            if (time is not null) w.WriteLine("__timeMixed = __timeMixed is null ? __n.TimeMixed : __timeMixed.add(__n.TimeMixed!);");
+            // add(t) alone is add(t, 1) with a temporary Scalar (docs/notes/torchsharp-scalar-gc-race.md).
+            w.WriteLine($"__force = __force.add(__n.Force, {Names.ScalarOps}.One);");
+            w.WriteLine($"__mass = __mass.add(__n.Mass, {Names.ScalarOps}.One);");
+            w.WriteLine($"__mixed = __mixed.add(__n.Mixed, {Names.ScalarOps}.One);");
+            if (time is not null) w.WriteLine($"__timeMixed = __timeMixed is null ? __n.TimeMixed : __timeMixed.add(__n.TimeMixed!, {Names.ScalarOps}.One);");
         }
         w.WriteLine($"var __velocities = {Cat(l.Velocities)};");
         w.WriteLine($"var __acc = {EulerLagrange}.Accelerations(__mass, __mixed, __force, __timeMixed, __velocities, {Literals.String(m.ClassName)}, {NameArray(ComponentNames(m, l))});");

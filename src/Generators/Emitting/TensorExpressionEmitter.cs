@@ -214,6 +214,8 @@ internal sealed class TensorExpressionEmitter(SourceWriter writer, ModelSpec mod
                     ? $"{a}.pow({b})"
                     : $"{Names.ScalarOps}.Pow({a}, {b})";
             case Fn.Sum: return $"{a}.sum(1, true)";
+            // TorchSharp's square() is pow(2) with a temporary Scalar 2 (docs/notes/torchsharp-scalar-gc-race.md).
+            case Fn.Square: return $"{Names.ScalarOps}.Square({a})";
             case Fn.Softplus: return $"{Names.Torch}.nn.functional.softplus({a})";
             case Fn.Step: return $"{Names.ScalarOps}.Gt({a}, 0.0).to_type({a}.dtype)";
             default: return $"{a}.{c.Function.ToString().ToLowerInvariant()}()";

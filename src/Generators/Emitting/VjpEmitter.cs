@@ -257,10 +257,10 @@ internal sealed class VjpEmitter
         {
             Fn.Sin => $"{g}.mul({u}.cos())",
             Fn.Cos => $"{g}.mul({u}.sin()).neg()",
-            Fn.Tan => $"{g}.mul({ops}.Add({n}.square(), 1.0))",
+            Fn.Tan => $"{g}.mul({ops}.Add({ops}.Square({n}), 1.0))",
             Fn.Sinh => $"{g}.mul({u}.cosh())",
             Fn.Cosh => $"{g}.mul({u}.sinh())",
-            Fn.Tanh => $"{g}.mul({ops}.RSub(1.0, {n}.square()))",
+            Fn.Tanh => $"{g}.mul({ops}.RSub(1.0, {ops}.Square({n})))",
             Fn.Exp => $"{g}.mul({n})",
             Fn.Log => $"{g}.div({u})",
             Fn.Sqrt => $"{ops}.Mul({g}.div({n}), 0.5)",

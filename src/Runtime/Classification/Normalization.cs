@@ -25,8 +25,9 @@ public static class Normalization
         var norm = nn.GroupNorm(groups, channels, device: device, dtype: dtype);
         using (no_grad())
         {
-            norm.weight.fill_(1.0);
-            norm.bias!.fill_(0.0);
+            using Scalar one = 1.0.ToScalar(), zero = 0.0.ToScalar(); // alive across the calls (ScalarOps)
+            norm.weight.fill_(one);
+            norm.bias!.fill_(zero);
         }
         return norm;
     }

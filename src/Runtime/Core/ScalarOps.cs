@@ -20,6 +20,28 @@ public static class ScalarOps
     /// </summary>
     public static Scalar One { get; } = 1.ToScalar();
 
+    // The integer 2 of TorchSharp's square() (= pow(2), with 2 converted to a temporary Scalar per call).
+    static readonly Scalar Two = 2.ToScalar();
+
+    /// <summary>
+    /// <c>x²</c>: TorchSharp's <c>square()</c> (<c>pow(2)</c>, the same op and bits) without its temporary Scalar.
+    /// </summary>
+    public static Tensor Square(Tensor x) => x.pow(Two);
+
+    /// <summary><c>x ^ p</c> for an integer power (libtorch's integer-exponent kernels, as <c>x.pow(3)</c>).</summary>
+    public static Tensor Pow(Tensor x, int p)
+    {
+        using var s = p.ToScalar();
+        return x.pow(s);
+    }
+
+    /// <summary><c>x ≠ c</c> (a boolean tensor), for an integer <paramref name="c"/> such as LAPACK's info codes.</summary>
+    public static Tensor Ne(Tensor x, long c)
+    {
+        using var s = c.ToScalar();
+        return x.ne(s);
+    }
+
     /// <summary><c>x · c</c>.</summary>
     public static Tensor Mul(Tensor x, double c) => With(x, c, static (x, s) => x.mul(s));
 

@@ -63,7 +63,7 @@ public sealed class AnchoredRegularizer : IDisposable
         Tensor? total = null;
         for (int i = 0; i < parameters.Length; i++)
         {
-            var term = ScalarOps.Mul((parameters[i] - anchors[i]).square().sum(), lambdas[i]);
+            var term = ScalarOps.Mul(ScalarOps.Square(parameters[i] - anchors[i]).sum(), lambdas[i]);
             total = total is null ? term : total + term;
         }
         return ScalarOps.Div(total!, Members).MoveToOuterDisposeScope();
@@ -77,7 +77,7 @@ public sealed class AnchoredRegularizer : IDisposable
         var total = torch.zeros(Members, ScalarType.Float64);
         for (int i = 0; i < parameters.Length; i++)
         {
-            var d = (parameters[i] - anchors[i]).square().to(ScalarType.Float64, CPU).reshape(Members, -1).sum(1);
+            var d = ScalarOps.Square(parameters[i] - anchors[i]).to(ScalarType.Float64, CPU).reshape(Members, -1).sum(1);
             total = ScalarOps.Add(total, d, lambdas[i]);
         }
         return total.data<double>().ToArray();

@@ -92,8 +92,8 @@ public sealed class ContinuousFlow : IOdeSystem, IRatesVjp
         var columns = new List<Tensor> { f, trace.neg().unsqueeze(1) };
         if (TracksRegularizers)
         {
-            columns.Add(f.square().sum(1, keepdim: true));
-            columns.Add(probed!.square().sum(1, keepdim: true));
+            columns.Add(ScalarOps.Square(f).sum(1, keepdim: true));
+            columns.Add(ScalarOps.Square(probed!).sum(1, keepdim: true));
         }
         return cat(columns, 1).MoveToOuterDisposeScope();
     }

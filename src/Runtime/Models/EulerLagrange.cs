@@ -98,7 +98,7 @@ public static class EulerLagrange
         // linalg.solve checks LAPACK's info with a host sync anyway; solve_ex and one check cost the same and let the
         // error name the rows.
         var (solution, info) = linalg.solve_ex(m, rhs.unsqueeze(-1));
-        using (var anySingular = info.ne(0).any())
+        using (var anySingular = ScalarOps.Ne(info, 0).any())
         {
             if (anySingular.item<bool>()) throw Singular(m, info, model, velocityNames);
         }
@@ -110,7 +110,7 @@ public static class EulerLagrange
     static SingularMassMatrixException Singular(Tensor m, Tensor info, string model, IReadOnlyList<string> velocityNames)
     {
         using var scope = NewDisposeScope();
-        var rows = info.ne(0).nonzero().reshape(-1).to(CPU).data<long>().ToArray();
+        var rows = ScalarOps.Ne(info, 0).nonzero().reshape(-1).to(CPU).data<long>().ToArray();
         var first = m[rows[0]].detach().to(ScalarType.Float64, CPU).reshape(-1).data<double>().ToArray();
         return Singular(first, rows, model, velocityNames);
     }

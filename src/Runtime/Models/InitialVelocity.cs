@@ -31,8 +31,8 @@ public static class InitialVelocity
         var x0 = positions.select(1, 0);
         var x1 = positions.select(1, 1);
         var x2 = positions.select(1, 2);
-        using Scalar s0 = c0, s1 = c1, s2 = c2; // kept alive across the native calls: docs/notes/torchsharp-scalar-gc-race.md
-        return x0.mul(s0).add(x1.mul(s1)).add(x2.mul(s2)).MoveToOuterDisposeScope();
+        using Scalar s0 = c0.ToScalar(), s1 = c1.ToScalar(), s2 = c2.ToScalar(); // kept alive across the native calls: docs/notes/torchsharp-scalar-gc-race.md
+        return x0.mul(s0).add(x1.mul(s1), ScalarOps.One).add(x2.mul(s2), ScalarOps.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>

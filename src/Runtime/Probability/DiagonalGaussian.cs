@@ -26,7 +26,7 @@ public static class DiagonalGaussian
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(logVariance);
         using var scope = NewDisposeScope();
-        var squared = ScalarOps.Sub(x, mean, 1.0).square() * logVariance.neg().exp();
+        var squared = ScalarOps.Square(ScalarOps.Sub(x, mean, 1.0)) * logVariance.neg().exp();
         return ScalarOps.Mul(ScalarOps.Add(ScalarOps.Add(squared, logVariance, 1.0), LogTwoPi), -0.5).MoveToOuterDisposeScope();
     }
 
@@ -39,7 +39,7 @@ public static class DiagonalGaussian
             throw new ArgumentOutOfRangeException(nameof(standardDeviation), standardDeviation, "The standard deviation must be finite and greater than 0.");
         using var scope = NewDisposeScope();
         double logVariance = 2 * Math.Log(standardDeviation);
-        var squared = ScalarOps.Div(ScalarOps.Sub(x, mean, 1.0).square(), standardDeviation * standardDeviation);
+        var squared = ScalarOps.Div(ScalarOps.Square(ScalarOps.Sub(x, mean, 1.0)), standardDeviation * standardDeviation);
         return ScalarOps.Mul(ScalarOps.Add(squared, logVariance + LogTwoPi), -0.5).MoveToOuterDisposeScope();
     }
 
@@ -52,7 +52,7 @@ public static class DiagonalGaussian
         ArgumentNullException.ThrowIfNull(x);
         using var scope = NewDisposeScope();
         long d = x.shape[^1];
-        return ScalarOps.Mul(ScalarOps.Add(x.square().sum(-1), d * LogTwoPi), -0.5).MoveToOuterDisposeScope();
+        return ScalarOps.Mul(ScalarOps.Add(ScalarOps.Square(x).sum(-1), d * LogTwoPi), -0.5).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -65,7 +65,7 @@ public static class DiagonalGaussian
         ArgumentNullException.ThrowIfNull(mean2);
         ArgumentNullException.ThrowIfNull(logVariance2);
         using var scope = NewDisposeScope();
-        var ratio = ScalarOps.Add(logVariance1.exp(), ScalarOps.Sub(mean1, mean2, 1.0).square(), 1.0) * logVariance2.neg().exp();
+        var ratio = ScalarOps.Add(logVariance1.exp(), ScalarOps.Square(ScalarOps.Sub(mean1, mean2, 1.0)), 1.0) * logVariance2.neg().exp();
         var sum = ScalarOps.Add(ScalarOps.Sub(logVariance2, logVariance1, 1.0), ratio, 1.0);
         return ScalarOps.Mul(ScalarOps.Sub(sum, 1.0), 0.5).MoveToOuterDisposeScope();
     }
@@ -76,7 +76,7 @@ public static class DiagonalGaussian
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(logVariance);
         using var scope = NewDisposeScope();
-        var sum = ScalarOps.Sub(ScalarOps.Add(mean.square(), logVariance.exp(), 1.0), logVariance, 1.0);
+        var sum = ScalarOps.Sub(ScalarOps.Add(ScalarOps.Square(mean), logVariance.exp(), 1.0), logVariance, 1.0);
         return ScalarOps.Mul(ScalarOps.Sub(sum, 1.0), 0.5).MoveToOuterDisposeScope();
     }
 

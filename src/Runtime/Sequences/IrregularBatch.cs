@@ -175,7 +175,7 @@ public sealed class IrregularBatch : IDisposable
             throw new ArgumentException($"The prediction must have the grid's shape [{string.Join(", ", Values.shape)}] but has [{string.Join(", ", prediction.shape)}].", nameof(prediction));
         using var scope = NewDisposeScope();
         var count = ScalarOps.ClampMin(Mask.sum(), 1.0);
-        return (ScalarOps.Sub(prediction, Values, 1.0).square() * Mask).sum().div(count).MoveToOuterDisposeScope();
+        return (ScalarOps.Square(ScalarOps.Sub(prediction, Values, 1.0)) * Mask).sum().div(count).MoveToOuterDisposeScope();
     }
 
     /// <summary>Releases the tensors.</summary>

@@ -13,8 +13,8 @@ public sealed class Dop853Method() : ExplicitRungeKutta("dopri8", Tableaus.Dopri
     /// <inheritdoc />
     public override Tensor ErrorNorm(StepAttempt attempt, Tensor scale, bool perTrajectory)
     {
-        var r5 = attempt.ErrorEstimate!.div(scale).square();
-        var r3 = attempt.SecondErrorEstimate!.div(scale).square();
+        var r5 = ScalarOps.Square(attempt.ErrorEstimate!.div(scale));
+        var r3 = ScalarOps.Square(attempt.SecondErrorEstimate!.div(scale));
         long[] dims = perTrajectory ? [1L] : [0L, 1L];
         var s5 = r5.sum(dims);
         var s3 = r3.sum(dims);

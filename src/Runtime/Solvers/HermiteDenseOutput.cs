@@ -17,7 +17,7 @@ internal sealed class HermiteDenseOutput(StepPoint step, Tensor y0, Tensor f0, T
 
     public Tensor At(Tensor theta)
     {
-        var t2 = theta.square();
+        var t2 = ScalarOps.Square(theta);
         var t3 = t2.mul(theta);
         var h01 = ScalarOps.Mul(t2, 3).sub(ScalarOps.Mul(t3, 2));             // 3θ² − 2θ³
         var h10 = t3.sub(ScalarOps.Mul(t2, 2)).add(theta, ScalarOps.One);         // θ³ − 2θ² + θ

@@ -119,7 +119,7 @@ public abstract class OneStepMethod
     public virtual Tensor ErrorNorm(StepAttempt attempt, Tensor scale, bool perTrajectory)
     {
         var ratio = attempt.ErrorEstimate!.div(scale);
-        return (perTrajectory ? ratio.square().mean([1L]) : ratio.square().mean()).sqrt();
+        return (perTrajectory ? ScalarOps.Square(ratio).mean([1L]) : ScalarOps.Square(ratio).mean()).sqrt();
     }
 
     /// <summary>

@@ -39,7 +39,8 @@ internal sealed class TableauDenseOutput : IDenseOutput
     {
         var k = Stages();
         var matrix = _method.DenseMatrix(_y0.dtype, _y0.device);
-        var exponents = torch.arange(1, matrix.shape[0] + 1, _y0.dtype, _y0.device);
+        using Scalar start = 1.ToScalar(), stop = (matrix.shape[0] + 1).ToScalar(), step = 1.ToScalar(); // alive across the call (ScalarOps)
+        var exponents = torch.arange(start, stop, step, _y0.dtype, _y0.device);
         var weights = theta.pow(exponents).mm(matrix);                   // [batch, stages]; mm: see ExplicitRungeKutta.WeightedSum
         var sum = torch.einsum("bs,sbn->bn", weights, torch.stack(k));   // Σ_j w_j k_j per row
         return _step.AddScaled(_y0, sum, 1.0);

@@ -22,7 +22,7 @@ public static class Losses
     public static Tensor Mse(Tensor prediction, Tensor target, Tensor? mask)
     {
         using var scope = NewDisposeScope();
-        return MaskedMean(Difference(prediction, target, mask).square(), mask).MoveToOuterDisposeScope();
+        return MaskedMean(ScalarOps.Square(Difference(prediction, target, mask)), mask).MoveToOuterDisposeScope();
     }
 
     /// <summary>Mean absolute error over all entries.</summary>

@@ -79,9 +79,9 @@ public sealed class RegularizedSystem : IOdeSystem
             // Rates that depend on neither y nor a parameter have no graph (∂f/∂y = 0); autograd.grad would end the
             // process on such an output (TorchSharp's THSAutograd_grad does not catch libtorch's errors).
             var vjp = f.requires_grad ? autograd.grad([f], [x], [probe], retain_graph: true, create_graph: true, allow_unused: true)[0] : null;
-            jacobian = vjp is null || vjp.IsInvalid ? zeros(y.shape[0], 1, y.dtype, y.device) : vjp.square().sum(1, keepdim: true);
+            jacobian = vjp is null || vjp.IsInvalid ? zeros(y.shape[0], 1, y.dtype, y.device) : ScalarOps.Square(vjp).sum(1, keepdim: true);
         }
-        var kinetic = f.square().sum(1, keepdim: true);
+        var kinetic = ScalarOps.Square(f).sum(1, keepdim: true);
         return torch.cat([f, kinetic, jacobian], 1).MoveToOuterDisposeScope();
     }
 }

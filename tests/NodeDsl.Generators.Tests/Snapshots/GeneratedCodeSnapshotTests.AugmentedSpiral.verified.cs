@@ -102,7 +102,7 @@ namespace NodeDsl.Models.Tests.Models
             var __g3 = __g1.neg();
             var __g4 = __g3.mul(a).sum();
             var __g5 = __g3.mul(this.Learnable(0));
-            var __g6 = __g2.mul(global::NodeDsl.Runtime.ScalarOps.RSub(1.0, __v7.square()));
+            var __g6 = __g2.mul(global::NodeDsl.Runtime.ScalarOps.RSub(1.0, global::NodeDsl.Runtime.ScalarOps.Square(__v7)));
             var __g7 = __g0;
             var __g8 = __g0.neg();
             __g4 = __g4.add(__g8.mul(h).sum(), global::NodeDsl.Runtime.ScalarOps.One);

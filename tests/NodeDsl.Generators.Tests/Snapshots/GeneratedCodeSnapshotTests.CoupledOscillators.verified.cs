@@ -62,7 +62,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, 2.0);
             var __v2 = global::NodeDsl.Runtime.ScalarOps.Pow(p2, 2.0);
             var __v3 = q1.tanh();
-            var __v4 = __v3.square();
+            var __v4 = global::NodeDsl.Runtime.ScalarOps.Square(__v3);
             var __v5 = global::NodeDsl.Runtime.ScalarOps.RSub(1.0, __v4);
             var __v6 = __v5.mul(__v3);
             var __v7 = __v3.mul(__v5);
@@ -70,7 +70,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v9 = __v2.mul(__v8);
             var __v10 = __v3.mul(__v3);
             var __v11 = global::NodeDsl.Runtime.ScalarOps.Add(__v10, 2.0);
-            var __v12 = __v11.square();
+            var __v12 = global::NodeDsl.Runtime.ScalarOps.Square(__v11);
             var __v13 = __v9.div(__v12);
             var __v14 = __v13.neg();
             var __v15 = this.Learnable(0).mul(q1);
@@ -154,7 +154,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, 2.0);
             var __v2 = global::NodeDsl.Runtime.ScalarOps.Pow(p2, 2.0);
             var __v3 = q1.tanh();
-            var __v4 = __v3.square();
+            var __v4 = global::NodeDsl.Runtime.ScalarOps.Square(__v3);
             var __v5 = global::NodeDsl.Runtime.ScalarOps.RSub(1.0, __v4);
             var __v6 = __v5.mul(__v3);
             var __v7 = __v3.mul(__v5);
@@ -162,7 +162,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v9 = __v2.mul(__v8);
             var __v10 = __v3.mul(__v3);
             var __v11 = global::NodeDsl.Runtime.ScalarOps.Add(__v10, 2.0);
-            var __v12 = __v11.square();
+            var __v12 = global::NodeDsl.Runtime.ScalarOps.Square(__v11);
             var __v13 = __v9.div(__v12);
             var __v14 = __v13.neg();
             var __v15 = this.Learnable(0).mul(q1);
@@ -329,7 +329,7 @@ namespace NodeDsl.Models.Tests.Models
             __g68 = __g68.add(__g71.mul(__v5), global::NodeDsl.Runtime.ScalarOps.One);
             var __g74 = __g73.neg();
             __g68 = __g68.add(__g74.mul(global::NodeDsl.Runtime.ScalarOps.Mul(__v3, 2.0)), global::NodeDsl.Runtime.ScalarOps.One);
-            __g32 = __g32.add(__g68.mul(global::NodeDsl.Runtime.ScalarOps.RSub(1.0, __v3.square())), global::NodeDsl.Runtime.ScalarOps.One);
+            __g32 = __g32.add(__g68.mul(global::NodeDsl.Runtime.ScalarOps.RSub(1.0, global::NodeDsl.Runtime.ScalarOps.Square(__v3))), global::NodeDsl.Runtime.ScalarOps.One);
             __g39 = __g39.add(global::NodeDsl.Runtime.ScalarOps.Mul(__g69.mul(p2), 2.0), global::NodeDsl.Runtime.ScalarOps.One);
             var __g75 = global::NodeDsl.Runtime.ScalarOps.Div(__g0, 2.0);
             var __g76 = global::NodeDsl.Runtime.ScalarOps.Mul(__g75, 2.0);
@@ -347,7 +347,7 @@ namespace NodeDsl.Models.Tests.Models
             var q2 = __y.narrow(1, 2, 1);
             var p2 = __y.narrow(1, 3, 1);
             var t = TimeColumn(__t, __batch);
-            var __v0 = p1.square();
+            var __v0 = global::NodeDsl.Runtime.ScalarOps.Square(p1);
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, 2.0);
             var __v2 = global::NodeDsl.Runtime.ScalarOps.Pow(p2, 2.0);
             var __v3 = q1.tanh();

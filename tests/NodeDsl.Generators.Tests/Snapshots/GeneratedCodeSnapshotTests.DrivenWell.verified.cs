@@ -56,7 +56,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v0 = global::NodeDsl.Runtime.ScalarOps.Mul(p, 2.0);
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, 2.0);
             var __v2 = q.div(this.Learnable(0));
-            var __v3 = __v2.square();
+            var __v3 = global::NodeDsl.Runtime.ScalarOps.Square(__v2);
             var __v4 = __v3.neg();
             var __v5 = __v4.exp();
             var __v6 = global::NodeDsl.Runtime.ScalarOps.Mul(__v2, 2.0);
@@ -92,7 +92,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v0 = global::NodeDsl.Runtime.ScalarOps.Mul(p, 2.0);
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, 2.0);
             var __v2 = q.div(this.Learnable(0));
-            var __v3 = __v2.square();
+            var __v3 = global::NodeDsl.Runtime.ScalarOps.Square(__v2);
             var __v4 = __v3.neg();
             var __v5 = __v4.exp();
             var __v6 = global::NodeDsl.Runtime.ScalarOps.Mul(__v2, 2.0);
@@ -142,10 +142,10 @@ namespace NodeDsl.Models.Tests.Models
             var p = __y.narrow(1, 1, 1);
             var __inputs = InputColumns(__batch);
             var depth = __inputs.narrow(1, 0, 1);
-            var __v0 = p.square();
+            var __v0 = global::NodeDsl.Runtime.ScalarOps.Square(p);
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Div(__v0, 2.0);
             var __v2 = q.div(this.Learnable(0));
-            var __v3 = __v2.square();
+            var __v3 = global::NodeDsl.Runtime.ScalarOps.Square(__v2);
             var __v4 = __v3.neg();
             var __v5 = __v4.exp();
             var __v6 = depth.mul(__v5);

@@ -98,7 +98,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v33 = h.narrow(1, 1, 1);
             var __v34 = __v33.sign();
             var __v35 = __v32.add(__v34, global::NodeDsl.Runtime.ScalarOps.One);
-            var __v36 = mu.square();
+            var __v36 = global::NodeDsl.Runtime.ScalarOps.Square(mu);
             var __v37 = __v35.add(__v36, global::NodeDsl.Runtime.ScalarOps.One);
             var __v38 = __v17.add(__v37, global::NodeDsl.Runtime.ScalarOps.One);
             var __v39 = x.sigmoid();
@@ -163,7 +163,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v98 = global::TorchSharp.torch.nn.functional.softplus(__v97);
             var __v99 = __v96.mul(__v98);
             var __v100 = __v95.add(__v99, global::NodeDsl.Runtime.ScalarOps.One);
-            var __v101 = h.square();
+            var __v101 = global::NodeDsl.Runtime.ScalarOps.Square(h);
             var __v102 = global::NodeDsl.Runtime.ScalarOps.Div(__v101, 7.0);
             var __v103 = __v100.add(__v102, global::NodeDsl.Runtime.ScalarOps.One);
             var __v104 = h.cos();
@@ -227,7 +227,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v33 = h.narrow(1, 1, 1);
             var __v34 = __v33.sign();
             var __v35 = __v32.add(__v34, global::NodeDsl.Runtime.ScalarOps.One);
-            var __v36 = mu.square();
+            var __v36 = global::NodeDsl.Runtime.ScalarOps.Square(mu);
             var __v37 = __v35.add(__v36, global::NodeDsl.Runtime.ScalarOps.One);
             var __v38 = __v17.add(__v37, global::NodeDsl.Runtime.ScalarOps.One);
             var __v39 = x.sigmoid();
@@ -294,7 +294,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v100 = global::TorchSharp.torch.nn.functional.softplus(__v99);
             var __v101 = __v98.mul(__v100);
             var __v102 = __v97.add(__v101, global::NodeDsl.Runtime.ScalarOps.One);
-            var __v103 = h.square();
+            var __v103 = global::NodeDsl.Runtime.ScalarOps.Square(h);
             var __v104 = global::NodeDsl.Runtime.ScalarOps.Div(__v103, 7.0);
             var __v105 = __v102.add(__v104, global::NodeDsl.Runtime.ScalarOps.One);
             var __v106 = h.cos();
@@ -342,7 +342,7 @@ namespace NodeDsl.Models.Tests.Models
             var __g28 = __g22;
             var __g29 = __g28.mul(__v65);
             var __g30 = __g28.mul(__v83).sum(1, true);
-            __g6 = __g6.add(__g29.mul(global::NodeDsl.Runtime.ScalarOps.RSub(1.0, __v83.square())), global::NodeDsl.Runtime.ScalarOps.One);
+            __g6 = __g6.add(__g29.mul(global::NodeDsl.Runtime.ScalarOps.RSub(1.0, global::NodeDsl.Runtime.ScalarOps.Square(__v83))), global::NodeDsl.Runtime.ScalarOps.One);
             var __g31 = __tape80.Backward(__g27, __pn_Mix);
             var __g32 = __g31.narrow(1, 0, 3);
             var __g33 = __g31.narrow(1, 3, 1);
@@ -434,7 +434,7 @@ namespace NodeDsl.Models.Tests.Models
             var __g96 = __g78;
             var __g97 = __g96;
             var __g98 = __g96;
-            var __g99 = __g98.mul(global::NodeDsl.Runtime.ScalarOps.RSub(1.0, __v15.square()));
+            var __g99 = __g98.mul(global::NodeDsl.Runtime.ScalarOps.RSub(1.0, global::NodeDsl.Runtime.ScalarOps.Square(__v15)));
             __g44 = __g44.add(__g99.mul(x).sum(), global::NodeDsl.Runtime.ScalarOps.One);
             __g47 = __g47.add(__g99.mul(this.Learnable(0)), global::NodeDsl.Runtime.ScalarOps.One);
             var __g100 = __g97;
@@ -447,7 +447,7 @@ namespace NodeDsl.Models.Tests.Models
             __g47 = __g47.add(global::NodeDsl.Runtime.ScalarOps.Div(__g105, 3.0), global::NodeDsl.Runtime.ScalarOps.One);
             var __g106 = __g103;
             var __g107 = __g103;
-            var __g108 = __g107.mul(global::NodeDsl.Runtime.ScalarOps.Add(__v6.square(), 1.0));
+            var __g108 = __g107.mul(global::NodeDsl.Runtime.ScalarOps.Add(global::NodeDsl.Runtime.ScalarOps.Square(__v6), 1.0));
             __g47 = __g47.add(global::NodeDsl.Runtime.ScalarOps.Div(__g108, 4.0), global::NodeDsl.Runtime.ScalarOps.One);
             var __g109 = __g106;
             var __g110 = __g106;

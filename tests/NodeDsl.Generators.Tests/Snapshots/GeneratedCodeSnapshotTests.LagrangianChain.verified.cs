@@ -53,7 +53,7 @@ namespace NodeDsl.Models.Tests.Models
             long __batch = __y.size(0);
             var q = __y.narrow(1, 0, 4);
             var qDot = __y.narrow(1, 4, 4);
-            var __v0 = qDot.square();
+            var __v0 = global::NodeDsl.Runtime.ScalarOps.Square(qDot);
             var __v1 = global::NodeDsl.Runtime.ScalarOps.Mul(__v0, (0.5 * this.a));
             var __v2 = global::NodeDsl.Runtime.ScalarOps.Mul(q, 2.0);
             var __v3 = __v1.mul(__v2);
@@ -85,7 +85,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v28 = __v27.add(__v27, global::NodeDsl.Runtime.ScalarOps.One);
             var __v29 = global::NodeDsl.Runtime.ScalarOps.Mul(this.Learnable(0), 0.5);
             var __v30 = __v28.mul(__v29);
-            var __v31 = q.square();
+            var __v31 = global::NodeDsl.Runtime.ScalarOps.Square(q);
             var __v32 = global::NodeDsl.Runtime.ScalarOps.Mul(__v31, (0.5 * this.a));
             var __v33 = __v27.mul(__v32);
             var __v34 = global::NodeDsl.Runtime.ScalarOps.Mul(__v33, 2.0);

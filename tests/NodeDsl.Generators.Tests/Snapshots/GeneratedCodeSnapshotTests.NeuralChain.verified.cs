@@ -63,7 +63,7 @@ namespace NodeDsl.Models.Tests.Models
             var x = __y.narrow(1, 8, 1);
             var px = __y.narrow(1, 9, 1);
             var t = TimeColumn(__t, __batch);
-            var __v0 = q.square();
+            var __v0 = global::NodeDsl.Runtime.ScalarOps.Square(q);
             var __v1 = __v0.sum(1, true);
             var __v2 = __v1.neg();
             var __v3 = global::NodeDsl.Runtime.ScalarOps.Div(__v2, 8.0);
@@ -98,7 +98,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v32 = px.mul(px);
             var __v33 = global::NodeDsl.Runtime.ScalarOps.Div(__v1, 4.0);
             var __v34 = global::NodeDsl.Runtime.ScalarOps.Add(__v33, 2.0);
-            var __v35 = __v34.square();
+            var __v35 = global::NodeDsl.Runtime.ScalarOps.Square(__v34);
             var __v36 = __v32.div(__v35);
             var __v37 = global::NodeDsl.Runtime.ScalarOps.Div(__v36, 4.0);
             var __v38 = __v31.sub(__v37);
@@ -164,7 +164,7 @@ namespace NodeDsl.Models.Tests.Models
             var x = __y.narrow(1, 8, 1);
             var px = __y.narrow(1, 9, 1);
             var t = TimeColumn(__t, __batch);
-            var __v0 = q.square();
+            var __v0 = global::NodeDsl.Runtime.ScalarOps.Square(q);
             var __v1 = __v0.sum(1, true);
             var __v2 = __v1.neg();
             var __v3 = global::NodeDsl.Runtime.ScalarOps.Div(__v2, 8.0);
@@ -200,7 +200,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v33 = px.mul(px);
             var __v34 = global::NodeDsl.Runtime.ScalarOps.Div(__v1, 4.0);
             var __v35 = global::NodeDsl.Runtime.ScalarOps.Add(__v34, 2.0);
-            var __v36 = __v35.square();
+            var __v36 = global::NodeDsl.Runtime.ScalarOps.Square(__v35);
             var __v37 = __v33.div(__v36);
             var __v38 = global::NodeDsl.Runtime.ScalarOps.Div(__v37, 4.0);
             var __v39 = __v32.sub(__v38);
@@ -379,7 +379,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v1 = __v0.sum(1, true);
             var __v2 = global::NodeDsl.Runtime.ScalarOps.Div(__v1, 2.0);
             var __v3 = px.mul(px);
-            var __v4 = q.square();
+            var __v4 = global::NodeDsl.Runtime.ScalarOps.Square(q);
             var __v5 = __v4.sum(1, true);
             var __v6 = global::NodeDsl.Runtime.ScalarOps.Div(__v5, 4.0);
             var __v7 = global::NodeDsl.Runtime.ScalarOps.Add(__v6, 2.0);

@@ -81,10 +81,10 @@ namespace NodeDsl.Models.Tests.Models
             var __v12 = global::NodeDsl.Runtime.ScalarOps.Mul(__v11, 0.1);
             var __networkLagrangian = Columns(__v12, __batch, 1);
             var __n = global::NodeDsl.Runtime.EulerLagrange.NetworkTerms(__networkLagrangian, __y, new long[] { 0, 1 }, new long[] { 2, 3 }, t, __graph);
-            __force = __force.add(__n.Force);
-            __mass = __mass.add(__n.Mass);
-            __mixed = __mixed.add(__n.Mixed);
-            __timeMixed = __timeMixed is null ? __n.TimeMixed : __timeMixed.add(__n.TimeMixed!);
+            __force = __force.add(__n.Force, global::NodeDsl.Runtime.ScalarOps.One);
+            __mass = __mass.add(__n.Mass, global::NodeDsl.Runtime.ScalarOps.One);
+            __mixed = __mixed.add(__n.Mixed, global::NodeDsl.Runtime.ScalarOps.One);
+            __timeMixed = __timeMixed is null ? __n.TimeMixed : __timeMixed.add(__n.TimeMixed!, global::NodeDsl.Runtime.ScalarOps.One);
             var __velocities = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { q1Dot, q2Dot }, 1);
             var __acc = global::NodeDsl.Runtime.EulerLagrange.Accelerations(__mass, __mixed, __force, __timeMixed, __velocities, "NeuralLagrangian", new string[] { "q1Dot", "q2Dot" });
             var __rates = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { q1Dot, q2Dot, __acc.narrow(1, 0, 1), __acc.narrow(1, 1, 1) }, 1);

@@ -88,10 +88,10 @@ namespace NodeDsl.Models.Tests.Models
             var __v17 = global::NodeDsl.Runtime.ScalarOps.Mul(__v16, 0.1);
             var __networkLagrangian = Columns(__v17, __batch, 1);
             var __n = global::NodeDsl.Runtime.EulerLagrange.NetworkTerms(__networkLagrangian, __y, new long[] { 0, 1, 2 }, new long[] { 3, 4, 5 }, t, __graph);
-            __force = __force.add(__n.Force);
-            __mass = __mass.add(__n.Mass);
-            __mixed = __mixed.add(__n.Mixed);
-            __timeMixed = __timeMixed is null ? __n.TimeMixed : __timeMixed.add(__n.TimeMixed!);
+            __force = __force.add(__n.Force, global::NodeDsl.Runtime.ScalarOps.One);
+            __mass = __mass.add(__n.Mass, global::NodeDsl.Runtime.ScalarOps.One);
+            __mixed = __mixed.add(__n.Mixed, global::NodeDsl.Runtime.ScalarOps.One);
+            __timeMixed = __timeMixed is null ? __n.TimeMixed : __timeMixed.add(__n.TimeMixed!, global::NodeDsl.Runtime.ScalarOps.One);
             var __velocities = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { qDot, xDot }, 1);
             var __acc = global::NodeDsl.Runtime.EulerLagrange.Accelerations(__mass, __mixed, __force, __timeMixed, __velocities, "NeuralVecLagrangian", new string[] { "qDot[0]", "qDot[1]", "xDot" });
             var __rates = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { qDot, xDot, __acc.narrow(1, 0, 2), __acc.narrow(1, 2, 1) }, 1);

@@ -171,7 +171,7 @@ namespace NodeDsl.Models.Tests.Models
             var __v4 = q.narrow(1, 1, 7);
             var __v5 = q.narrow(1, 0, 7);
             var __v6 = __v4.sub(__v5);
-            var __v7 = __v6.square();
+            var __v7 = global::NodeDsl.Runtime.ScalarOps.Square(__v6);
             var __v8 = __v7.sum(1, true);
             var __v9 = __v3.mul(__v8);
             var __v10 = __v2.add(__v9, global::NodeDsl.Runtime.ScalarOps.One);

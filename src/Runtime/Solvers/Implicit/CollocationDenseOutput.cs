@@ -17,7 +17,7 @@ internal sealed class CollocationDenseOutput(RadauCoefficients coefficients, Ten
     public Tensor At(Tensor theta)
     {
         // ℓ(θ) per row: [θ, θ², θ³] · Denseᵀ, then Σᵢ ℓᵢ Zᵢ per row.
-        var powers = torch.cat([theta, theta.square(), theta.pow(3)], 1);
+        var powers = torch.cat([theta, ScalarOps.Square(theta), ScalarOps.Pow(theta, 3)], 1);
         var dense = DenseMatrix(coefficients, theta.dtype, theta.device);
         var weights = powers.mm(dense.t());
         return y0.add(torch.einsum("bi,ibn->bn", weights, z), ScalarOps.One);

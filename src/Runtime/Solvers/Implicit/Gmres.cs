@@ -64,10 +64,10 @@ internal static class Gmres
         }
     }
 
-    static Tensor RowNorms(Tensor v) => v.square().sum(1, keepdim: true).sqrt();
+    static Tensor RowNorms(Tensor v) => ScalarOps.Square(v).sum(1, keepdim: true).sqrt();
 
     // v / ‖v‖ per row; a row whose norm vanished stays zero (its residual is already zero).
-    static Tensor Normalised(Tensor v, Tensor norm) => v.div(ScalarOps.ClampMin(norm, Tiny)).mul(norm.gt(Tiny));
+    static Tensor Normalised(Tensor v, Tensor norm) => v.div(ScalarOps.ClampMin(norm, Tiny)).mul(ScalarOps.Gt(norm, Tiny));
 
     static double[] Host(Tensor t)
     {

@@ -83,11 +83,11 @@ internal sealed class KrylovIterationMatrix : INewtonMatrix, IDisposable
     {
         double root = Math.Sqrt(RatesJacobian.UnitRoundoff(y0.dtype));
         using var noGrad = torch.no_grad();
-        var scale = own(ScalarOps.Mul(ScalarOps.Add(y0.square().sum(1, keepdim: true).sqrt(), 1), root));
+        var scale = own(ScalarOps.Mul(ScalarOps.Add(ScalarOps.Square(y0).sum(1, keepdim: true).sqrt(), 1), root));
         return v =>
         {
             using var noGrad = torch.no_grad();
-            var epsilon = scale.div(ScalarOps.ClampMin(v.square().sum(1, keepdim: true).sqrt(), 1e-30));
+            var epsilon = scale.div(ScalarOps.ClampMin(ScalarOps.Square(v).sum(1, keepdim: true).sqrt(), 1e-30));
             return counters.Rates(f, t0, y0.add(v.mul(epsilon), ScalarOps.One)).sub(f0).div(epsilon);
         };
     }

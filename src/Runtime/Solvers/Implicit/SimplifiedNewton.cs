@@ -56,6 +56,6 @@ internal sealed class SimplifiedNewton(SolverOptions options, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return dz.detach().div(tolerances.Scale(z.detach())).square().mean([1L]).sqrt().max().ToDouble();
+        return ScalarOps.Square(dz.detach().div(tolerances.Scale(z.detach()))).mean([1L]).sqrt().max().ToDouble();
     }
 }

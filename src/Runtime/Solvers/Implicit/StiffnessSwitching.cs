@@ -110,7 +110,7 @@ public sealed class StiffnessSwitching : OneStepMethod
             for (int j = 0; j < s - 1; j++)
                 if (_difference[j] != 0) dy = dy is null ? ScalarOps.Mul(k[j].detach(), _difference[j]) : ScalarOps.Add(dy, k[j].detach(), _difference[j]);
             // [‖Δk‖², ‖Σ w k‖²] over the batch; evaluated on the host only when the step is accepted.
-            _estimate = torch.stack([dk.square().sum(), dy!.square().sum()]).DetachFromDisposeScope();
+            _estimate = torch.stack([ScalarOps.Square(dk).sum(), ScalarOps.Square(dy!).sum()]).DetachFromDisposeScope();
         }
         return attempt;
     }

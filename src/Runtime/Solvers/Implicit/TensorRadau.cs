@@ -133,7 +133,7 @@ internal sealed class TensorRadau : RadauStepper<RadauIterationMatrices>
     static double ScaledNorm(Tensor dw, Tensor scale)
     {
         using var noGrad = torch.no_grad();
-        using var norm = dw.detach().div(scale).square().mean([0L, 2L]).max();
+        using var norm = ScalarOps.Square(dw.detach().div(scale)).mean([0L, 2L]).max();
         return Math.Sqrt(norm.to(ScalarType.Float64).item<double>());
     }
 

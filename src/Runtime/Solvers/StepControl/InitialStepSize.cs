@@ -60,7 +60,7 @@ internal static class InitialStepSize
     }
 
     static Tensor Rms(Tensor x, bool perTrajectory)
-        => (perTrajectory ? x.square().mean([1L]) : x.square().mean().reshape(1)).sqrt();
+        => (perTrajectory ? ScalarOps.Square(x).mean([1L]) : ScalarOps.Square(x).mean().reshape(1)).sqrt();
 
     static double[] Host(Tensor x)
     {
